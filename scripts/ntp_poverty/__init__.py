@@ -1,0 +1,1 @@
+"""Python tooling of the ntp_poverty warehouse: number parsing, seed validation, provenance."""
