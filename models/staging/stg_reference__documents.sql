@@ -1,0 +1,39 @@
+with
+
+source as (
+
+    select * from {{ ref('documents') }}
+
+),
+
+final as (
+
+    select
+        -- ids
+        document_id,
+        geography_code,
+
+        -- strings
+        source_file,
+        nfc_normalize(issuer_vi) as issuer_vi,
+        nfc_normalize(document_type_vi) as document_type_vi,
+        nfc_normalize(title_vi) as title_vi,
+        nfc_normalize(number_printed) as number_printed,
+        nfc_normalize(date_printed) as date_printed,
+        status,
+        total_funding_sources,
+        nfc_normalize(total_definition_note) as total_definition_note,
+
+        -- numerics
+        cast(period_start_year as integer) as period_start_year,
+        cast(period_end_year as integer) as period_end_year,
+        cast(precedence_rank as integer) as precedence_rank,
+
+        -- dates
+        cast(issued_date as date) as issued_date
+
+    from source
+
+)
+
+select * from final

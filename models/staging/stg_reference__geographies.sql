@@ -1,0 +1,34 @@
+with
+
+source as (
+
+    select * from {{ ref('geographies') }}
+
+),
+
+final as (
+
+    select
+        -- ids
+        geography_code,
+        parent_geography_code,
+        successor_geography_code,
+
+        -- strings
+        nfc_normalize(name_vi) as name_vi,
+        name_en,
+        admin_level,
+        nfc_normalize(region_vi) as region_vi,
+        region_en,
+        nfc_normalize(successor_note) as successor_note,
+
+        -- dates
+        cast(valid_from as date) as valid_from,
+        cast(valid_to as date) as valid_to,
+        cast(successor_effective_date as date) as successor_effective_date
+
+    from source
+
+)
+
+select * from final

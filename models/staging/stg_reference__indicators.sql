@@ -1,0 +1,26 @@
+with
+
+source as (
+
+    select * from {{ ref('indicators') }}
+
+),
+
+final as (
+
+    select
+        -- ids
+        indicator_code,
+
+        -- strings
+        nfc_normalize(name_vi) as name_vi,
+        name_en,
+        measure_unit,
+        decree_07_dimension_code,
+        nfc_normalize(decree_07_indicator_vi) as decree_07_indicator_vi
+
+    from source
+
+)
+
+select * from final

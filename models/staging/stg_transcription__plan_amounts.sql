@@ -1,0 +1,53 @@
+with
+
+source as (
+
+    select * from {{ ref('plan_amounts') }}
+
+),
+
+final as (
+
+    select
+        -- ids
+        amount_id,
+        document_id,
+        geography_code,
+        component_code,
+        funding_source_code,
+        capital_type_code,
+        phase_code,
+
+        -- provenance
+        source_file,
+        cast(source_line as integer) as source_line,
+        nfc_normalize(source_text) as source_text,
+        nfc_normalize(locator) as locator,
+        statement_group,
+
+        -- strings
+        nfc_normalize(value_printed) as value_printed,
+        nfc_normalize(unit_printed) as unit_printed,
+        nfc_normalize(period_printed) as period_printed,
+        nfc_normalize(component_label_printed) as component_label_printed,
+        amount_basis,
+        capital_type_basis,
+        sums_components,
+        sums_funding_sources,
+        sums_capital_types,
+        nfc_normalize(note) as note,
+
+        -- numerics
+        cast(value_numeric as decimal(18, 3)) as value_numeric,
+        cast(amount_million_vnd as decimal(18, 3)) as amount_million_vnd,
+        cast(period_start_year as integer) as period_start_year,
+        cast(period_end_year as integer) as period_end_year,
+
+        -- booleans
+        cast(is_printed_total as boolean) as is_printed_total
+
+    from source
+
+)
+
+select * from final
