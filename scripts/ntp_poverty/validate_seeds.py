@@ -122,7 +122,7 @@ def read_rows(spec: SeedSpec) -> tuple[list[tuple[int, dict[str, str]]], list[Se
     return rows, errors
 
 
-def check_value(value: str, meta: dict[str, Any], allowed: dict[str, set[str]]) -> str | None:
+def check_value(value: str, meta: dict[str, Any], allowed: dict[str, set[str] | None]) -> str | None:
     """Return a message when ``value`` breaks its column's declared rules, else None."""
     if value != unicodedata.normalize("NFC", value):
         return f"text is not Unicode NFC: {value!r}"
@@ -142,24 +142,30 @@ def check_value(value: str, meta: dict[str, Any], allowed: dict[str, set[str]]) 
         return f"not true/false: {value!r}"
     if "accepted_values" in meta and value not in {str(v) for v in meta["accepted_values"]}:
         return f"{value!r} is not one of {meta['accepted_values']}"
-    if "references" in meta:
+    if "references" in meta and allowed[meta["references"]] is not None:
         known = allowed[meta["references"]] | {str(v) for v in meta.get("extra_values", [])}
         if value not in known:
             return f"unknown code {value!r} (not in {meta['references']})"
-    if "list_of" in meta:
+    if "list_of" in meta and allowed[meta["list_of"]] is not None:
         unknown = [v for v in value.split("|") if v not in allowed[meta["list_of"]]]
         if unknown:
             return f"unknown code(s) {unknown} in list (not in {meta['list_of']})"
     return None
 
 
-def referenced_values(specs: dict[str, SeedSpec], parsed: dict[str, list[tuple[int, dict[str, str]]]]) -> dict[str, set[str]]:
-    """Collect the values of every ``seed.column`` that some column references."""
+def referenced_values(
+    specs: dict[str, SeedSpec], parsed: dict[str, list[tuple[int, dict[str, str]]]], broken: set[str]
+) -> dict[str, set[str] | None]:
+    """Collect the values of every ``seed.column`` that some column references.
+
+    A seed that could not be read (``broken``) maps to None: references to it are not checked,
+    so one damaged lookup is reported once instead of once per row that uses it.
+    """
     wanted = {m[k] for s in specs.values() for m in s.meta.values() for k in ("references", "list_of") if k in m}
-    out: dict[str, set[str]] = {}
+    out: dict[str, set[str] | None] = {}
     for ref in wanted:
         seed, col = ref.split(".")
-        out[ref] = {row[col] for _, row in parsed.get(seed, []) if col in row}
+        out[ref] = None if seed in broken else {row[col] for _, row in parsed.get(seed, []) if col in row}
     return out
 
 
@@ -172,6 +178,7 @@ def validate(seeds_dir: Path) -> list[SeedError]:
         if csv_path.resolve() not in declared:
             errors.append(SeedError(csv_path, 0, 0, "", "seed file has no YAML declaration"))
     parsed: dict[str, list[tuple[int, dict[str, str]]]] = {}
+    broken: set[str] = set()
     for spec in specs.values():
         untyped = [c for c in spec.columns if c not in spec.column_types]
         for c in untyped:
@@ -179,7 +186,9 @@ def validate(seeds_dir: Path) -> list[SeedError]:
         rows, errs = read_rows(spec)
         errors.extend(errs)
         parsed[spec.name] = rows
-    allowed = referenced_values(specs, parsed)
+        if errs:
+            broken.add(spec.name)
+    allowed = referenced_values(specs, parsed, broken)
     for spec in specs.values():
         seen: dict[tuple[str, ...], int] = {}
         for line, row in parsed[spec.name]:
