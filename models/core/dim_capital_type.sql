@@ -1,0 +1,9 @@
+with
+
+final as (
+
+    select * from {{ ref('stg_reference__capital_types') }}
+
+)
+
+select * from final

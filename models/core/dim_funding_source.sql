@@ -1,0 +1,9 @@
+with
+
+final as (
+
+    select * from {{ ref('stg_reference__funding_sources') }}
+
+)
+
+select * from final

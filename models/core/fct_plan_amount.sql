@@ -1,0 +1,137 @@
+-- Annual grain: document × geography × fiscal_year × component × funding source × capital type
+-- × phase. Leaves only, so any slice can be summed without double counting.
+with
+
+annualized as (
+
+    select * from {{ ref('int_plan_amounts_annualized') }}
+
+),
+
+amounts as (
+
+    select * from {{ ref('stg_transcription__plan_amounts') }}
+
+),
+
+printed_development_totals as (
+
+    -- program-level printed totals of development investment, per document, year and phase
+    select
+        document_id,
+        period_start_year as fiscal_year,
+        phase_code,
+        amount_id,
+        amount_million_vnd
+    from amounts
+    where
+        component_code = 'ALL'
+        and funding_source_code = 'total'
+        and capital_type_code = 'development_investment'
+        and period_start_year = period_end_year
+        and amount_basis = 'period_total'
+
+),
+
+leaf_development_sums as (
+
+    select
+        document_id,
+        fiscal_year,
+        phase_code,
+        sum(amount_million_vnd) as amount_million_vnd
+    from annualized
+    where capital_type_code = 'development_investment'
+    group by all
+
+),
+
+development_fully_itemised as (
+
+    -- the document's own development-investment total equals its itemised development amounts,
+    -- so every state-budget amount it leaves unspecified is recurrent
+    select
+        printed_development_totals.document_id,
+        printed_development_totals.fiscal_year,
+        printed_development_totals.phase_code,
+        printed_development_totals.amount_id as evidence_amount_id
+    from printed_development_totals
+    inner join leaf_development_sums
+        on
+            printed_development_totals.document_id = leaf_development_sums.document_id
+            and printed_development_totals.fiscal_year = leaf_development_sums.fiscal_year
+            and printed_development_totals.phase_code = leaf_development_sums.phase_code
+    where
+        printed_development_totals.amount_million_vnd
+        = leaf_development_sums.amount_million_vnd
+
+),
+
+resolved as (
+
+    select
+        annualized.*,
+        development_fully_itemised.evidence_amount_id,
+        coalesce(
+            annualized.capital_type_code = 'unspecified'
+            and annualized.funding_source_code in ('central_budget', 'local_budget')
+            and development_fully_itemised.evidence_amount_id is not null,
+            false
+        ) as is_capital_type_inferred
+    from annualized
+    left join development_fully_itemised
+        on
+            annualized.document_id = development_fully_itemised.document_id
+            and annualized.fiscal_year = development_fully_itemised.fiscal_year
+            and annualized.phase_code = development_fully_itemised.phase_code
+
+),
+
+final as (
+
+    select
+        -- ids
+        concat(amount_id, ':', coalesce(cast(fiscal_year as varchar), 'year_unknown'))
+            as plan_amount_id,
+        amount_id,
+        document_id,
+        geography_code,
+        component_code,
+        funding_source_code,
+        case when is_capital_type_inferred then 'recurrent' else capital_type_code end
+            as capital_type_code,
+        phase_code,
+
+        -- strings
+        capital_type_code as capital_type_code_printed,
+        case when is_capital_type_inferred then 'document_total' else capital_type_basis end
+            as capital_type_basis,
+        case
+            when is_capital_type_inferred
+                then concat(
+                    'development investment total (', evidence_amount_id,
+                    ') equals the itemised development amounts, so the rest is recurrent'
+                )
+        end as capital_type_rule,
+        derivation_rule,
+        statement_group,
+        source_file,
+        source_text,
+        locator,
+        period_printed,
+        component_label_printed,
+
+        -- numerics
+        fiscal_year,
+        cast(amount_million_vnd as decimal(18, 3)) as amount_million_vnd,
+        source_line,
+
+        -- booleans
+        is_derived,
+        fiscal_year is null as is_period_unknown
+
+    from resolved
+
+)
+
+select * from final

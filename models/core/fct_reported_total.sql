@@ -1,0 +1,70 @@
+-- Every printed amount that is not a leaf: printed subtotals and totals, and restatements of
+-- amounts printed in more detail elsewhere in the same document (text vs appendix).
+with
+
+amounts as (
+
+    select * from {{ ref('stg_transcription__plan_amounts') }}
+
+),
+
+leaves as (
+
+    select amount_id from {{ ref('int_plan_amounts_leaf_selected') }}
+
+),
+
+documents as (
+
+    select * from {{ ref('stg_reference__documents') }}
+
+),
+
+final as (
+
+    select
+        -- ids
+        amounts.amount_id as reported_total_id,
+        amounts.document_id,
+        amounts.geography_code,
+        amounts.component_code,
+        amounts.funding_source_code,
+        amounts.capital_type_code,
+        amounts.phase_code,
+
+        -- strings
+        case when amounts.is_printed_total then 'printed_total' else 'restatement' end
+            as total_kind,
+        amounts.sums_components,
+        amounts.sums_funding_sources,
+        amounts.sums_capital_types,
+        amounts.amount_basis,
+        amounts.statement_group,
+        documents.total_funding_sources as document_total_funding_sources,
+        documents.total_definition_note as document_total_definition,
+        amounts.source_file,
+        amounts.source_text,
+        amounts.locator,
+        amounts.period_printed,
+        amounts.component_label_printed,
+        amounts.value_printed,
+        amounts.unit_printed,
+
+        -- numerics
+        amounts.period_start_year,
+        amounts.period_end_year,
+        amounts.amount_million_vnd as reported_amount_million_vnd,
+        amounts.source_line
+
+    from amounts
+    inner join documents
+        on amounts.document_id = documents.document_id
+    left join leaves
+        on amounts.amount_id = leaves.amount_id
+    where
+        leaves.amount_id is null
+        and amounts.unit_printed != '%'
+
+)
+
+select * from final

@@ -1,0 +1,48 @@
+-- Leaves spread over fiscal years: an amount per year becomes one row per year of its period;
+-- an amount for one year stays one row; an amount whose document gives no year keeps a null year.
+with
+
+leaves as (
+
+    select * from {{ ref('int_plan_amounts_leaf_selected') }}
+
+),
+
+per_year as (
+
+    select
+        leaves.*,
+        cast(
+            unnest(generate_series(leaves.period_start_year, leaves.period_end_year)) as integer
+        ) as fiscal_year,
+        true as is_derived,
+        'per_year amount applied to each year of its period '
+        || leaves.period_start_year || '-' || leaves.period_end_year as derivation_rule
+    from leaves
+    where leaves.amount_basis = 'per_year'
+
+),
+
+single_period as (
+
+    select
+        leaves.*,
+        leaves.period_start_year as fiscal_year,
+        false as is_derived,
+        cast(null as varchar) as derivation_rule
+    from leaves
+    where
+        leaves.amount_basis = 'period_total'
+        and leaves.period_start_year is not distinct from leaves.period_end_year
+
+),
+
+final as (
+
+    select * from per_year
+    union all
+    select * from single_period
+
+)
+
+select * from final

@@ -1,0 +1,113 @@
+-- The most detailed printed amounts (leaves): one row per seed amount that no other printed row
+-- breaks down further and that is not a repeat of the same cell. See _core__models.yml.
+with
+
+amounts as (
+
+    select * from {{ ref('stg_transcription__plan_amounts') }}
+
+),
+
+statement_groups as (
+
+    select * from {{ ref('stg_reference__statement_groups') }}
+
+),
+
+components as (
+
+    select * from {{ ref('stg_reference__program_components') }}
+
+),
+
+component_ancestry as (
+
+    select
+        child.component_code as descendant_code,
+        child.parent_component_code as ancestor_code
+    from components as child
+    where child.parent_component_code is not null
+
+    union all
+
+    select
+        child.component_code as descendant_code,
+        parent.parent_component_code as ancestor_code
+    from components as child
+    inner join components as parent
+        on child.parent_component_code = parent.component_code
+    where parent.parent_component_code is not null
+
+),
+
+eligible as (
+
+    select
+        amounts.*,
+        -- a cell printed twice in one block (Vĩnh Long's per-year other funds, columns 8 and 15)
+        -- counts once: the last printing is kept, the earlier one is checked as a restatement
+        row_number() over (
+            partition by
+                amounts.document_id,
+                amounts.statement_group,
+                amounts.component_code,
+                amounts.funding_source_code,
+                amounts.capital_type_code,
+                amounts.phase_code,
+                amounts.amount_basis,
+                amounts.period_start_year,
+                amounts.period_end_year
+            order by amounts.source_line desc
+        ) as printing_rank
+    from amounts
+    inner join statement_groups
+        on
+            amounts.document_id = statement_groups.document_id
+            and amounts.statement_group = statement_groups.statement_group
+    where
+        statement_groups.provides_leaves
+        and amounts.amount_basis = statement_groups.leaf_amount_basis
+        and amounts.funding_source_code != 'total'
+        and amounts.capital_type_code != 'total'
+        and amounts.unit_printed != '%'
+
+),
+
+candidates as (
+
+    select * exclude (printing_rank)
+    from eligible
+    where printing_rank = 1
+
+),
+
+broken_down_further as (
+
+    select distinct parent.amount_id
+    from candidates as parent
+    inner join component_ancestry
+        on parent.component_code = component_ancestry.ancestor_code
+    inner join candidates as child
+        on
+            component_ancestry.descendant_code = child.component_code
+            and parent.document_id = child.document_id
+            and parent.statement_group = child.statement_group
+            and parent.funding_source_code = child.funding_source_code
+            and parent.capital_type_code = child.capital_type_code
+            and parent.phase_code = child.phase_code
+            and parent.period_start_year is not distinct from child.period_start_year
+            and parent.period_end_year is not distinct from child.period_end_year
+
+),
+
+final as (
+
+    select candidates.*
+    from candidates
+    left join broken_down_further
+        on candidates.amount_id = broken_down_further.amount_id
+    where broken_down_further.amount_id is null
+
+)
+
+select * from final

@@ -1,0 +1,27 @@
+with
+
+source as (
+
+    select * from {{ ref('statement_groups') }}
+
+),
+
+final as (
+
+    select
+        -- ids
+        document_id,
+        statement_group,
+
+        -- strings
+        leaf_amount_basis,
+        nfc_normalize(description) as description,
+
+        -- booleans
+        cast(provides_leaves as boolean) as provides_leaves
+
+    from source
+
+)
+
+select * from final
