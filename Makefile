@@ -25,7 +25,7 @@ venv: $(STAMP)
 build: $(STAMP)
 	$(BIN)/python -m ntp_poverty.validate_seeds seeds
 	mkdir -p $(dir $(NTP_WAREHOUSE))
-	$(BIN)/dbt build --fail-fast
+	$(BIN)/dbt build --fail-fast --full-refresh
 
 ## Every test: pytest (unit, provenance, bad-input and a full build into a temporary warehouse) and sqlfluff.
 test: $(STAMP)

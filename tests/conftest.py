@@ -28,10 +28,22 @@ def dbt_env(warehouse: Path) -> dict[str, str]:
     return env
 
 
-def run_dbt(args: list[str], warehouse: Path, workdir: Path) -> subprocess.CompletedProcess[str]:
-    """Run dbt from the virtualenv with its own target and log folders under ``workdir``."""
+def run_dbt(
+    args: list[str], warehouse: Path, workdir: Path, project: Path = ROOT
+) -> subprocess.CompletedProcess[str]:
+    """Run dbt from the virtualenv on ``project`` with its own target and log folders under ``workdir``."""
     cmd = [str(BIN / "dbt"), *args, "--target-path", str(workdir / "target"), "--log-path", str(workdir / "logs")]
-    return subprocess.run(cmd, cwd=ROOT, env=dbt_env(warehouse), capture_output=True, text=True, check=False)
+    env = dbt_env(warehouse)
+    env["DBT_PROFILES_DIR"] = str(project)
+    return subprocess.run(cmd, cwd=project, env=env, capture_output=True, text=True, check=False)
+
+
+def copy_project(destination: Path) -> Path:
+    """Copy the project (without virtualenv, build output or git) so a test may break it."""
+    project = destination / "project"
+    shutil.copytree(ROOT, project, copy_function=shutil.copy2, symlinks=True,
+                    ignore=shutil.ignore_patterns(".venv", "target", "logs", "warehouse", ".git", "__pycache__"))
+    return project
 
 
 @pytest.fixture(scope="session")
@@ -39,7 +51,7 @@ def built_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Build the whole project once into a temporary DuckDB file and return its path."""
     workdir = tmp_path_factory.mktemp("build")
     warehouse = workdir / "ntp_poverty.duckdb"
-    result = run_dbt(["build", "--fail-fast"], warehouse, workdir)
+    result = run_dbt(["build", "--fail-fast", "--full-refresh"], warehouse, workdir)
     if result.returncode != 0:
         pytest.fail(f"dbt build failed:\n{result.stdout[-6000:]}\n{result.stderr[-2000:]}")
     return warehouse

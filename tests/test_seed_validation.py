@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import unicodedata
 from pathlib import Path
 
 import pytest
 
-from conftest import BIN, ROOT
+from conftest import BIN, ROOT, copy_project
 from ntp_poverty.validate_seeds import validate
 
 AMOUNTS = Path("transcription") / "plan_amounts.csv"
@@ -102,9 +101,7 @@ def test_short_row_is_reported_not_dropped(seeds_copy: Path) -> None:
 @pytest.mark.slow
 def test_make_build_stops_on_a_malformed_seed(tmp_path: Path) -> None:
     """The validator is wired into `make build`: a bad number fails it before dbt runs."""
-    project = tmp_path / "project"
-    shutil.copytree(ROOT, project, copy_function=shutil.copy2, symlinks=True,
-                    ignore=shutil.ignore_patterns(".venv", "target", "logs", "warehouse", ".git", "__pycache__"))
+    project = copy_project(tmp_path)
     (project / ".venv").symlink_to(BIN.parent)
     path = _edit(project / "seeds", AMOUNTS, "29,1.650 triệu đồng,1.650,", "29,1.650 triệu đồng,1.65O,")
     result = subprocess.run(["make", "build", "NTP_WAREHOUSE=" + str(tmp_path / "w.duckdb")], cwd=project,

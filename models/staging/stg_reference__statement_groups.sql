@@ -15,6 +15,7 @@ final as (
 
         -- strings
         leaf_amount_basis,
+        parts_statement_group,
         nfc_normalize(description) as description,
 
         -- booleans

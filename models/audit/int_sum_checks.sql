@@ -1,0 +1,462 @@
+-- Every comparison of a printed total with the sum of what it claims to sum, passing or not.
+-- Three families, each within one block of one document (see _audit__models.yml).
+with
+
+amounts as (
+
+    select * from {{ ref('stg_transcription__plan_amounts') }}
+    where unit_printed != '%'
+
+),
+
+statement_groups as (
+
+    select * from {{ ref('stg_reference__statement_groups') }}
+
+),
+
+components as (
+
+    select * from {{ ref('stg_reference__program_components') }}
+
+),
+
+printings as (
+
+    -- a cell printed twice in one block counts once (the last printing)
+    select
+        *,
+        row_number() over (
+            partition by
+                document_id, statement_group, component_code, funding_source_code,
+                sums_funding_sources, capital_type_code, phase_code, amount_basis,
+                period_start_year, period_end_year
+            order by source_line desc
+        ) as printing_rank
+    from amounts
+
+),
+
+cells as (
+
+    select * exclude (printing_rank) from printings
+    where printing_rank = 1
+
+),
+
+source_values as (
+
+    -- one component × single funding source in a block: all capital types together ...
+    select
+        document_id,
+        statement_group,
+        component_code,
+        funding_source_code,
+        phase_code,
+        amount_basis,
+        period_start_year,
+        period_end_year,
+        'all' as capital_scope,
+        coalesce(
+            max(case when capital_type_code = 'total' then amount_million_vnd end),
+            sum(case when capital_type_code != 'total' then amount_million_vnd end)
+        ) as amount_million_vnd
+    from cells
+    where funding_source_code != 'total'
+    group by all
+
+    union all
+
+    -- ... and each capital type on its own
+    select
+        document_id,
+        statement_group,
+        component_code,
+        funding_source_code,
+        phase_code,
+        amount_basis,
+        period_start_year,
+        period_end_year,
+        capital_type_code as capital_scope,
+        sum(amount_million_vnd) as amount_million_vnd
+    from cells
+    where funding_source_code != 'total' and capital_type_code != 'total'
+    group by all
+
+),
+
+totals as (
+
+    select
+        cells.*,
+        case
+            when cells.capital_type_code in ('total', 'unspecified') then 'all'
+            else cells.capital_type_code
+        end as capital_scope,
+        coalesce(statement_groups.parts_statement_group, cells.statement_group)
+            as parts_statement_group
+    from cells
+    inner join statement_groups
+        on
+            cells.document_id = statement_groups.document_id
+            and cells.statement_group = statement_groups.statement_group
+    where cells.is_printed_total
+
+),
+
+-- family 1: funding sources -> a total over sources (the document's own definition of total)
+source_totals as (
+
+    select
+        *,
+        unnest(string_split(sums_funding_sources, '|')) as part_source
+    from totals
+    where funding_source_code = 'total'
+
+),
+
+source_parts as (
+
+    select
+        totals.amount_id,
+        totals.part_source,
+        source_values.amount_million_vnd
+    from source_totals as totals
+    left join source_values
+        on
+            totals.document_id = source_values.document_id
+            and totals.statement_group = source_values.statement_group
+            and totals.component_code = source_values.component_code
+            and totals.part_source = source_values.funding_source_code
+            and totals.capital_scope = source_values.capital_scope
+            and totals.phase_code = source_values.phase_code
+            and totals.amount_basis = source_values.amount_basis
+            and totals.period_start_year is not distinct from source_values.period_start_year
+            and totals.period_end_year is not distinct from source_values.period_end_year
+
+),
+
+source_checks as (
+
+    select
+        amount_id,
+        'funding_sources_to_total' as check_code,
+        sum(amount_million_vnd) as computed_amount_million_vnd,
+        count(amount_million_vnd) as n_parts_found,
+        count(*) as n_parts_expected,
+        string_agg(
+            part_source || '=' || coalesce(cast(amount_million_vnd as varchar), 'not printed'),
+            '; ' order by part_source
+        ) as parts_detail
+    from source_parts
+    group by amount_id
+    -- sources are all printed, or the total has another breakdown (checked by another family)
+    having count(amount_million_vnd) = count(*)
+
+),
+
+-- family 2: capital types -> a total over capital types
+capital_parts as (
+
+    select
+        totals.amount_id,
+        cells.capital_type_code as part_capital,
+        cells.amount_million_vnd
+    from totals
+    inner join cells
+        on
+            totals.document_id = cells.document_id
+            and totals.statement_group = cells.statement_group
+            and totals.component_code = cells.component_code
+            and totals.funding_source_code = cells.funding_source_code
+            and totals.sums_funding_sources is not distinct from cells.sums_funding_sources
+            and totals.phase_code = cells.phase_code
+            and totals.amount_basis = cells.amount_basis
+            and totals.period_start_year is not distinct from cells.period_start_year
+            and totals.period_end_year is not distinct from cells.period_end_year
+            and list_contains(string_split(totals.sums_capital_types, '|'), cells.capital_type_code)
+    where totals.capital_type_code = 'total'
+
+),
+
+capital_checks as (
+
+    select
+        amount_id,
+        'capital_types_to_total' as check_code,
+        sum(amount_million_vnd) as computed_amount_million_vnd,
+        count(*) as n_parts_found,
+        count(*) as n_parts_expected,
+        string_agg(part_capital || '=' || amount_million_vnd, '; ' order by part_capital)
+            as parts_detail
+    from capital_parts
+    group by amount_id
+
+),
+
+-- family 3: components -> a component total (sub-projects -> project -> program)
+component_totals as (
+
+    select
+        totals.*,
+        unnest(string_split(totals.sums_components, '|')) as part_component
+    from totals
+    where totals.sums_components is not null
+
+),
+
+component_total_sources as (
+
+    select
+        component_totals.*,
+        unnest(
+            case
+                when component_totals.funding_source_code = 'total'
+                    then string_split(component_totals.sums_funding_sources, '|')
+                else [component_totals.funding_source_code]
+            end
+        ) as part_source
+    from component_totals
+
+),
+
+same_column_values as (
+
+    -- a listed component in the same column (same source, total definition and capital type):
+    -- its own cell, or else the sum of its sub-projects' cells
+    select
+        component_totals.amount_id,
+        component_totals.part_component,
+        coalesce(
+            sum(case
+                when cells.component_code = component_totals.part_component
+                    then cells.amount_million_vnd
+            end),
+            sum(case
+                when components.parent_component_code = component_totals.part_component
+                    then cells.amount_million_vnd
+            end)
+        ) as amount_million_vnd
+    from component_totals
+    left join cells
+        on
+            component_totals.document_id = cells.document_id
+            and component_totals.parts_statement_group = cells.statement_group
+            and component_totals.funding_source_code = cells.funding_source_code
+            and component_totals.sums_funding_sources
+            is not distinct from cells.sums_funding_sources
+            and component_totals.capital_type_code = cells.capital_type_code
+            and component_totals.phase_code = cells.phase_code
+            and component_totals.amount_basis = cells.amount_basis
+            and component_totals.period_start_year is not distinct from cells.period_start_year
+            and component_totals.period_end_year is not distinct from cells.period_end_year
+    left join components
+        on cells.component_code = components.component_code
+    group by all
+
+),
+
+source_decomposed_values as (
+
+    -- a listed component as the sum of its single-source values; for a total of one capital type,
+    -- also with the parts whose capital type the document does not state
+    select
+        component_total_sources.amount_id,
+        component_total_sources.part_component,
+        coalesce(
+            sum(case
+                when
+                    source_values.component_code = component_total_sources.part_component
+                    and source_values.capital_scope = component_total_sources.capital_scope
+                    then source_values.amount_million_vnd
+            end),
+            sum(case
+                when
+                    components.parent_component_code = component_total_sources.part_component
+                    and source_values.capital_scope = component_total_sources.capital_scope
+                    then source_values.amount_million_vnd
+            end)
+        ) as amount_million_vnd,
+        coalesce(
+            sum(case
+                when source_values.component_code = component_total_sources.part_component
+                    then source_values.amount_million_vnd
+            end),
+            sum(case
+                when components.parent_component_code = component_total_sources.part_component
+                    then source_values.amount_million_vnd
+            end)
+        ) as amount_with_unstated_capital_million_vnd
+    from component_total_sources
+    left join source_values
+        on
+            component_total_sources.document_id = source_values.document_id
+            and component_total_sources.parts_statement_group = source_values.statement_group
+            and component_total_sources.part_source = source_values.funding_source_code
+            and (
+                component_total_sources.capital_scope = source_values.capital_scope
+                or (
+                    component_total_sources.capital_scope != 'all'
+                    and source_values.capital_scope = 'unspecified'
+                )
+            )
+            and component_total_sources.phase_code = source_values.phase_code
+            and component_total_sources.amount_basis = source_values.amount_basis
+            and component_total_sources.period_start_year
+            is not distinct from source_values.period_start_year
+            and component_total_sources.period_end_year
+            is not distinct from source_values.period_end_year
+    left join components
+        on source_values.component_code = components.component_code
+    group by all
+
+),
+
+component_check_candidates as (
+
+    select
+        same_column_values.amount_id,
+        same_column_values.part_component,
+        same_column_values.amount_million_vnd as same_column_amount,
+        source_decomposed_values.amount_million_vnd as decomposed_amount,
+        source_decomposed_values.amount_with_unstated_capital_million_vnd
+            as decomposed_with_unstated_amount
+    from same_column_values
+    inner join source_decomposed_values
+        on
+            same_column_values.amount_id = source_decomposed_values.amount_id
+            and same_column_values.part_component = source_decomposed_values.part_component
+
+),
+
+component_check_sums as (
+
+    select
+        amount_id,
+        count(same_column_amount) as n_same_column,
+        count(*) as n_parts_expected,
+        sum(same_column_amount) as same_column_sum,
+        count(decomposed_amount) as n_decomposed,
+        sum(decomposed_amount) as decomposed_sum,
+        count(decomposed_with_unstated_amount) as n_decomposed_with_unstated,
+        sum(decomposed_with_unstated_amount) as decomposed_with_unstated_sum,
+        string_agg(
+            part_component || '='
+            || coalesce(
+                cast(coalesce(same_column_amount, decomposed_with_unstated_amount) as varchar),
+                'not printed'
+            ),
+            '; ' order by part_component
+        ) as parts_detail
+    from component_check_candidates
+    group by amount_id
+
+),
+
+component_checks as (
+
+    -- the same column when every listed component has it; otherwise the source decomposition,
+    -- counting parts of unstated capital type when that is what makes the total agree
+    select
+        component_check_sums.amount_id,
+        'components_to_total' as check_code,
+        case
+            when
+                component_check_sums.n_same_column = component_check_sums.n_parts_expected
+                then component_check_sums.same_column_sum
+            when
+                component_check_sums.decomposed_sum = totals.amount_million_vnd
+                then component_check_sums.decomposed_sum
+            when
+                component_check_sums.decomposed_with_unstated_sum is not null
+                then component_check_sums.decomposed_with_unstated_sum
+            else component_check_sums.decomposed_sum
+        end as computed_amount_million_vnd,
+        case
+            when
+                component_check_sums.n_same_column = component_check_sums.n_parts_expected
+                then component_check_sums.n_same_column
+            else
+                greatest(
+                    component_check_sums.n_decomposed,
+                    component_check_sums.n_decomposed_with_unstated
+                )
+        end as n_parts_found,
+        component_check_sums.n_parts_expected,
+        component_check_sums.parts_detail
+    from component_check_sums
+    inner join totals
+        on component_check_sums.amount_id = totals.amount_id
+    where
+        greatest(
+            component_check_sums.n_same_column,
+            component_check_sums.n_decomposed,
+            component_check_sums.n_decomposed_with_unstated
+        )
+        > 0
+
+),
+
+all_checks as (
+
+    select * from source_checks
+    union all
+    select * from capital_checks
+    union all
+    select * from component_checks
+
+),
+
+final as (
+
+    select
+        -- ids
+        all_checks.check_code || ':' || totals.amount_id as sum_check_id,
+        all_checks.check_code,
+        totals.amount_id as reported_total_id,
+        totals.document_id,
+        totals.geography_code,
+        totals.component_code,
+        totals.funding_source_code,
+        totals.capital_type_code,
+        totals.phase_code,
+
+        -- strings
+        totals.statement_group,
+        totals.parts_statement_group,
+        totals.sums_components,
+        totals.sums_funding_sources,
+        totals.sums_capital_types,
+        all_checks.parts_detail,
+        totals.locator,
+        totals.source_file,
+        totals.source_text,
+
+        -- numerics
+        totals.period_start_year,
+        totals.period_end_year,
+        totals.source_line,
+        all_checks.n_parts_found,
+        all_checks.n_parts_expected,
+        cast(totals.amount_million_vnd as decimal(18, 3)) as reported_amount_million_vnd,
+        cast(all_checks.computed_amount_million_vnd as decimal(18, 3))
+            as computed_amount_million_vnd,
+        cast(totals.amount_million_vnd - all_checks.computed_amount_million_vnd as decimal(18, 3))
+            as difference_million_vnd,
+        -- tolerance 0 when both sides are whole million VND, 0.001 otherwise
+        case
+            when
+                totals.amount_million_vnd = round(totals.amount_million_vnd)
+                and all_checks.computed_amount_million_vnd
+                = round(all_checks.computed_amount_million_vnd)
+                then 0
+            else 0.001
+        end as tolerance_million_vnd
+
+    from all_checks
+    inner join totals
+        on all_checks.amount_id = totals.amount_id
+
+)
+
+select * from final

@@ -1,0 +1,74 @@
+-- One row per failed comparison of a printed total with its parts.
+with
+
+checks as (
+
+    select * from {{ ref('int_sum_checks') }}
+
+),
+
+acknowledged as (
+
+    select * from {{ ref('stg_reference__acknowledged_source_errors') }}
+
+),
+
+failed as (
+
+    select *
+    from checks
+    where abs(difference_million_vnd) > tolerance_million_vnd
+
+),
+
+final as (
+
+    select
+        -- ids
+        failed.sum_check_id,
+        failed.check_code,
+        failed.reported_total_id,
+        failed.document_id,
+        failed.geography_code,
+        failed.component_code,
+        failed.funding_source_code,
+        failed.capital_type_code,
+        failed.phase_code,
+
+        -- strings
+        case
+            when failed.n_parts_found = failed.n_parts_expected then 'arithmetic_mismatch'
+            else 'incomplete_breakdown'
+        end as classification,
+        failed.sums_components,
+        failed.sums_funding_sources,
+        failed.sums_capital_types,
+        failed.parts_detail,
+        acknowledged.what_is_wrong as acknowledgment_note,
+        acknowledged.evidence as acknowledgment_evidence,
+        failed.statement_group,
+        failed.locator,
+        failed.source_file,
+        failed.source_text,
+
+        -- numerics
+        failed.period_start_year,
+        failed.period_end_year,
+        failed.source_line,
+        failed.reported_amount_million_vnd,
+        failed.computed_amount_million_vnd,
+        failed.difference_million_vnd,
+
+        -- booleans
+        acknowledged.document_id is not null as is_acknowledged
+
+    from failed
+    left join acknowledged
+        on
+            failed.document_id = acknowledged.document_id
+            and failed.source_line = acknowledged.source_line
+            and failed.check_code = acknowledged.check_code
+
+)
+
+select * from final

@@ -1,0 +1,30 @@
+-- Every acknowledged source error must still be a finding: a stale acknowledgment hides nothing
+-- and would silently excuse a future error on the same line.
+with
+
+acknowledged as (
+
+    select * from {{ ref('stg_reference__acknowledged_source_errors') }}
+
+),
+
+findings as (
+
+    select * from {{ ref('sum_check_findings') }}
+
+),
+
+final as (
+
+    select acknowledged.*
+    from acknowledged
+    left join findings
+        on
+            acknowledged.document_id = findings.document_id
+            and acknowledged.source_line = findings.source_line
+            and acknowledged.check_code = findings.check_code
+    where findings.sum_check_id is null
+
+)
+
+select * from final
