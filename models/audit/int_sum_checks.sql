@@ -2,10 +2,9 @@
 -- Three families, each within one block of one document (see _audit__models.yml).
 with
 
-amounts as (
+printings as (
 
-    select * from {{ ref('stg_transcription__plan_amounts') }}
-    where unit_printed != '%'
+    select * from {{ ref('int_plan_amounts_printings') }}
 
 ),
 
@@ -21,26 +20,11 @@ components as (
 
 ),
 
-printings as (
-
-    -- a cell printed twice in one block counts once (the last printing)
-    select
-        *,
-        row_number() over (
-            partition by
-                document_id, statement_group, component_code, funding_source_code,
-                sums_funding_sources, capital_type_code, phase_code, amount_basis,
-                period_start_year, period_end_year
-            order by source_line desc
-        ) as printing_rank
-    from amounts
-
-),
-
 cells as (
 
-    select * exclude (printing_rank) from printings
-    where printing_rank = 1
+    select * exclude (is_repeat_printing)
+    from printings
+    where not is_repeat_printing
 
 ),
 

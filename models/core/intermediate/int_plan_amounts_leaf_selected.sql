@@ -2,9 +2,9 @@
 -- breaks down further and that is not a repeat of the same cell. See _core__models.yml.
 with
 
-amounts as (
+printings as (
 
-    select * from {{ ref('stg_transcription__plan_amounts') }}
+    select * from {{ ref('int_plan_amounts_printings') }}
 
 ),
 
@@ -40,44 +40,20 @@ component_ancestry as (
 
 ),
 
-eligible as (
-
-    select
-        amounts.*,
-        -- a cell printed twice in one block (Vĩnh Long's per-year other funds, columns 8 and 15)
-        -- counts once: the last printing is kept, the earlier one is checked as a restatement
-        row_number() over (
-            partition by
-                amounts.document_id,
-                amounts.statement_group,
-                amounts.component_code,
-                amounts.funding_source_code,
-                amounts.capital_type_code,
-                amounts.phase_code,
-                amounts.amount_basis,
-                amounts.period_start_year,
-                amounts.period_end_year
-            order by amounts.source_line desc
-        ) as printing_rank
-    from amounts
-    inner join statement_groups
-        on
-            amounts.document_id = statement_groups.document_id
-            and amounts.statement_group = statement_groups.statement_group
-    where
-        statement_groups.provides_leaves
-        and amounts.amount_basis = statement_groups.leaf_amount_basis
-        and amounts.funding_source_code != 'total'
-        and amounts.capital_type_code != 'total'
-        and amounts.unit_printed != '%'
-
-),
-
 candidates as (
 
-    select * exclude (printing_rank)
-    from eligible
-    where printing_rank = 1
+    select printings.* exclude (printings.is_repeat_printing)
+    from printings
+    inner join statement_groups
+        on
+            printings.document_id = statement_groups.document_id
+            and printings.statement_group = statement_groups.statement_group
+    where
+        statement_groups.provides_leaves
+        and not printings.is_repeat_printing
+        and printings.amount_basis = statement_groups.leaf_amount_basis
+        and printings.funding_source_code != 'total'
+        and printings.capital_type_code != 'total'
 
 ),
 
