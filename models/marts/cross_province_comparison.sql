@@ -1,0 +1,97 @@
+-- Grain: fiscal_year × phase × component_code (projects, sub-projects and ALL) × geography.
+with
+
+component_amounts as (
+
+    select * from {{ ref('int_component_amounts') }}
+
+),
+
+funding_sources as (
+
+    select * from {{ ref('dim_funding_source') }}
+
+),
+
+geographies as (
+
+    select * from {{ ref('dim_geography') }}
+
+),
+
+totals as (
+
+    select
+        component_amounts.geography_code,
+        component_amounts.fiscal_year,
+        component_amounts.phase_code,
+        component_amounts.component_code,
+        sum(component_amounts.amount_million_vnd) as amount,
+        string_agg(distinct component_amounts.document_id, '|') as document_id
+    from component_amounts
+    inner join funding_sources
+        on component_amounts.funding_source_code = funding_sources.funding_source_code
+    where funding_sources.is_in_total_funding
+    group by all
+
+),
+
+with_geography as (
+
+    select
+        totals.*,
+        geographies.name_vi as geography_name_vi,
+        geographies.admin_level,
+        program_totals.amount as geography_total
+    from totals
+    inner join geographies
+        on totals.geography_code = geographies.geography_code
+    left join totals as program_totals
+        on
+            totals.geography_code = program_totals.geography_code
+            and totals.fiscal_year = program_totals.fiscal_year
+            and totals.phase_code = program_totals.phase_code
+            and program_totals.component_code = 'ALL'
+
+),
+
+final as (
+
+    select
+        -- ids
+        fiscal_year,
+        phase_code,
+        component_code,
+        geography_code,
+        document_id,
+
+        -- strings
+        geography_name_vi,
+        admin_level,
+
+        -- numerics
+        cast(amount as decimal(18, 3)) as amount,
+        cast(amount / nullif(geography_total, 0) as double) as share_of_geography_total,
+        cast(
+            rank() over (
+                partition by fiscal_year, phase_code, component_code, admin_level
+                order by amount desc
+            ) as integer
+        ) as rank_in_admin_level,
+        cast(
+            count(*) over (partition by fiscal_year, phase_code, component_code, admin_level)
+            as integer
+        ) as n_geographies_compared,
+        cast(
+            amount / nullif(
+                avg(amount)
+                    over (partition by fiscal_year, phase_code, component_code, admin_level),
+                0
+            ) as double
+        ) as ratio_to_mean
+
+    from with_geography
+
+)
+
+select * from final

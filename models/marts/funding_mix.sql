@@ -1,0 +1,124 @@
+-- Grain: geography × fiscal_year × phase × project_code (DA1..DA7 and ALL).
+with
+
+amounts as (
+
+    select * from {{ ref('int_plan_amounts_preferred') }}
+
+),
+
+geographies as (
+
+    select * from {{ ref('dim_geography') }}
+
+),
+
+by_project as (
+
+    select
+        geography_code,
+        fiscal_year,
+        phase_code,
+        project_code,
+        funding_source_code,
+        capital_type_code,
+        document_id,
+        amount_million_vnd
+    from amounts
+    where project_code != 'ALL'
+
+    union all
+
+    select
+        geography_code,
+        fiscal_year,
+        phase_code,
+        'ALL' as project_code,
+        funding_source_code,
+        capital_type_code,
+        document_id,
+        amount_million_vnd
+    from amounts
+
+),
+
+summed as (
+
+    select
+        geography_code,
+        fiscal_year,
+        phase_code,
+        project_code,
+        sum(amount_million_vnd) filter (where funding_source_code = 'central_budget')
+            as central_budget,
+        sum(amount_million_vnd) filter (where funding_source_code = 'local_budget')
+            as local_budget,
+        sum(amount_million_vnd) filter (where funding_source_code = 'other_mobilized')
+            as other_mobilized,
+        sum(amount_million_vnd) filter (where funding_source_code = 'policy_credit')
+            as policy_credit,
+        sum(amount_million_vnd) filter (
+            where funding_source_code != 'policy_credit'
+            and capital_type_code = 'development_investment'
+        ) as development_investment,
+        sum(amount_million_vnd) filter (
+            where funding_source_code != 'policy_credit' and capital_type_code = 'recurrent'
+        ) as recurrent,
+        sum(amount_million_vnd) filter (
+            where funding_source_code != 'policy_credit' and capital_type_code = 'unspecified'
+        ) as unspecified_capital,
+        string_agg(distinct document_id, '|' order by document_id) as document_id
+    from by_project
+    group by all
+
+),
+
+final as (
+
+    select
+        -- ids
+        summed.geography_code,
+        summed.phase_code,
+        summed.project_code,
+        summed.document_id,
+
+        -- strings
+        geographies.name_vi as geography_name_vi,
+        geographies.admin_level,
+
+        -- numerics
+        summed.fiscal_year,
+        cast(coalesce(summed.central_budget, 0) as decimal(18, 3)) as central_budget,
+        cast(coalesce(summed.local_budget, 0) as decimal(18, 3)) as local_budget,
+        cast(coalesce(summed.other_mobilized, 0) as decimal(18, 3)) as other_mobilized,
+        cast(
+            coalesce(summed.central_budget, 0)
+            + coalesce(summed.local_budget, 0)
+            + coalesce(summed.other_mobilized, 0)
+            as decimal(18, 3)
+        ) as total_funding,
+        cast(coalesce(summed.policy_credit, 0) as decimal(18, 3)) as policy_credit,
+        cast(coalesce(summed.development_investment, 0) as decimal(18, 3))
+            as development_investment,
+        cast(coalesce(summed.recurrent, 0) as decimal(18, 3)) as recurrent,
+        cast(coalesce(summed.unspecified_capital, 0) as decimal(18, 3)) as unspecified_capital
+
+    from summed
+    inner join geographies
+        on summed.geography_code = geographies.geography_code
+
+),
+
+with_shares as (
+
+    select
+        *,
+        cast(central_budget / nullif(total_funding, 0) as double) as share_central,
+        cast(local_budget / nullif(total_funding, 0) as double) as share_local,
+        cast(other_mobilized / nullif(total_funding, 0) as double) as share_other,
+        cast(local_budget / nullif(central_budget, 0) as double) as counterpart_ratio
+    from final
+
+)
+
+select * from with_shares
