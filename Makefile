@@ -21,11 +21,13 @@ $(STAMP): requirements.lock
 
 venv: $(STAMP)
 
-## Validate the seeds, then seed, run and test everything into $(NTP_WAREHOUSE).
+## Validate the seeds, seed, run and test everything into $(NTP_WAREHOUSE), then validate the
+## marts with Great Expectations (Data Docs in the warehouse folder's data_docs/).
 build: $(STAMP)
 	$(BIN)/python -m ntp_poverty.validate_seeds seeds
 	mkdir -p $(dir $(NTP_WAREHOUSE))
 	$(BIN)/dbt build --fail-fast --full-refresh
+	$(BIN)/python -m ntp_poverty.validate_marts $(NTP_WAREHOUSE)
 
 ## Every test: pytest (unit, provenance, bad-input and a full build into a temporary warehouse) and sqlfluff.
 test: $(STAMP)

@@ -1,0 +1,193 @@
+"""Validate the marts with Great Expectations, on pandas DataFrames read from the DuckDB file.
+
+GX's SQL datasource does not work with DuckDB, so each mart is read read-only into pandas
+(decimals as floats, for validation only) and validated through a checkpoint: one expectation
+suite per mart (columns and types, non-null keys, unique grain, ranges, shares in 0-1, sum
+identities). Data Docs HTML is written under ``<warehouse dir>/data_docs``. Exits 1 on any
+violation, naming the mart and the failed expectations.
+
+Usage: ``python -m ntp_poverty.validate_marts [WAREHOUSE]`` (default: $NTP_WAREHOUSE).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Callable
+
+import duckdb
+import great_expectations as gx
+import pandas as pd
+from great_expectations import expectations as gxe
+from great_expectations.data_context.types.base import ProgressBarsConfig
+
+
+@dataclass(frozen=True)
+class MartSpec:
+    """What one mart must satisfy."""
+
+    grain: list[str]
+    columns: dict[str, str]  # column -> pandas dtype kind: "str", "int", "float", "bool"
+    ranges: dict[str, tuple[float | None, float | None]] = field(default_factory=dict)
+    # name -> function of the DataFrame giving, per row, a gap that must be 0
+    identities: dict[str, Callable[[pd.DataFrame], pd.Series]] = field(default_factory=dict)
+
+
+MONEY = "float"
+SPECS: dict[str, MartSpec] = {
+    "funding_mix": MartSpec(
+        grain=["geography_code", "fiscal_year", "phase_code", "project_code"],
+        columns={
+            "geography_code": "str", "phase_code": "str", "project_code": "str", "document_id": "str",
+            "geography_name_vi": "str", "admin_level": "str", "fiscal_year": "int",
+            "central_budget": MONEY, "local_budget": MONEY, "other_mobilized": MONEY,
+            "total_funding": MONEY, "policy_credit": MONEY, "development_investment": MONEY,
+            "recurrent": MONEY, "unspecified_capital": MONEY, "share_central": "float",
+            "share_local": "float", "share_other": "float", "counterpart_ratio": "float",
+        },
+        ranges={"share_central": (0, 1), "share_local": (0, 1), "share_other": (0, 1),
+                "central_budget": (0, None), "local_budget": (0, None), "other_mobilized": (0, None),
+                "total_funding": (0, None), "policy_credit": (0, None), "counterpart_ratio": (0, None)},
+        identities={
+            "total_is_sum_of_sources": lambda f: f.total_funding - f.central_budget - f.local_budget - f.other_mobilized,
+            "total_is_sum_of_capital_types":
+                lambda f: f.total_funding - f.development_investment - f.recurrent - f.unspecified_capital,
+            "shares_sum_to_one": lambda f: (f.share_central + f.share_local + f.share_other - 1)
+            .where(f.total_funding > 0, 0).round(9),
+        },
+    ),
+    "cross_province_comparison": MartSpec(
+        grain=["fiscal_year", "phase_code", "component_code", "geography_code"],
+        columns={
+            "fiscal_year": "int", "phase_code": "str", "component_code": "str", "geography_code": "str",
+            "document_id": "str", "geography_name_vi": "str", "admin_level": "str", "amount": MONEY,
+            "share_of_geography_total": "float", "rank_in_admin_level": "int",
+            "n_geographies_compared": "int", "ratio_to_mean": "float",
+        },
+        ranges={"share_of_geography_total": (0, 1), "rank_in_admin_level": (1, None), "amount": (0, None)},
+        identities={"rank_within_partition": lambda f: (f.rank_in_admin_level > f.n_geographies_compared).astype("int64")},
+    ),
+    "yoy_change": MartSpec(
+        grain=["geography_code", "component_code", "funding_source_code", "fiscal_year"],
+        columns={
+            "geography_code": "str", "component_code": "str", "funding_source_code": "str",
+            "phase_code": "str", "prior_phase_code": "str", "document_id": "str", "fiscal_year": "int",
+            "amount": MONEY, "prior_year_amount": MONEY, "abs_change": MONEY, "pct_change": "float",
+            "is_like_for_like": "bool",
+        },
+        ranges={"amount": (0, None)},
+        identities={"abs_change_is_difference": lambda f: (f.abs_change - (f.amount - f.prior_year_amount)).fillna(0)},
+    ),
+    "target_comparison": MartSpec(
+        grain=["indicator_code", "geography_code", "target_year"],
+        columns={
+            "indicator_code": "str", "geography_code": "str", "document_id": "str", "target_id": "str",
+            "comparator": "str", "unit": "str", "conflicting_values": "str",
+            "conflicting_document_ids": "str", "target_year": "int", "low": MONEY, "high": MONEY,
+            "has_conflict": "bool",
+        },
+        identities={"low_not_above_high": lambda f: (f.low > f.high).astype("int64")},
+    ),
+}
+KIND_DTYPES = {"str": ["StringDtype"], "int": ["int32", "int64", "Int32", "Int64"],
+               "float": ["float64", "Float64"], "bool": ["bool", "boolean"]}
+
+
+def read_mart(warehouse: Path, name: str) -> pd.DataFrame:
+    """Read one mart read-only; decimals become floats (validation only)."""
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        frame = con.execute(f"select * from marts.{name}").df()
+    for column in frame.columns:
+        values = frame[column]
+        if isinstance(values.dtype, pd.StringDtype):
+            # pandas 3 reads text as StringDtype(na_value=nan); GX's type check compares against
+            # pd.StringDtype(), so the column is given exactly that dtype
+            frame[column] = values.astype(pd.StringDtype())
+        elif values.dtype == object and values.map(lambda v: v is None or isinstance(v, Decimal)).all():
+            frame[column] = values.astype("float64")
+    return frame
+
+
+def build_suite(name: str, spec: MartSpec, frame: pd.DataFrame) -> gx.ExpectationSuite:
+    """The expectation suite of one mart."""
+    suite = gx.ExpectationSuite(name=f"{name}_suite")
+    checks = [f"check_{check}" for check in spec.identities]
+    suite.add_expectation(gxe.ExpectTableColumnsToMatchSet(column_set=[*spec.columns, *checks], exact_match=True))
+    for column, kind in spec.columns.items():
+        suite.add_expectation(gxe.ExpectColumnValuesToBeInTypeList(column=column, type_list=KIND_DTYPES[kind]))
+    for column in spec.grain:
+        suite.add_expectation(gxe.ExpectColumnValuesToNotBeNull(column=column))
+    suite.add_expectation(gxe.ExpectCompoundColumnsToBeUnique(column_list=spec.grain))
+    for column, (low, high) in spec.ranges.items():
+        suite.add_expectation(gxe.ExpectColumnValuesToBeBetween(column=column, min_value=low, max_value=high))
+    for check in spec.identities:
+        suite.add_expectation(gxe.ExpectColumnValuesToBeBetween(column=f"check_{check}", min_value=0, max_value=0))
+    suite.add_expectation(gxe.ExpectTableRowCountToBeBetween(min_value=1))
+    return suite
+
+
+def with_identity_columns(frame: pd.DataFrame, spec: MartSpec) -> pd.DataFrame:
+    """Add one ``check_<identity>`` column per sum identity (0 = holds)."""
+    out = frame.copy()
+    for check, gap in spec.identities.items():
+        out[f"check_{check}"] = gap(frame)
+    return out
+
+
+def validate(warehouse: Path, docs_dir: Path) -> list[str]:
+    """Run one checkpoint per mart; write Data Docs; return failure messages."""
+    failures: list[str] = []
+    with tempfile.TemporaryDirectory() as project_root:
+        context = gx.get_context(mode="file", project_root_dir=project_root)
+        context.variables.progress_bars = ProgressBarsConfig(globally=False)
+        context.add_data_docs_site(
+            site_name="ntp_poverty",
+            site_config={
+                "class_name": "SiteBuilder",
+                "store_backend": {"class_name": "TupleFilesystemStoreBackend",
+                                  "base_directory": str(docs_dir.resolve())},
+                "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+            },
+        )
+        source = context.data_sources.add_pandas(name="marts")
+        for name, spec in SPECS.items():
+            frame = with_identity_columns(read_mart(warehouse, name), spec)
+            batch = source.add_dataframe_asset(name=name).add_batch_definition_whole_dataframe(f"{name}_all")
+            suite = context.suites.add(build_suite(name, spec, frame))
+            definition = context.validation_definitions.add(
+                gx.ValidationDefinition(name=f"{name}_validation", data=batch, suite=suite))
+            checkpoint = context.checkpoints.add(gx.Checkpoint(
+                name=f"{name}_checkpoint", validation_definitions=[definition],
+                actions=[gx.checkpoint.UpdateDataDocsAction(name="data_docs", site_names=["ntp_poverty"])]))
+            result = checkpoint.run(batch_parameters={"dataframe": frame})
+            for run in result.run_results.values():
+                for outcome in run.results:
+                    if not outcome.success:
+                        cfg = outcome.expectation_config
+                        failures.append(f"marts.{name}: {cfg.type} {dict(cfg.kwargs)} failed")
+    return failures
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command-line entry point."""
+    args = sys.argv[1:] if argv is None else argv
+    warehouse = Path(args[0] if args else os.environ.get("NTP_WAREHOUSE", "warehouse/ntp_poverty.duckdb"))
+    docs_dir = warehouse.parent / "data_docs"
+    shutil.rmtree(docs_dir, ignore_errors=True)
+    failures = validate(warehouse, docs_dir)
+    for failure in failures:
+        print(f"error: {failure}", file=sys.stderr)
+    if failures:
+        print(f"Great Expectations: {len(failures)} expectation(s) failed", file=sys.stderr)
+        return 1
+    print(f"Great Expectations: all mart suites passed; Data Docs in {docs_dir}/index.html")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
