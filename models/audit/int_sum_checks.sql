@@ -20,6 +20,12 @@ components as (
 
 ),
 
+leaves as (
+
+    select * from {{ ref('int_plan_amounts_annualized') }}
+
+),
+
 cells as (
 
     select * exclude (is_repeat_printing)
@@ -381,6 +387,68 @@ component_checks as (
 
 ),
 
+-- family 4: an amount restated over a period (text vs appendix, a period column vs the per-year
+-- columns) = the sum of the document's leaves for its components, sources, capital and years
+restatements as (
+
+    select
+        cells.*,
+        case
+            when cells.capital_type_code in ('total', 'unspecified') then 'all'
+            else cells.capital_type_code
+        end as capital_scope
+    from cells
+    inner join statement_groups
+        on
+            cells.document_id = statement_groups.document_id
+            and cells.statement_group = statement_groups.statement_group
+    where
+        statement_groups.restates_leaves
+        or (
+            statement_groups.leaf_amount_basis = 'per_year'
+            and cells.amount_basis = 'period_total'
+        )
+
+),
+
+restatement_checks as (
+
+    select
+        restatements.amount_id,
+        'restatement_equals_leaves' as check_code,
+        sum(leaves.amount_million_vnd) as computed_amount_million_vnd,
+        count(leaves.amount_id) as n_parts_found,
+        count(leaves.amount_id) as n_parts_expected,
+        count(distinct leaves.amount_id) || ' leaf amounts over '
+        || min(leaves.fiscal_year) || '-' || max(leaves.fiscal_year) as parts_detail
+    from restatements
+    inner join leaves
+        on
+            restatements.document_id = leaves.document_id
+            and restatements.phase_code = leaves.phase_code
+            and leaves.fiscal_year between restatements.period_start_year
+            and restatements.period_end_year
+            and (
+                restatements.capital_scope = 'all'
+                or restatements.capital_scope = leaves.capital_type_code
+            )
+            and (
+                restatements.funding_source_code = leaves.funding_source_code
+                or list_contains(
+                    string_split(restatements.sums_funding_sources, '|'),
+                    leaves.funding_source_code
+                )
+            )
+    left join components
+        on leaves.component_code = components.component_code
+    where
+        restatements.component_code in (
+            'ALL', leaves.component_code, components.parent_component_code
+        )
+    group by restatements.amount_id
+
+),
+
 all_checks as (
 
     select * from source_checks
@@ -388,6 +456,22 @@ all_checks as (
     select * from capital_checks
     union all
     select * from component_checks
+    union all
+    select * from restatement_checks
+
+),
+
+checked_amounts as (
+
+    select
+        cells.*,
+        coalesce(statement_groups.parts_statement_group, cells.statement_group)
+            as parts_statement_group
+    from cells
+    inner join statement_groups
+        on
+            cells.document_id = statement_groups.document_id
+            and cells.statement_group = statement_groups.statement_group
 
 ),
 
@@ -395,42 +479,44 @@ final as (
 
     select
         -- ids
-        all_checks.check_code || ':' || totals.amount_id as sum_check_id,
+        all_checks.check_code || ':' || checked_amount.amount_id as sum_check_id,
         all_checks.check_code,
-        totals.amount_id as reported_total_id,
-        totals.document_id,
-        totals.geography_code,
-        totals.component_code,
-        totals.funding_source_code,
-        totals.capital_type_code,
-        totals.phase_code,
+        checked_amount.amount_id as reported_total_id,
+        checked_amount.document_id,
+        checked_amount.geography_code,
+        checked_amount.component_code,
+        checked_amount.funding_source_code,
+        checked_amount.capital_type_code,
+        checked_amount.phase_code,
 
         -- strings
-        totals.statement_group,
-        totals.parts_statement_group,
-        totals.sums_components,
-        totals.sums_funding_sources,
-        totals.sums_capital_types,
+        checked_amount.statement_group,
+        checked_amount.parts_statement_group,
+        checked_amount.sums_components,
+        checked_amount.sums_funding_sources,
+        checked_amount.sums_capital_types,
         all_checks.parts_detail,
-        totals.locator,
-        totals.source_file,
-        totals.source_text,
+        checked_amount.locator,
+        checked_amount.source_file,
+        checked_amount.source_text,
 
         -- numerics
-        totals.period_start_year,
-        totals.period_end_year,
-        totals.source_line,
+        checked_amount.period_start_year,
+        checked_amount.period_end_year,
+        checked_amount.source_line,
         all_checks.n_parts_found,
         all_checks.n_parts_expected,
-        cast(totals.amount_million_vnd as decimal(18, 3)) as reported_amount_million_vnd,
+        cast(checked_amount.amount_million_vnd as decimal(18, 3)) as reported_amount_million_vnd,
         cast(all_checks.computed_amount_million_vnd as decimal(18, 3))
             as computed_amount_million_vnd,
-        cast(totals.amount_million_vnd - all_checks.computed_amount_million_vnd as decimal(18, 3))
-            as difference_million_vnd,
+        cast(
+            checked_amount.amount_million_vnd - all_checks.computed_amount_million_vnd
+            as decimal(18, 3)
+        ) as difference_million_vnd,
         -- tolerance 0 when both sides are whole million VND, 0.001 otherwise
         case
             when
-                totals.amount_million_vnd = round(totals.amount_million_vnd)
+                checked_amount.amount_million_vnd = round(checked_amount.amount_million_vnd)
                 and all_checks.computed_amount_million_vnd
                 = round(all_checks.computed_amount_million_vnd)
                 then 0
@@ -438,8 +524,8 @@ final as (
         end as tolerance_million_vnd
 
     from all_checks
-    inner join totals
-        on all_checks.amount_id = totals.amount_id
+    inner join checked_amounts as checked_amount
+        on all_checks.amount_id = checked_amount.amount_id
 
 )
 

@@ -19,7 +19,8 @@ final as (
         nfc_normalize(description) as description,
 
         -- booleans
-        cast(provides_leaves as boolean) as provides_leaves
+        cast(provides_leaves as boolean) as provides_leaves,
+        cast(restates_leaves as boolean) as restates_leaves
 
     from source
 
