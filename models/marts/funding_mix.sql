@@ -13,6 +13,12 @@ geographies as (
 
 ),
 
+findings as (
+
+    select * from {{ ref('sum_check_findings') }}
+
+),
+
 by_project as (
 
     select
@@ -109,15 +115,40 @@ final as (
 
 ),
 
+findings_per_row as (
+
+    -- the audit's findings on the documents behind each row, so a reader of the mart sees them
+    select
+        final.geography_code,
+        final.fiscal_year,
+        final.phase_code,
+        final.project_code,
+        count(findings.sum_check_id) as n_source_findings
+    from final
+    left join findings
+        on
+            final.geography_code = findings.geography_code
+            and list_contains(string_split(final.document_id, '|'), findings.document_id)
+    group by all
+
+),
+
 with_shares as (
 
     select
-        *,
-        cast(central_budget / nullif(total_funding, 0) as double) as share_central,
-        cast(local_budget / nullif(total_funding, 0) as double) as share_local,
-        cast(other_mobilized / nullif(total_funding, 0) as double) as share_other,
-        cast(local_budget / nullif(central_budget, 0) as double) as counterpart_ratio
+        final.*,
+        cast(findings_per_row.n_source_findings as integer) as n_source_findings,
+        cast(final.central_budget / nullif(final.total_funding, 0) as double) as share_central,
+        cast(final.local_budget / nullif(final.total_funding, 0) as double) as share_local,
+        cast(final.other_mobilized / nullif(final.total_funding, 0) as double) as share_other,
+        cast(final.local_budget / nullif(final.central_budget, 0) as double) as counterpart_ratio
     from final
+    inner join findings_per_row
+        on
+            final.geography_code = findings_per_row.geography_code
+            and final.fiscal_year = findings_per_row.fiscal_year
+            and final.phase_code = findings_per_row.phase_code
+            and final.project_code = findings_per_row.project_code
 
 )
 

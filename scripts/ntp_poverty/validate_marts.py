@@ -47,7 +47,7 @@ SPECS: dict[str, MartSpec] = {
             "geography_name_vi": "str", "admin_level": "str", "fiscal_year": "int",
             "central_budget": MONEY, "local_budget": MONEY, "other_mobilized": MONEY,
             "total_funding": MONEY, "policy_credit": MONEY, "development_investment": MONEY,
-            "recurrent": MONEY, "unspecified_capital": MONEY, "share_central": "float",
+            "recurrent": MONEY, "unspecified_capital": MONEY, "n_source_findings": "int", "share_central": "float",
             "share_local": "float", "share_other": "float", "counterpart_ratio": "float",
         },
         ranges={"share_central": (0, 1), "share_local": (0, 1), "share_other": (0, 1),
