@@ -114,15 +114,10 @@ source_parts as (
     from source_totals as totals
     left join source_values
         on
-            totals.document_id = source_values.document_id
-            and totals.statement_group = source_values.statement_group
+            {{ same_block_and_period('totals', 'source_values') }}
             and totals.component_code = source_values.component_code
             and totals.part_source = source_values.funding_source_code
             and totals.capital_scope = source_values.capital_scope
-            and totals.phase_code = source_values.phase_code
-            and totals.amount_basis = source_values.amount_basis
-            and totals.period_start_year is not distinct from source_values.period_start_year
-            and totals.period_end_year is not distinct from source_values.period_end_year
 
 ),
 
@@ -155,15 +150,10 @@ capital_parts as (
     from totals
     inner join cells
         on
-            totals.document_id = cells.document_id
-            and totals.statement_group = cells.statement_group
+            {{ same_block_and_period('totals', 'cells') }}
             and totals.component_code = cells.component_code
             and totals.funding_source_code = cells.funding_source_code
             and totals.sums_funding_sources is not distinct from cells.sums_funding_sources
-            and totals.phase_code = cells.phase_code
-            and totals.amount_basis = cells.amount_basis
-            and totals.period_start_year is not distinct from cells.period_start_year
-            and totals.period_end_year is not distinct from cells.period_end_year
             and list_contains(string_split(totals.sums_capital_types, '|'), cells.capital_type_code)
     where totals.capital_type_code = 'total'
 
@@ -230,16 +220,11 @@ same_column_values as (
     from component_totals
     left join cells
         on
-            component_totals.document_id = cells.document_id
-            and component_totals.parts_statement_group = cells.statement_group
+            {{ same_block_and_period('component_totals', 'cells', 'parts_statement_group') }}
             and component_totals.funding_source_code = cells.funding_source_code
             and component_totals.sums_funding_sources
             is not distinct from cells.sums_funding_sources
             and component_totals.capital_type_code = cells.capital_type_code
-            and component_totals.phase_code = cells.phase_code
-            and component_totals.amount_basis = cells.amount_basis
-            and component_totals.period_start_year is not distinct from cells.period_start_year
-            and component_totals.period_end_year is not distinct from cells.period_end_year
     left join components
         on cells.component_code = components.component_code
     group by all
@@ -280,8 +265,8 @@ source_decomposed_values as (
     from component_total_sources
     left join source_values
         on
-            component_total_sources.document_id = source_values.document_id
-            and component_total_sources.parts_statement_group = source_values.statement_group
+            {{ same_block_and_period('component_total_sources', 'source_values',
+                                     'parts_statement_group') }}
             and component_total_sources.part_source = source_values.funding_source_code
             and (
                 component_total_sources.capital_scope = source_values.capital_scope
@@ -290,12 +275,6 @@ source_decomposed_values as (
                     and source_values.capital_scope = 'unspecified'
                 )
             )
-            and component_total_sources.phase_code = source_values.phase_code
-            and component_total_sources.amount_basis = source_values.amount_basis
-            and component_total_sources.period_start_year
-            is not distinct from source_values.period_start_year
-            and component_total_sources.period_end_year
-            is not distinct from source_values.period_end_year
     left join components
         on source_values.component_code = components.component_code
     group by all

@@ -66,13 +66,9 @@ broken_down_further as (
     inner join candidates as child
         on
             component_ancestry.descendant_code = child.component_code
-            and parent.document_id = child.document_id
-            and parent.statement_group = child.statement_group
+            and {{ same_block_and_period('parent', 'child') }}
             and parent.funding_source_code = child.funding_source_code
             and parent.capital_type_code = child.capital_type_code
-            and parent.phase_code = child.phase_code
-            and parent.period_start_year is not distinct from child.period_start_year
-            and parent.period_end_year is not distinct from child.period_end_year
 
 ),
 
