@@ -75,8 +75,9 @@ source_values as (
 
 ),
 
-totals as (
+checked_amounts as (
 
+    -- every printed amount, with the block holding its parts and the capital scope of its parts
     select
         cells.*,
         case
@@ -90,7 +91,13 @@ totals as (
         on
             cells.document_id = statement_groups.document_id
             and cells.statement_group = statement_groups.statement_group
-    where cells.is_printed_total
+
+),
+
+totals as (
+
+    select * from checked_amounts
+    where is_printed_total
 
 ),
 
@@ -370,22 +377,17 @@ component_checks as (
 -- columns) = the sum of the document's leaves for its components, sources, capital and years
 restatements as (
 
-    select
-        cells.*,
-        case
-            when cells.capital_type_code in ('total', 'unspecified') then 'all'
-            else cells.capital_type_code
-        end as capital_scope
-    from cells
+    select checked_amounts.*
+    from checked_amounts
     inner join statement_groups
         on
-            cells.document_id = statement_groups.document_id
-            and cells.statement_group = statement_groups.statement_group
+            checked_amounts.document_id = statement_groups.document_id
+            and checked_amounts.statement_group = statement_groups.statement_group
     where
         statement_groups.restates_leaves
         or (
             statement_groups.leaf_amount_basis = 'per_year'
-            and cells.amount_basis = 'period_total'
+            and checked_amounts.amount_basis = 'period_total'
         )
 
 ),
@@ -437,20 +439,6 @@ all_checks as (
     select * from component_checks
     union all
     select * from restatement_checks
-
-),
-
-checked_amounts as (
-
-    select
-        cells.*,
-        coalesce(statement_groups.parts_statement_group, cells.statement_group)
-            as parts_statement_group
-    from cells
-    inner join statement_groups
-        on
-            cells.document_id = statement_groups.document_id
-            and cells.statement_group = statement_groups.statement_group
 
 ),
 
