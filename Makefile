@@ -9,7 +9,7 @@ export DBT_PROFILES_DIR := $(CURDIR)
 export PYTHONPATH := $(CURDIR)/scripts
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: build test venv lint clean
+.PHONY: build refresh rollback test venv lint clean
 
 # The virtualenv is rebuilt whenever the lock file changes; every package is pinned with hashes.
 $(STAMP): requirements.lock
@@ -21,13 +21,17 @@ $(STAMP): requirements.lock
 
 venv: $(STAMP)
 
-## Validate the seeds, seed, run and test everything into $(NTP_WAREHOUSE), then validate the
-## marts with Great Expectations (Data Docs in the warehouse folder's data_docs/).
-build: $(STAMP)
-	$(BIN)/python -m ntp_poverty.validate_seeds seeds
-	mkdir -p $(dir $(NTP_WAREHOUSE))
-	$(BIN)/dbt build --fail-fast --full-refresh
-	$(BIN)/python -m ntp_poverty.validate_marts $(NTP_WAREHOUSE)
+## Build the warehouse the one way it is produced: the refresh (validate seeds, dbt build with all
+## tests into a candidate, Great Expectations, then publish atomically to $(NTP_WAREHOUSE) with the
+## marts as Parquet in parquet/ and Data Docs in data_docs/ beside it).
+build: refresh
+
+refresh: $(STAMP)
+	$(BIN)/python scripts/refresh --warehouse $(NTP_WAREHOUSE)
+
+## Put the previously published warehouse (and its Parquet release) back.
+rollback: $(STAMP)
+	$(BIN)/python scripts/refresh --rollback --warehouse $(NTP_WAREHOUSE)
 
 ## Every test: pytest (unit, provenance, bad-input and a full build into a temporary warehouse) and sqlfluff.
 test: $(STAMP)
