@@ -63,3 +63,14 @@ def seeds_copy(tmp_path: Path) -> Path:
     target = tmp_path / "seeds"
     shutil.copytree(SEEDS, target)
     return target
+
+
+@pytest.fixture(scope="session")
+def duckdb15_python(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A throwaway virtualenv with DuckDB 1.5 (what BI drivers ship), installed from a hashed lock."""
+    venv = tmp_path_factory.mktemp("duckdb15") / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    lock = ROOT / "tests" / "duckdb15" / "requirements.lock"
+    subprocess.run([str(venv / "bin" / "pip"), "install", "--quiet", "--require-hashes", "--no-deps", "-r", str(lock)],
+                   check=True, capture_output=True)
+    return venv / "bin" / "python"
