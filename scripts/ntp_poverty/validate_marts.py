@@ -93,6 +93,38 @@ SPECS: dict[str, MartSpec] = {
         },
         identities={"low_not_above_high": lambda f: (f.low > f.high).astype("int64")},
     ),
+    "data_quality_findings": MartSpec(
+        grain=["sum_check_id"],
+        columns={
+            "sum_check_id": "str", "check_code": "str", "document_id": "str", "geography_code": "str",
+            "component_code": "str", "classification": "str", "document_title_vi": "str",
+            "geography_name_vi": "str", "locator": "str", "source_file": "str", "source_text": "str",
+            "parts_detail": "str", "acknowledgment_note": "str", "source_line": "int",
+            "period_start_year": "int", "period_end_year": "int", "reported_amount_million_vnd": MONEY,
+            "computed_amount_million_vnd": MONEY, "difference_million_vnd": MONEY, "is_acknowledged": "bool",
+        },
+        ranges={"source_line": (1, None)},
+        identities={
+            "difference_is_reported_minus_computed":
+                lambda f: (f.difference_million_vnd - (f.reported_amount_million_vnd - f.computed_amount_million_vnd))
+                .round(3),
+            "mismatches_are_acknowledged":
+                lambda f: ((f.classification == "arithmetic_mismatch") & ~f.is_acknowledged).astype("int64"),
+        },
+    ),
+    "document_reconciliation": MartSpec(
+        grain=["document_id"],
+        columns={
+            "document_id": "str", "geography_code": "str", "document_title_vi": "str", "status": "str",
+            "total_funding_sources": "str", "n_leaf_amounts": "int", "n_printed_totals": "int",
+            "n_comparisons": "int", "n_arithmetic_mismatches": "int", "n_acknowledged_mismatches": "int",
+            "n_incomplete_breakdowns": "int", "leaf_total_million_vnd": MONEY,
+            "mismatch_amount_million_vnd": MONEY, "unitemised_amount_million_vnd": MONEY,
+        },
+        ranges={"n_leaf_amounts": (1, None), "mismatch_amount_million_vnd": (0, None)},
+        identities={"acknowledged_within_mismatches":
+                    lambda f: (f.n_acknowledged_mismatches > f.n_arithmetic_mismatches).astype("int64")},
+    ),
 }
 KIND_DTYPES = {"str": ["StringDtype"], "int": ["int32", "int64", "Int32", "Int64"],
                "float": ["float64", "Float64"], "bool": ["bool", "boolean"]}
@@ -122,7 +154,10 @@ def build_suite(name: str, spec: MartSpec, frame: pd.DataFrame) -> gx.Expectatio
         suite.add_expectation(gxe.ExpectColumnValuesToBeInTypeList(column=column, type_list=KIND_DTYPES[kind]))
     for column in spec.grain:
         suite.add_expectation(gxe.ExpectColumnValuesToNotBeNull(column=column))
-    suite.add_expectation(gxe.ExpectCompoundColumnsToBeUnique(column_list=spec.grain))
+    if len(spec.grain) > 1:
+        suite.add_expectation(gxe.ExpectCompoundColumnsToBeUnique(column_list=spec.grain))
+    else:
+        suite.add_expectation(gxe.ExpectColumnValuesToBeUnique(column=spec.grain[0]))
     for column, (low, high) in spec.ranges.items():
         suite.add_expectation(gxe.ExpectColumnValuesToBeBetween(column=column, min_value=low, max_value=high))
     for check in spec.identities:
