@@ -9,7 +9,7 @@ export DBT_PROFILES_DIR := $(CURDIR)
 export PYTHONPATH := $(CURDIR)/scripts
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: build refresh rollback test venv lint clean
+.PHONY: build refresh rollback report test chromium venv lint clean
 
 # The virtualenv is rebuilt whenever the lock file changes; every package is pinned with hashes.
 $(STAMP): requirements.lock
@@ -33,8 +33,18 @@ refresh: $(STAMP)
 rollback: $(STAMP)
 	$(BIN)/python scripts/refresh --rollback --warehouse $(NTP_WAREHOUSE)
 
-## Every test: pytest (unit, provenance, bad-input and a full build into a temporary warehouse) and sqlfluff.
-test: $(STAMP)
+## Render the static HTML report from the published warehouse (warehouse/report/index.html).
+report: $(STAMP)
+	$(BIN)/python -m ntp_poverty.report $(NTP_WAREHOUSE)
+
+## Debian's Chromium renders the report in the tests (the machines run as root).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { apt-get update && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium; }
+
+## Every test: pytest (unit, provenance, bad input, full builds and refreshes into temporary
+## warehouses, analyses, the report in headless Chromium) including sqlfluff.
+test: $(STAMP) chromium
 	$(BIN)/pytest
 
 lint: $(STAMP)

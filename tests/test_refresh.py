@@ -23,7 +23,8 @@ from ntp_poverty import refresh as refresh_module
 
 pytestmark = pytest.mark.slow
 
-MARTS = ["cross_province_comparison", "funding_mix", "target_comparison", "yoy_change"]
+MARTS = ["cross_province_comparison", "data_quality_findings", "document_reconciliation", "funding_mix",
+         "target_comparison", "yoy_change"]
 
 
 def start_refresh(project: Path, *args: str) -> subprocess.Popen[str]:
@@ -90,6 +91,10 @@ def test_refresh_publishes_read_only_files_parquet_and_a_run_log(project: Path, 
     assert record["run_id"] == run_id(published)
     assert record["mart_rows"]["funding_mix"] > 0 and record["tests"]["pass"] > 100
     assert record["findings"] == {"arithmetic_mismatch (acknowledged)": 7, "incomplete_breakdown": 3}
+    docs = (project / "warehouse" / "docs" / "index.html").read_text(encoding="utf-8")
+    assert "funding_mix" in docs and "Glossary" in docs
+    report = (project / "warehouse" / "report" / "index.html").read_text(encoding="utf-8")
+    assert record["run_id"] in report
     with duckdb.connect() as con:
         (rows,) = con.execute(f"select count(*) from read_parquet('{parquet / 'funding_mix.parquet'}')").fetchone()
     assert rows == record["mart_rows"]["funding_mix"]
@@ -241,6 +246,9 @@ def test_gx_and_publish_failures_have_their_own_exit_codes(
         shutil.copy(built_warehouse, candidate)
 
     monkeypatch.setattr(refresh_module, "run_dbt", fake_dbt)
+    site = tmp_path / "static_index.html"
+    site.write_text("<html></html>", encoding="utf-8")
+    monkeypatch.setattr(refresh_module, "generate_docs", lambda *args: site)
     paths = refresh_module.Paths(tmp_path / "w" / "ntp_poverty.duckdb")
     seeds = Path(refresh_module.PROJECT_DIR) / "seeds"
     monkeypatch.setattr(refresh_module, "validate_marts", lambda warehouse, docs: ["marts.funding_mix: broken"])

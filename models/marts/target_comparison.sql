@@ -44,8 +44,11 @@ conflicts as (
     select
         winner.target_id,
         string_agg(
-            other.comparator || ' ' || other.low_value
-            || case when other.comparator = 'range' then '-' || other.high_value else '' end,
+            other.comparator || ' ' || {{ plain_number('other.low_value') }}
+            || case
+                when other.comparator = 'range' then '-' || {{ plain_number('other.high_value') }}
+                else ''
+            end,
             '; ' order by other.precedence_rank
         ) as conflicting_values,
         string_agg(other.document_id, '; ' order by other.precedence_rank)

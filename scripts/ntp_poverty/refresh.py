@@ -14,6 +14,9 @@ Layout beside the published file ``<dir>/ntp_poverty.duckdb``::
     <dir>/.candidates/<run>/            a run's candidate, dbt target and logs; kept when it fails
     <dir>/.refresh.lock                 the lock (flock; holds the pid of the running refresh)
     <dir>/refresh_runs.jsonl            one JSON line per run
+    <dir>/docs/index.html               the dbt docs site (single page)
+    <dir>/report/index.html             the visual report
+    <dir>/data_docs/                    Great Expectations Data Docs
 
 Exit codes: 0 published (or rolled back), 2 build failure (seeds or models), 3 test failure
 (dbt tests, including the sum-consistency gate), 4 Great Expectations failure, 5 another refresh
@@ -39,6 +42,7 @@ from typing import IO, Any
 
 import duckdb
 
+from ntp_poverty.report import read_marts, render
 from ntp_poverty.validate_marts import validate as validate_marts
 from ntp_poverty.validate_seeds import validate as validate_seeds
 
@@ -170,25 +174,30 @@ def clean_abandoned_candidates(paths: Paths) -> None:
             say(f"removed the candidate of an interrupted run: {run_dir.name}")
 
 
-def run_dbt(candidate: Path, run_dir: Path, run_id: str, commit: str, record: RunRecord) -> None:
-    """``dbt build`` into the candidate; raise RefreshError on model or test failures."""
+def _dbt(args: list[str], candidate: Path, run_dir: Path, run_vars: dict[str, str], log_name: str) -> str:
+    """Run a dbt command against the candidate; return its output (also written to run_dir)."""
     env = dict(os.environ, NTP_WAREHOUSE=str(candidate), DBT_PROFILES_DIR=str(PROJECT_DIR),
                DBT_SEND_ANONYMOUS_USAGE_STATS="false")
-    target = run_dir / "target"
-    cmd = [str(Path(sys.executable).parent / "dbt"), "build", "--full-refresh", "--target-path", str(target),
-           "--log-path", str(run_dir / "logs"), "--vars", json.dumps({"run_id": run_id, "git_commit": commit})]
+    cmd = [str(Path(sys.executable).parent / "dbt"), *args, "--target-path", str(run_dir / "target"),
+           "--log-path", str(run_dir / "logs"), "--vars", json.dumps(run_vars)]
+    proc = subprocess.run(cmd, cwd=PROJECT_DIR, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          text=True, check=False)
+    (run_dir / log_name).write_text(proc.stdout, encoding="utf-8")
+    return proc.stdout if proc.returncode == 0 else f"exit {proc.returncode}\n{proc.stdout}"
+
+
+def run_dbt(candidate: Path, run_dir: Path, run_id: str, commit: str, record: RunRecord) -> None:
+    """``dbt build`` into the candidate; raise RefreshError on model or test failures."""
     say("dbt build into the candidate (seeds, models, tests, sum-consistency gate)")
-    with open(run_dir / "dbt_build.log", "w", encoding="utf-8") as log:
-        proc = subprocess.run(cmd, cwd=PROJECT_DIR, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                              text=True, check=False)
-        log.write(proc.stdout)
-    for line in proc.stdout.splitlines():
+    output = _dbt(["build", "--full-refresh"], candidate, run_dir, {"run_id": run_id, "git_commit": commit},
+                  "dbt_build.log")
+    for line in output.splitlines():
         if "UNACKNOWLEDGED ARITHMETIC MISMATCH" in line:
             print(line[line.index("UNACKNOWLEDGED"):], file=sys.stderr)
-    results = _read_run_results(target / "run_results.json")
+    results = _read_run_results(run_dir / "target" / "run_results.json")
     record.tests = dict(Counter(r["status"] for r in results if r["unique_id"].startswith(("test.", "unit_test."))))
     failed_nodes = [r for r in results if r["status"] in ("error", "fail")]
-    if proc.returncode == 0 and not failed_nodes:
+    if not output.startswith("exit ") and not failed_nodes:
         return
     failed_tests = [r for r in failed_nodes if r["unique_id"].startswith(("test.", "unit_test."))]
     build_errors = [r for r in failed_nodes if r not in failed_tests]
@@ -196,6 +205,17 @@ def run_dbt(candidate: Path, run_dir: Path, run_id: str, commit: str, record: Ru
         names = ", ".join(r["unique_id"] for r in build_errors) or "dbt did not run (see dbt_build.log)"
         raise RefreshError(EXIT_BUILD, f"dbt build failed: {names}")
     raise RefreshError(EXIT_TESTS, "dbt tests failed: " + ", ".join(r["unique_id"] for r in failed_tests))
+
+
+def generate_docs(candidate: Path, run_dir: Path, run_id: str, commit: str) -> Path:
+    """``dbt docs generate --static`` against the candidate; return the single-page site."""
+    say("dbt docs generate --static (single-page docs site)")
+    output = _dbt(["docs", "generate", "--static"], candidate, run_dir, {"run_id": run_id, "git_commit": commit},
+                  "dbt_docs.log")
+    site = run_dir / "target" / "static_index.html"
+    if output.startswith("exit ") or not site.exists():
+        raise RefreshError(EXIT_BUILD, "dbt docs generate failed (see dbt_docs.log)")
+    return site
 
 
 def _read_run_results(path: Path) -> list[dict[str, Any]]:
@@ -313,6 +333,7 @@ def refresh(paths: Paths, seeds_dir: Path) -> int:
                 print(f"error: {error}", file=sys.stderr)
             raise RefreshError(EXIT_BUILD, f"seed validation failed: {len(errors)} error(s), first: {errors[0]}")
         run_dbt(candidate, run_dir, run_id, record.git_commit, record)
+        site = generate_docs(candidate, run_dir, run_id, record.git_commit)
         checkpoint_and_describe(candidate, record)
         say("Great Expectations checkpoint on the candidate's marts")
         failures = validate_marts(candidate, run_dir / "data_docs")
@@ -320,9 +341,14 @@ def refresh(paths: Paths, seeds_dir: Path) -> int:
             for failure in failures:
                 print(f"error: {failure}", file=sys.stderr)
             raise RefreshError(EXIT_GX, f"Great Expectations: {len(failures)} expectation(s) failed")
+        say("rendering the HTML report from the candidate's marts")
+        report_html = run_dir / "report.html"
+        report_html.write_text(render(read_marts(candidate)), encoding="utf-8")
         try:
             publish(paths, candidate, run_id)
             _publish_data_docs(paths, run_dir)
+            _publish_file(site, paths.root / "docs" / "index.html")
+            _publish_file(report_html, paths.root / "report" / "index.html")
         except OSError as exc:
             raise RefreshError(EXIT_PUBLISH, f"publish failed: {exc}") from exc
         shutil.rmtree(run_dir, ignore_errors=True)
@@ -344,6 +370,14 @@ def _publish_data_docs(paths: Paths, run_dir: Path) -> None:
     shutil.rmtree(docs, ignore_errors=True)
     if (run_dir / "data_docs").exists():
         shutil.copytree(run_dir / "data_docs", docs)
+
+
+def _publish_file(source: Path, target: Path) -> None:
+    """Copy ``source`` to ``target`` atomically (a temporary file renamed into place)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f".{target.name}.{secrets.token_hex(4)}")
+    shutil.copyfile(source, temporary)
+    os.replace(temporary, target)
 
 
 def _append_log(paths: Paths, record: RunRecord, started: float) -> None:

@@ -1,0 +1,244 @@
+"""Render the static HTML report from the published marts (no server, works offline).
+
+One self-contained page: funding mix by province (stacked bars with shares), cross-province
+comparison by project, year-over-year changes, targets side by side with conflicts marked, and
+the data-quality findings with their source lines. Labels are Vietnamese (with diacritics) with
+English alongside; numbers are formatted the Vietnamese way (1.234,5 triệu đồng) with the English
+form beside them. Plotly's JavaScript is embedded once, so the page needs no network.
+
+Usage: ``python -m ntp_poverty.report [WAREHOUSE] [OUTPUT_HTML]``
+(defaults: $NTP_WAREHOUSE, and report/index.html beside it).
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import sys
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import plotly.graph_objects as go
+from babel.numbers import format_decimal, format_percent
+
+SOURCE_COLOURS = {"central_budget": "#1f4e79", "local_budget": "#c55a11", "other_mobilized": "#70ad47"}
+SOURCE_LABELS = {
+    "central_budget": "Ngân sách trung ương (central budget)",
+    "local_budget": "Ngân sách địa phương (local budget)",
+    "other_mobilized": "Huy động khác (other mobilised)",
+}
+PHASE_LABELS = {"requested": "đề xuất (requested)", "allocated": "giao (allocated)",
+                "disbursed": "giải ngân (disbursed)", "forecast": "ước thực hiện (forecast)"}
+
+
+def vnd(value: float | Decimal | None, digits: int = 1) -> str:
+    """``1.234,5 triệu đồng (1,234.5 million VND)``; an em dash for missing values."""
+    if value is None or pd.isna(value):
+        return "—"
+    pattern = "#,##0" + ("." + "#" * digits if digits else "")
+    vi = format_decimal(value, format=pattern, locale="vi")
+    en = format_decimal(value, format=pattern, locale="en")
+    return f"{vi} triệu đồng ({en} million VND)"
+
+
+def vi_number(value: float | Decimal, digits: int = 1) -> str:
+    """A number in Vietnamese format only (for chart labels)."""
+    return format_decimal(value, format="#,##0" + ("." + "#" * digits if digits else ""), locale="vi")
+
+
+def vi_percent(share: float | None) -> str:
+    """``12,3%``; an em dash for missing values."""
+    if share is None or pd.isna(share):
+        return "—"
+    return format_percent(share, format="#,##0.0%", locale="vi")
+
+
+@dataclass
+class Marts:
+    """The published marts the report reads."""
+
+    funding_mix: pd.DataFrame
+    cross_province: pd.DataFrame
+    yoy: pd.DataFrame
+    targets: pd.DataFrame
+    findings: pd.DataFrame
+    run_id: str
+
+
+def read_marts(warehouse: Path) -> Marts:
+    """Read the marts read-only from the published file."""
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        def frame(sql: str) -> pd.DataFrame:
+            return con.execute(sql).df()
+
+        return Marts(
+            funding_mix=frame("select * from marts.funding_mix where project_code = 'ALL' "
+                              "order by geography_code, fiscal_year, phase_code"),
+            cross_province=frame("select * from marts.cross_province_comparison where component_code like 'DA_' "
+                                 "order by fiscal_year, phase_code, component_code, geography_code"),
+            yoy=frame("select * from marts.yoy_change where component_code = 'ALL' and funding_source_code = 'ALL' "
+                      "and prior_year_amount is not null order by geography_code, fiscal_year"),
+            targets=frame("select t.*, i.name_vi as indicator_name_vi, i.name_en as indicator_name_en "
+                          "from marts.target_comparison as t inner join core.dim_indicator as i using (indicator_code) "
+                          "order by has_conflict desc, geography_code, target_year, indicator_code"),
+            findings=frame("select * from marts.data_quality_findings order by document_id, source_line, check_code"),
+            run_id=con.execute("select run_id from audit.warehouse_build").fetchone()[0],
+        )
+
+
+def _layout(fig: go.Figure, title: str, height: int = 460) -> go.Figure:
+    fig.update_layout(title={"text": title, "x": 0}, height=height, barmode="stack", template="plotly_white",
+                      font={"family": "Noto Sans, DejaVu Sans, Arial, sans-serif", "size": 13},
+                      legend={"orientation": "h", "y": -0.25}, margin={"l": 70, "r": 20, "t": 70, "b": 120},
+                      separators=",.")
+    fig.update_yaxes(tickformat=",.0f")  # 250.000 (Vietnamese grouping), not 250k
+    return fig
+
+
+def funding_mix_chart(marts: Marts) -> go.Figure:
+    """Stacked bars of central / local / other funding per geography, year and phase, with shares."""
+    data = marts.funding_mix
+    labels = [f"{g} {y}<br>{PHASE_LABELS[p]}" for g, y, p in
+              zip(data.geography_name_vi, data.fiscal_year, data.phase_code)]
+    fig = go.Figure()
+    for source, share in (("central_budget", "share_central"), ("local_budget", "share_local"),
+                          ("other_mobilized", "share_other")):
+        values = data[source].astype(float)
+        fig.add_bar(x=labels, y=values, name=SOURCE_LABELS[source], marker_color=SOURCE_COLOURS[source],
+                    text=[vi_percent(s) for s in data[share]], textposition="inside",
+                    hovertext=[vnd(v) for v in values], hoverinfo="text+name")
+    return _layout(fig, "Cơ cấu nguồn vốn theo địa phương / Funding mix by geography (triệu đồng, million VND)",
+                   height=560)
+
+
+def cross_province_chart(marts: Marts) -> go.Figure:
+    """Grouped bars: amount per project for each province, 2024 requests."""
+    data = marts.cross_province
+    data = data[(data.fiscal_year == 2024) & (data.phase_code == "requested") & (data.admin_level == "province")]
+    fig = go.Figure()
+    for geography, rows in data.groupby("geography_name_vi", sort=True):
+        fig.add_bar(x=rows.component_code, y=rows.amount.astype(float), name=geography,
+                    text=[f"#{r}" for r in rows.rank_in_admin_level], textposition="outside",
+                    hovertext=[f"{vnd(a)}<br>tỷ trọng / share {vi_percent(s)}" for a, s in
+                               zip(rows.amount, rows.share_of_geography_total)], hoverinfo="text+name")
+    fig = _layout(fig, "So sánh giữa các tỉnh theo dự án, đề xuất 2024 / Cross-province comparison by project, "
+                       "2024 requests (#thứ hạng / rank)")
+    fig.update_layout(barmode="group")
+    return fig
+
+
+def yoy_chart(marts: Marts) -> go.Figure:
+    """Year-over-year change of total funding; changes across phases are marked."""
+    data = marts.yoy
+    labels = [f"{g} {y}" for g, y in zip(data.geography_code, data.fiscal_year)]
+    colours = ["#2e75b6" if like else "#bfbfbf" for like in data.is_like_for_like]
+    fig = go.Figure(go.Bar(
+        x=labels, y=data.abs_change.astype(float), marker_color=colours,
+        text=[vi_percent(p) if like else "khác giai đoạn / other phase"
+              for p, like in zip(data["pct_change"], data.is_like_for_like)],
+        textposition="outside",
+        hovertext=[f"{vnd(a)} ← {vnd(p)}<br>{PHASE_LABELS.get(ph, ph)} ← {PHASE_LABELS.get(pp, pp)}"
+                   for a, p, ph, pp in zip(data.amount, data.prior_year_amount, data.phase_code, data.prior_phase_code)],
+        hoverinfo="text", name="thay đổi / change"))
+    return _layout(fig, "Thay đổi so với năm trước / Year-over-year change of total funding "
+                        "(xám: khác giai đoạn / grey: across phases)")
+
+
+COMPARATORS = {"approximately": "≈", "range": ""}
+
+
+def _vi_decimal_text(text: str) -> str:
+    """Turn the mart's plain numbers ("1.5") into Vietnamese ones ("1,5") inside a label."""
+    return text.replace(".", ",")
+
+
+def targets_table(marts: Marts) -> str:
+    """Targets side by side; conflicting values marked."""
+    rows = []
+    for t in marts.targets.itertuples():
+        value = f"{COMPARATORS.get(t.comparator, t.comparator)} {vi_number(t.low, 2)}" + (
+            f"–{vi_number(t.high, 2)}" if t.comparator == "range" else "")
+        conflict = (f'<span class="conflict">⚠ {html.escape(_vi_decimal_text(str(t.conflicting_values)))} '
+                    f'({html.escape(str(t.conflicting_document_ids))})</span>') if t.has_conflict else ""
+        rows.append(f"<tr class=\"{'has-conflict' if t.has_conflict else ''}\"><td>{html.escape(t.indicator_name_vi)}"
+                    f"<br><small>{html.escape(t.indicator_name_en)}</small></td><td>{t.geography_code}</td>"
+                    f"<td>{t.target_year}</td><td>{html.escape(value)} {html.escape(t.unit)}</td>"
+                    f"<td>{html.escape(t.document_id)}</td><td>{conflict}</td></tr>")
+    return ("<table id=\"targets\"><thead><tr><th>Chỉ tiêu / Indicator</th><th>Địa bàn / Geo</th><th>Năm / Year</th>"
+            "<th>Mục tiêu / Target</th><th>Văn bản / Document</th><th>Xung đột / Conflict</th></tr></thead><tbody>"
+            + "".join(rows) + "</tbody></table>")
+
+
+def findings_table(marts: Marts) -> str:
+    """Data-quality findings with their source lines."""
+    rows = []
+    for f in marts.findings.itertuples():
+        status = "đã ghi nhận / acknowledged" if f.is_acknowledged else "CHƯA GHI NHẬN / NOT ACKNOWLEDGED"
+        rows.append(f"<tr><td>{html.escape(f.document_id)}<br><small>{html.escape(f.source_file)}, dòng / line "
+                    f"{f.source_line}</small></td><td><q>{html.escape(f.source_text)}</q></td>"
+                    f"<td>{html.escape(f.check_code)}<br><small>{html.escape(f.classification)}</small></td>"
+                    f"<td>{vnd(f.reported_amount_million_vnd, 0)}</td><td>{vnd(f.computed_amount_million_vnd, 0)}</td>"
+                    f"<td>{vnd(f.difference_million_vnd, 0)}</td><td>{status}</td></tr>")
+    return ("<table id=\"findings\"><thead><tr><th>Văn bản, dòng / Document, line</th><th>Nguyên văn / As printed</th>"
+            "<th>Kiểm tra / Check</th><th>In / Printed</th><th>Cộng các phần / Sum of parts</th>"
+            "<th>Chênh lệch / Difference</th><th>Trạng thái / Status</th></tr></thead><tbody>"
+            + "".join(rows) + "</tbody></table>")
+
+
+CSS = """
+body { font-family: 'Noto Sans', 'DejaVu Sans', Arial, sans-serif; margin: 24px; color: #222; max-width: 1200px; }
+h1 { font-size: 24px; } h2 { font-size: 19px; margin-top: 36px; border-bottom: 2px solid #1f4e79; }
+table { border-collapse: collapse; width: 100%; font-size: 13px; }
+th, td { border: 1px solid #ccc; padding: 4px 6px; vertical-align: top; text-align: left; }
+tr.has-conflict td { background: #fff4e5; } .conflict { color: #b34700; font-weight: 600; }
+.chart { page-break-inside: avoid; break-inside: avoid; }
+@media print { body { margin: 0; max-width: none; } h2 { page-break-after: avoid; } }
+"""
+
+
+def render(marts: Marts) -> str:
+    """The whole report as one HTML page."""
+    figures = [("funding-mix", funding_mix_chart(marts)), ("cross-province", cross_province_chart(marts)),
+               ("yoy-change", yoy_chart(marts))]
+    charts = {}
+    for index, (div_id, fig) in enumerate(figures):
+        charts[div_id] = fig.to_html(full_html=False, include_plotlyjs=index == 0, div_id=div_id,
+                                     config={"displaylogo": False, "responsive": True})
+    generated = datetime.now(timezone.utc).strftime("%d/%m/%Y %H:%M UTC")
+    return f"""<!DOCTYPE html>
+<html lang="vi"><head><meta charset="utf-8"><title>Báo cáo CTMTQG giảm nghèo bền vững / NTP poverty report</title>
+<style>{CSS}</style></head><body>
+<h1>Kế hoạch Chương trình mục tiêu quốc gia giảm nghèo bền vững 2021–2025<br>
+<small>Plans of the National Target Program for Sustainable Poverty Reduction 2021–2025</small></h1>
+<p>Dữ liệu / Data: kho dữ liệu ntp_poverty, lần làm mới / refresh <code>{html.escape(marts.run_id)}</code>;
+lập lúc / generated {generated}. Đơn vị / unit: triệu đồng (million VND).</p>
+<h2>1. Cơ cấu nguồn vốn / Funding mix</h2><div class="chart">{charts['funding-mix']}</div>
+<h2>2. So sánh giữa các tỉnh theo dự án / Cross-province comparison by project</h2>
+<div class="chart">{charts['cross-province']}</div>
+<h2>3. Thay đổi so với năm trước / Year-over-year change</h2><div class="chart">{charts['yoy-change']}</div>
+<h2>4. Mục tiêu / Targets (⚠ = xung đột giữa các văn bản / conflict between documents)</h2>{targets_table(marts)}
+<h2>5. Kiểm tra số liệu / Data-quality findings</h2>{findings_table(marts)}
+</body></html>
+"""
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command-line entry point."""
+    args = sys.argv[1:] if argv is None else argv
+    warehouse = Path(args[0] if args else os.environ.get("NTP_WAREHOUSE", "warehouse/ntp_poverty.duckdb"))
+    output = Path(args[1]) if len(args) > 1 else warehouse.parent / "report" / "index.html"
+    if not warehouse.exists():
+        print(f"error: {warehouse} does not exist; run `make build` first", file=sys.stderr)
+        return 1
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(render(read_marts(warehouse)), encoding="utf-8")
+    print(f"report written to {output}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
