@@ -7,12 +7,6 @@ component_amounts as (
 
 ),
 
-funding_sources as (
-
-    select * from {{ ref('dim_funding_source') }}
-
-),
-
 geographies as (
 
     select * from {{ ref('dim_geography') }}
@@ -22,17 +16,14 @@ geographies as (
 totals as (
 
     select
-        component_amounts.geography_code,
-        component_amounts.fiscal_year,
-        component_amounts.phase_code,
-        component_amounts.component_code,
-        sum(component_amounts.amount_million_vnd) as amount,
-        string_agg(distinct component_amounts.document_id, '|') as document_id
+        geography_code,
+        fiscal_year,
+        phase_code,
+        component_code,
+        amount_million_vnd as amount,
+        document_id
     from component_amounts
-    inner join funding_sources
-        on component_amounts.funding_source_code = funding_sources.funding_source_code
-    where funding_sources.is_in_total_funding
-    group by all
+    where funding_source_code = 'ALL'
 
 ),
 

@@ -9,68 +9,32 @@ component_amounts as (
 
 ),
 
-funding_sources as (
-
-    select * from {{ ref('dim_funding_source') }}
-
-),
-
-by_source as (
-
-    select
-        geography_code,
-        fiscal_year,
-        phase_code,
-        component_code,
-        funding_source_code,
-        amount_million_vnd,
-        document_id
-    from component_amounts
-
-    union all
-
-    select
-        component_amounts.geography_code,
-        component_amounts.fiscal_year,
-        component_amounts.phase_code,
-        component_amounts.component_code,
-        'ALL' as funding_source_code,
-        sum(component_amounts.amount_million_vnd) as amount_million_vnd,
-        string_agg(distinct component_amounts.document_id, '|') as document_id
-    from component_amounts
-    inner join funding_sources
-        on component_amounts.funding_source_code = funding_sources.funding_source_code
-    where funding_sources.is_in_total_funding
-    group by all
-
-),
-
 phase_of_record as (
 
     -- per geography and year, the phase whose figures represent the year
     select
-        by_source.geography_code,
-        by_source.fiscal_year,
+        component_amounts.geography_code,
+        component_amounts.fiscal_year,
         arg_min(
-            by_source.phase_code,
-            case by_source.phase_code
+            component_amounts.phase_code,
+            case component_amounts.phase_code
                 when 'allocated' then 1 when 'requested' then 2 when 'forecast' then 3 else 4
             end
         ) as phase_code
-    from by_source
+    from component_amounts
     group by all
 
 ),
 
 yearly as (
 
-    select by_source.*
-    from by_source
+    select component_amounts.*
+    from component_amounts
     inner join phase_of_record
         on
-            by_source.geography_code = phase_of_record.geography_code
-            and by_source.fiscal_year = phase_of_record.fiscal_year
-            and by_source.phase_code = phase_of_record.phase_code
+            component_amounts.geography_code = phase_of_record.geography_code
+            and component_amounts.fiscal_year = phase_of_record.fiscal_year
+            and component_amounts.phase_code = phase_of_record.phase_code
 
 ),
 

@@ -14,6 +14,12 @@ components as (
 
 ),
 
+funding_sources as (
+
+    select * from {{ ref('dim_funding_source') }}
+
+),
+
 rolled_up as (
 
     -- the component itself
@@ -59,7 +65,7 @@ rolled_up as (
 
 ),
 
-final as (
+by_source as (
 
     select
         geography_code,
@@ -71,6 +77,34 @@ final as (
         string_agg(distinct document_id, '|' order by document_id) as document_id
     from rolled_up
     group by all
+
+),
+
+total_funding as (
+
+    -- funding_source_code ALL: central + local + other mobilised (policy credit kept apart)
+    select
+        by_source.geography_code,
+        by_source.fiscal_year,
+        by_source.phase_code,
+        by_source.component_code,
+        'ALL' as funding_source_code,
+        sum(by_source.amount_million_vnd) as amount_million_vnd,
+        string_agg(distinct by_source.document_id, '|' order by by_source.document_id)
+            as document_id
+    from by_source
+    inner join funding_sources
+        on by_source.funding_source_code = funding_sources.funding_source_code
+    where funding_sources.is_in_total_funding
+    group by all
+
+),
+
+final as (
+
+    select * from by_source
+    union all
+    select * from total_funding
 
 )
 
