@@ -20,48 +20,46 @@ funding_sources as (
 
 ),
 
+component_levels as (
+
+    -- every level an amount of a component counts for: itself, its project (for a
+    -- sub-project) and the program
+    select
+        component_code,
+        component_code as rollup_code
+    from components
+    where component_code != 'ALL'
+
+    union all
+
+    select
+        component_code,
+        parent_component_code as rollup_code
+    from components
+    where component_level = 'sub_project'
+
+    union all
+
+    select
+        component_code,
+        'ALL' as rollup_code
+    from components
+
+),
+
 rolled_up as (
 
-    -- the component itself
     select
         amounts.geography_code,
         amounts.fiscal_year,
         amounts.phase_code,
         amounts.document_id,
         amounts.funding_source_code,
-        amounts.component_code,
+        component_levels.rollup_code as component_code,
         amounts.amount_million_vnd
     from amounts
-    where amounts.component_code != 'ALL'
-
-    union all
-
-    -- a sub-project's amounts also count for its project
-    select
-        amounts.geography_code,
-        amounts.fiscal_year,
-        amounts.phase_code,
-        amounts.document_id,
-        amounts.funding_source_code,
-        components.parent_component_code as component_code,
-        amounts.amount_million_vnd
-    from amounts
-    inner join components
-        on amounts.component_code = components.component_code
-    where components.component_level = 'sub_project'
-
-    union all
-
-    -- everything counts for the program
-    select
-        amounts.geography_code,
-        amounts.fiscal_year,
-        amounts.phase_code,
-        amounts.document_id,
-        amounts.funding_source_code,
-        'ALL' as component_code,
-        amounts.amount_million_vnd
-    from amounts
+    inner join component_levels
+        on amounts.component_code = component_levels.component_code
 
 ),
 
