@@ -43,6 +43,7 @@ from typing import IO, Any
 import duckdb
 
 from ntp_poverty.report import read_marts, render
+from ntp_poverty.reporting import print_errors
 from ntp_poverty.validate_marts import validate as validate_marts
 from ntp_poverty.validate_seeds import validate as validate_seeds
 
@@ -316,7 +317,7 @@ def refresh(paths: Paths, seeds_dir: Path) -> int:
     try:
         lock = acquire_lock(paths)
     except RefreshError as exc:
-        print(f"error: {exc.reason}", file=sys.stderr)
+        print_errors([exc.reason])
         record.reason, record.exit_code = exc.reason, exc.code
         _append_log(paths, record, started)
         return exc.code
@@ -329,8 +330,7 @@ def refresh(paths: Paths, seeds_dir: Path) -> int:
         say(f"run {run_id}: validating seeds")
         errors = validate_seeds(seeds_dir)
         if errors:
-            for error in errors:
-                print(f"error: {error}", file=sys.stderr)
+            print_errors(errors)
             raise RefreshError(EXIT_BUILD, f"seed validation failed: {len(errors)} error(s), first: {errors[0]}")
         run_dbt(candidate, run_dir, run_id, record.git_commit, record)
         site = generate_docs(candidate, run_dir, run_id, record.git_commit)
@@ -338,8 +338,7 @@ def refresh(paths: Paths, seeds_dir: Path) -> int:
         say("Great Expectations checkpoint on the candidate's marts")
         failures = validate_marts(candidate, run_dir / "data_docs")
         if failures:
-            for failure in failures:
-                print(f"error: {failure}", file=sys.stderr)
+            print_errors(failures)
             raise RefreshError(EXIT_GX, f"Great Expectations: {len(failures)} expectation(s) failed")
         say("rendering the HTML report from the candidate's marts")
         report_html = run_dir / "report.html"
@@ -356,7 +355,7 @@ def refresh(paths: Paths, seeds_dir: Path) -> int:
         return EXIT_OK
     except RefreshError as exc:
         (run_dir / FAILED_MARKER).write_text(exc.reason + "\n", encoding="utf-8")
-        print(f"error: {exc.reason}", file=sys.stderr)
+        print_errors([exc.reason])
         say(f"NOT published; the published warehouse is unchanged; candidate and logs kept in {run_dir}")
         record.reason, record.exit_code = exc.reason, exc.code
         return exc.code
@@ -406,7 +405,7 @@ def main(argv: list[str] | None = None) -> int:
             lock = acquire_lock(paths)
             return rollback(paths)
         except RefreshError as exc:
-            print(f"error: {exc.reason}", file=sys.stderr)
+            print_errors([exc.reason])
             return exc.code
         finally:
             if lock is not None:

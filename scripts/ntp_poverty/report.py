@@ -25,6 +25,8 @@ import pandas as pd
 import plotly.graph_objects as go
 from babel.numbers import format_decimal, format_percent
 
+from ntp_poverty.reporting import print_errors
+
 SOURCE_COLOURS = {"central_budget": "#1f4e79", "local_budget": "#c55a11", "other_mobilized": "#70ad47"}
 SOURCE_LABELS = {
     "central_budget": "Ngân sách trung ương (central budget)",
@@ -232,7 +234,7 @@ def main(argv: list[str] | None = None) -> int:
     warehouse = Path(args[0] if args else os.environ.get("NTP_WAREHOUSE", "warehouse/ntp_poverty.duckdb"))
     output = Path(args[1]) if len(args) > 1 else warehouse.parent / "report" / "index.html"
     if not warehouse.exists():
-        print(f"error: {warehouse} does not exist; run `make build` first", file=sys.stderr)
+        print_errors([f"{warehouse} does not exist; run `make build` first"])
         return 1
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(render(read_marts(warehouse)), encoding="utf-8")

@@ -26,6 +26,8 @@ import pandas as pd
 from great_expectations import expectations as gxe
 from great_expectations.data_context.types.base import ProgressBarsConfig
 
+from ntp_poverty.reporting import report
+
 
 @dataclass(frozen=True)
 class MartSpec:
@@ -215,13 +217,8 @@ def main(argv: list[str] | None = None) -> int:
     docs_dir = warehouse.parent / "data_docs"
     shutil.rmtree(docs_dir, ignore_errors=True)
     failures = validate(warehouse, docs_dir)
-    for failure in failures:
-        print(f"error: {failure}", file=sys.stderr)
-    if failures:
-        print(f"Great Expectations: {len(failures)} expectation(s) failed", file=sys.stderr)
-        return 1
-    print(f"Great Expectations: all mart suites passed; Data Docs in {docs_dir}/index.html")
-    return 0
+    return report(failures, f"Great Expectations: {len(failures)} expectation(s) failed",
+                  f"Great Expectations: all mart suites passed; Data Docs in {docs_dir}/index.html")
 
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ from typing import Any
 
 import yaml
 
+from ntp_poverty.reporting import report
 from ntp_poverty.vn_numbers import VietnameseNumberError, parse_vi_number
 
 BOM = "\ufeff"
@@ -212,13 +213,8 @@ def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     seeds_dir = Path(args[0]) if args else Path("seeds")
     errors = validate(seeds_dir)
-    for err in errors:
-        print(f"error: {err}", file=sys.stderr)
-    if errors:
-        print(f"seed validation failed: {len(errors)} error(s); nothing was loaded", file=sys.stderr)
-        return 1
-    print(f"seed validation passed: {seeds_dir}")
-    return 0
+    return report(list(errors), f"seed validation failed: {len(errors)} error(s); nothing was loaded",
+                  f"seed validation passed: {seeds_dir}")
 
 
 if __name__ == "__main__":
