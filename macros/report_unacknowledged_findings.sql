@@ -7,14 +7,15 @@
         {% if relation is not none %}
             {% set sql %}
                 select check_code, document_id, source_line, locator, reported_amount_million_vnd,
-                       computed_amount_million_vnd, difference_million_vnd
+                       computed_amount_million_vnd, difference_million_vnd,
+                       coalesce(' in fiscal year ' || fiscal_year, '') as year_note
                 from {{ relation }}
                 where classification = 'arithmetic_mismatch' and not is_acknowledged
-                order by document_id, source_line, check_code
+                order by document_id, source_line, check_code, fiscal_year
             {% endset %}
             {% for row in run_query(sql).rows %}
                 {{ log('UNACKNOWLEDGED ARITHMETIC MISMATCH: check ' ~ row[0] ~ ', document ' ~ row[1]
-                       ~ ', line ' ~ row[2] ~ ' (' ~ row[3] ~ '): printed ' ~ row[4] ~ ', parts sum to '
+                       ~ ', line ' ~ row[2] ~ row[7] ~ ' (' ~ row[3] ~ '): printed ' ~ row[4] ~ ', parts sum to '
                        ~ row[5] ~ ', difference ' ~ row[6], info=True) }}
             {% endfor %}
         {% endif %}

@@ -1,5 +1,5 @@
 -- Every comparison of a printed total with the sum of what it claims to sum, passing or not.
--- Three families, each within one block of one document (see _audit__models.yml).
+-- Five families (see _audit__models.yml); a per-year amount is compared in each year it claims.
 with
 
 printings as (
@@ -392,53 +392,144 @@ restatements as (
 
 ),
 
-restatement_checks as (
+leaf_ids as (
+
+    select distinct amount_id from leaves
+
+),
+
+-- family 5: a per-year amount that is not itself a leaf (a per-year total, a per-year restatement)
+-- claims its value for each year of its period: it is compared with the leaves of every one of them
+per_year_amounts as (
 
     select
-        restatements.amount_id,
+        checked_amounts.*,
+        cast(
+            unnest(
+                generate_series(checked_amounts.period_start_year, checked_amounts.period_end_year)
+            ) as integer
+        ) as claimed_year
+    from checked_amounts
+    left join leaf_ids
+        on checked_amounts.amount_id = leaf_ids.amount_id
+    where
+        checked_amounts.amount_basis = 'per_year'
+        and leaf_ids.amount_id is null
+
+),
+
+leaf_windows as (
+
+    -- the years whose leaves each comparison sums: the whole period, or one claimed year
+    select
+        amount_id,
         'restatement_equals_leaves' as check_code,
-        sum(leaves.amount_million_vnd) as computed_amount_million_vnd,
-        count(leaves.amount_id) as n_parts_found,
-        count(leaves.amount_id) as n_parts_expected,
-        count(distinct leaves.amount_id) || ' leaf amounts over '
-        || min(leaves.fiscal_year) || '-' || max(leaves.fiscal_year) as parts_detail
+        cast(null as integer) as fiscal_year,
+        period_start_year as first_year,
+        period_end_year as last_year
     from restatements
-    inner join leaves
+
+    union all
+
+    select
+        amount_id,
+        'per_year_total_equals_leaves' as check_code,
+        claimed_year as fiscal_year,
+        claimed_year as first_year,
+        claimed_year as last_year
+    from per_year_amounts
+
+),
+
+leaf_comparisons as (
+
+    select
+        leaf_windows.amount_id,
+        leaf_windows.check_code,
+        leaf_windows.fiscal_year,
+        leaves.amount_id as leaf_amount_id,
+        leaves.fiscal_year as leaf_fiscal_year,
+        leaves.amount_million_vnd
+    from leaf_windows
+    inner join checked_amounts as compared
+        on leaf_windows.amount_id = compared.amount_id
+    left join leaves
         on
-            restatements.document_id = leaves.document_id
-            and restatements.phase_code = leaves.phase_code
-            and leaves.fiscal_year between restatements.period_start_year
-            and restatements.period_end_year
+            compared.document_id = leaves.document_id
+            and compared.phase_code = leaves.phase_code
+            and leaves.fiscal_year between leaf_windows.first_year and leaf_windows.last_year
             and (
-                restatements.capital_scope = 'all'
-                or restatements.capital_scope = leaves.capital_type_code
+                compared.capital_scope = 'all'
+                or compared.capital_scope = leaves.capital_type_code
             )
             and (
-                restatements.funding_source_code = leaves.funding_source_code
+                compared.funding_source_code = leaves.funding_source_code
                 or list_contains(
-                    string_split(restatements.sums_funding_sources, '|'),
+                    string_split(compared.sums_funding_sources, '|'),
                     leaves.funding_source_code
                 )
             )
     left join components
         on leaves.component_code = components.component_code
     where
-        restatements.component_code in (
+        leaves.amount_id is null
+        or compared.component_code in (
             'ALL', leaves.component_code, components.parent_component_code
         )
-    group by restatements.amount_id
 
 ),
 
-all_checks as (
+leaf_checks as (
+
+    -- a window without any leaf is an incomplete breakdown (0 of at least 1 part found)
+    select
+        amount_id,
+        check_code,
+        fiscal_year,
+        coalesce(sum(amount_million_vnd), 0) as computed_amount_million_vnd,
+        count(leaf_amount_id) as n_parts_found,
+        greatest(count(leaf_amount_id), 1) as n_parts_expected,
+        count(distinct leaf_amount_id) || ' leaf amounts over '
+        || coalesce(cast(min(leaf_fiscal_year) as varchar), 'no year') || '-'
+        || coalesce(cast(max(leaf_fiscal_year) as varchar), 'no year') as parts_detail
+    from leaf_comparisons
+    group by amount_id, check_code, fiscal_year
+
+),
+
+single_period_checks as (
 
     select * from source_checks
     union all
     select * from capital_checks
     union all
     select * from component_checks
+
+),
+
+all_checks as (
+
+    select
+        amount_id,
+        check_code,
+        cast(null as integer) as fiscal_year,
+        computed_amount_million_vnd,
+        n_parts_found,
+        n_parts_expected,
+        parts_detail
+    from single_period_checks
+
     union all
-    select * from restatement_checks
+
+    select
+        amount_id,
+        check_code,
+        fiscal_year,
+        computed_amount_million_vnd,
+        n_parts_found,
+        n_parts_expected,
+        parts_detail
+    from leaf_checks
 
 ),
 
@@ -446,7 +537,10 @@ final as (
 
     select
         -- ids
-        all_checks.check_code || ':' || checked_amount.amount_id as sum_check_id,
+        concat(
+            all_checks.check_code, ':', checked_amount.amount_id,
+            case when all_checks.fiscal_year is not null then ':' || all_checks.fiscal_year end
+        ) as sum_check_id,
         all_checks.check_code,
         checked_amount.amount_id as reported_total_id,
         checked_amount.document_id,
@@ -470,6 +564,7 @@ final as (
         -- numerics
         checked_amount.period_start_year,
         checked_amount.period_end_year,
+        all_checks.fiscal_year,
         checked_amount.source_line,
         all_checks.n_parts_found,
         all_checks.n_parts_expected,

@@ -54,6 +54,7 @@ final as (
         -- numerics
         failed.period_start_year,
         failed.period_end_year,
+        failed.fiscal_year,
         failed.source_line,
         failed.reported_amount_million_vnd,
         failed.computed_amount_million_vnd,

@@ -91,8 +91,13 @@ final as (
 
     select
         -- ids
-        concat(amount_id, ':', coalesce(cast(fiscal_year as varchar), 'year_unknown'))
-            as plan_amount_id,
+        concat(
+            amount_id, ':',
+            coalesce(
+                cast(fiscal_year as varchar),
+                concat(cast(period_start_year as varchar), '-', cast(period_end_year as varchar))
+            )
+        ) as plan_amount_id,
         amount_id,
         document_id,
         geography_code,
@@ -119,16 +124,20 @@ final as (
         source_text,
         locator,
         period_printed,
+        period_inferred,
+        period_rule,
         component_label_printed,
 
         -- numerics
         fiscal_year,
+        period_start_year,
+        period_end_year,
         cast(amount_million_vnd as decimal(18, 3)) as amount_million_vnd,
         source_line,
 
         -- booleans
         is_derived,
-        fiscal_year is null as is_period_unknown
+        fiscal_year is null as is_multi_year_amount
 
     from resolved
 

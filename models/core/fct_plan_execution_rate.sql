@@ -23,6 +23,8 @@ final as (
         source_text,
         locator,
         period_printed,
+        period_inferred,
+        period_rule,
         note,
 
         -- numerics

@@ -46,6 +46,8 @@ final as (
         amounts.source_text,
         amounts.locator,
         amounts.period_printed,
+        amounts.period_inferred,
+        amounts.period_rule,
         amounts.component_label_printed,
         amounts.value_printed,
         amounts.unit_printed,

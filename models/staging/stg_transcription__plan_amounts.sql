@@ -29,12 +29,15 @@ final as (
         nfc_normalize(value_printed) as value_printed,
         nfc_normalize(unit_printed) as unit_printed,
         nfc_normalize(period_printed) as period_printed,
+        nfc_normalize(period_inferred) as period_inferred,
+        nfc_normalize(period_rule) as period_rule,
         nfc_normalize(component_label_printed) as component_label_printed,
         amount_basis,
         capital_type_basis,
         sums_components,
         sums_funding_sources,
         sums_capital_types,
+        repeats_amount_id,
         nfc_normalize(note) as note,
 
         -- numerics

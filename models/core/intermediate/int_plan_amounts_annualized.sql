@@ -1,5 +1,6 @@
 -- Leaves spread over fiscal years: an amount per year becomes one row per year of its period;
--- an amount for one year stays one row; an amount whose document gives no year keeps a null year.
+-- an amount for one year stays one row; an amount for a period of several years that the document
+-- does not split by year (Lạng Sơn's housing Đề án 2021-2025) stays one row with a null year.
 with
 
 leaves as (
@@ -37,11 +38,27 @@ single_period as (
 
 ),
 
+multi_year_period as (
+
+    select
+        leaves.*,
+        cast(null as integer) as fiscal_year,
+        false as is_derived,
+        cast(null as varchar) as derivation_rule
+    from leaves
+    where
+        leaves.amount_basis = 'period_total'
+        and leaves.period_start_year < leaves.period_end_year
+
+),
+
 final as (
 
     select * from per_year
     union all
     select * from single_period
+    union all
+    select * from multi_year_period
 
 )
 

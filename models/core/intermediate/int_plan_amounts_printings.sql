@@ -1,6 +1,7 @@
--- Every printed money amount, flagged when it repeats a cell printed later in the same block
--- (Vĩnh Long's appendix prints per-year other funds twice, in columns 8 and 15): such a repeat
--- is not counted again, neither as a leaf nor as a part of a total.
+-- Every printed money amount, flagged when the transcription marks it as a repeat of a cell the
+-- document prints again (Vĩnh Long's appendix prints per-year other funds in columns 8 and 15):
+-- such a repeat is not counted again, neither as a leaf nor as a part of a total. The flag comes
+-- from the seed (repeats_amount_id); tests on this model prove each repeat equals its original.
 with
 
 amounts as (
@@ -10,27 +11,12 @@ amounts as (
 
 ),
 
-ranked as (
-
-    select
-        *,
-        row_number() over (
-            partition by
-                document_id, statement_group, component_code, funding_source_code,
-                sums_funding_sources, capital_type_code, phase_code, amount_basis,
-                period_start_year, period_end_year
-            order by source_line desc
-        ) as printing_rank
-    from amounts
-
-),
-
 final as (
 
     select
-        * exclude (printing_rank),
-        printing_rank > 1 as is_repeat_printing
-    from ranked
+        *,
+        repeats_amount_id is not null as is_repeat_printing
+    from amounts
 
 )
 

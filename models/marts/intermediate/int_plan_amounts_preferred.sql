@@ -6,7 +6,7 @@ with
 amounts as (
 
     select * from {{ ref('fct_plan_amount') }}
-    where not is_period_unknown
+    where not is_multi_year_amount
 
 ),
 
