@@ -9,7 +9,7 @@ export DBT_PROFILES_DIR := $(CURDIR)
 export PYTHONPATH := $(CURDIR)/scripts
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: build refresh rollback report test chromium venv lint clean
+.PHONY: build refresh rollback report test chromium venv lint clean ledger
 
 # The virtualenv is rebuilt whenever the lock file changes; every package is pinned with hashes.
 $(STAMP): requirements.lock
@@ -46,6 +46,12 @@ chromium:
 ## warehouses, analyses, the report in headless Chromium) including sqlfluff.
 test: $(STAMP) chromium
 	$(BIN)/pytest
+
+## Completeness ledger: every numeral printed in documents/ is transcribed (a seed with provenance)
+## or classified (rules, seeds/reference/numeral_classifications.csv); lists what is unaccounted
+## (exit 1 if anything is) and writes target/ledger/ledger.{md,json,html}. Run it on a new document.
+ledger: $(STAMP)
+	$(BIN)/python -m ntp_poverty.ledger --documents documents --seeds seeds --summary target/ledger
 
 lint: $(STAMP)
 	$(BIN)/sqlfluff lint models macros

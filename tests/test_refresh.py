@@ -7,6 +7,7 @@ import csv
 import hashlib
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -264,3 +265,50 @@ def test_gx_and_publish_failures_have_their_own_exit_codes(
     assert not paths.published.exists()
     log = [json.loads(line) for line in paths.run_log.read_text(encoding="utf-8").splitlines()]
     assert [r["exit_code"] for r in log] == [refresh_module.EXIT_GX, refresh_module.EXIT_PUBLISH]
+
+
+# --- preflight: nothing unproven is built, let alone published -------------------------------------
+
+SOC_TRANG = Path("documents") / "000_cdbc9b3cac43e985.txt"
+VINH_LONG = Path("documents") / "003_36708f18770573fd.txt"
+
+
+def _move_fragment_off_its_line(project: Path) -> str:
+    """Document 000 line 29 no longer prints the first amount's fragment '1.650 triệu đồng'."""
+    document = project / SOC_TRANG
+    lines = document.read_text(encoding="utf-8").split("\n")
+    assert "1.650 triệu đồng" in lines[28]
+    lines[28] = lines[28].replace("1.650 triệu đồng", "1.650 triệu VNĐ")
+    document.write_text("\n".join(lines), encoding="utf-8")
+    return (r"seeds/transcription/plan_amounts\.csv:2:5 \(source_text\): source text '1\.650 triệu đồng' "
+            r"is not on \S*documents/000_cdbc9b3cac43e985\.txt:29")
+
+
+def _print_the_english_way(project: Path) -> str:
+    """The first amount's value_printed '1.650' becomes '1,650.5' (Babel's lenient mode reads 1.6505)."""
+    _rewrite_amounts(project, "soctrang_2024_2025_draft:0029:1", {"value_printed": "1,650.5"})
+    return r"seeds/transcription/plan_amounts\.csv:2:6 \(value_printed\): not a valid vi_number: '1,650\.5'"
+
+
+def _truncate_a_document(project: Path) -> str:
+    """Document 003 loses everything after its line 600 (its appendix is cited up to line 644)."""
+    document = project / VINH_LONG
+    lines = document.read_text(encoding="utf-8").split("\n")
+    document.write_text("\n".join(lines[:600]) + "\n", encoding="utf-8")
+    return (r"seeds/transcription/plan_amounts\.csv:\d+:4 \(source_line\): line \d+ is past the end of "
+            r"\S*documents/003_36708f18770573fd\.txt \(600 lines; ")
+
+
+@pytest.mark.parametrize("breakage", [_move_fragment_off_its_line, _print_the_english_way, _truncate_a_document],
+                         ids=["source_text_off_its_line", "lenient_number", "truncated_document"])
+def test_preflight_refuses_unproven_inputs_before_dbt(project: Path, breakage) -> None:
+    """Exit 2 with a located error, the published file untouched, and dbt never started."""
+    before = digest(published_path(project))
+    located = breakage(project)
+    result = run_refresh(project)
+    assert result.returncode == refresh_module.EXIT_BUILD, result.stdout + result.stderr
+    assert re.search(located, result.stderr), result.stderr
+    assert "Traceback" not in result.stderr
+    assert "preflight failed" in last_log(project)["reason"]
+    _assert_unchanged_and_failed(project, before, refresh_module.EXIT_BUILD)
+    assert not (Path(last_log(project)["candidate_dir"]) / "dbt_build.log").exists()

@@ -4,7 +4,13 @@ from decimal import Decimal
 
 import pytest
 
-from ntp_poverty.vn_numbers import VietnameseNumberError, format_decimal_plain, parse_vi_number, to_million_vnd
+from ntp_poverty.vn_numbers import (
+    VietnameseNumberError,
+    format_decimal_plain,
+    format_vi_number,
+    parse_vi_number,
+    to_million_vnd,
+)
 
 
 @pytest.mark.parametrize(
@@ -24,6 +30,10 @@ from ntp_poverty.vn_numbers import VietnameseNumberError, format_decimal_plain, 
         ("0", Decimal("0")),  # printed zero (000 line 225)
         ("-", Decimal("0")),  # a table's nil cell (003 appendix)
         ("500", Decimal("500")),
+        ("02", Decimal("2")),  # leading zero (002 line 4, "02%/năm")
+        ("007", Decimal("7")),  # zero-padding of an ungrouped integer part keeps its width
+        ("1.000,000", Decimal("1000.000")),  # printed decimals are kept, zeros included
+        ("-1.650", Decimal("-1650")),  # a sign is allowed; whether a row may be negative is the seed's rule
     ],
 )
 def test_parse_vi_number(printed: str, expected: Decimal) -> None:
@@ -34,6 +44,56 @@ def test_parse_vi_number(printed: str, expected: Decimal) -> None:
 def test_parse_vi_number_refuses_what_it_cannot_read(bad: str) -> None:
     with pytest.raises(VietnameseNumberError):
         parse_vi_number(bad)
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "1,650.5",  # English grouping: Babel's lenient mode reads 1.6505
+        "1.65",  # a "." that is not a three-digit group (lenient: 165)
+        "1.6505",  # a four-digit group
+        "16.50",  # a misplaced group separator (lenient: 1650)
+        "1..650",  # doubled separator
+        "12.34.567",  # irregular groups
+        "1650",  # not grouped: Vietnamese prints 1.650
+        "1.650,",  # a decimal mark without decimals
+        ",5",  # decimals without an integer part
+        "0.650",  # a zero-padded group
+        "01.650",  # zero padding in a grouped number
+        "0007",  # zero padding beyond one group
+        "+5",  # an explicit plus sign is not how the documents print
+    ],
+)
+def test_parse_vi_number_refuses_what_does_not_round_trip(bad: str) -> None:
+    with pytest.raises(VietnameseNumberError):
+        parse_vi_number(bad)
+
+
+@pytest.mark.parametrize(
+    ("value", "like", "expected"),
+    [
+        (Decimal("1650"), "1650", "1.650"),
+        (Decimal("65040.0"), "65.040,0", "65.040,0"),
+        (Decimal("5"), "05", "05"),
+        (Decimal("1650.5"), "1.650,50", "1.650,50"),
+    ],
+)
+def test_format_vi_number_is_the_round_trip(value: Decimal, like: str, expected: str) -> None:
+    assert format_vi_number(value, like) == expected
+
+
+def test_the_error_hints_how_it_would_print() -> None:
+    with pytest.raises(VietnameseNumberError) as lenient:
+        parse_vi_number("1,650.5")
+    assert lenient.value.hint == "did you mean '1,6505' or '1.650,5'?"
+    with pytest.raises(VietnameseNumberError) as ungrouped:
+        parse_vi_number("1650")
+    assert ungrouped.value.hint == "it would print '1.650'"
+
+
+def test_more_digits_than_the_default_decimal_context_are_read_exactly() -> None:
+    printed = "1.234.567.890.123.456.789.012.345.678.901,123"
+    assert parse_vi_number(printed) == Decimal("1234567890123456789012345678901.123")
 
 
 @pytest.mark.parametrize(

@@ -19,7 +19,10 @@ final as (
         description,
 
         -- numerics
-        cast(sort_order as integer) as sort_order
+        cast(sort_order as integer) as sort_order,
+
+        -- booleans
+        cast(allows_negative as boolean) as allows_negative
 
     from source
 

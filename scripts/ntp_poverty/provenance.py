@@ -1,28 +1,41 @@
 """Prove every transcribed number against the document it came from.
 
-For each row of the amount and target seeds: the source text must occur on the stated line of
-``documents/<file>`` (both NFC-normalised), the printed value must be a number token of that
-source text, and parsing it must give the row's stored value. A row that fails is reported with
-its seed file and line, so that a transcription error is found where it was made.
+Every seed whose YAML declares ``meta.provenance`` (``file``, ``line``, ``text``, ``value`` and
+optionally ``high``: the columns holding the document, the 1-based line, the printed fragment and
+the printed numbers) is proven row by row: the document exists and is UTF-8, the line exists, the
+fragment is on that line (both NFC-normalised) and each printed number is a number token of the
+fragment. A new seed with provenance is proven by declaring it, without touching this module.
+
+That the stored values agree with the printed ones (``value_printed`` -> ``value_numeric`` ->
+``amount_million_vnd``) is declared in the same YAML and checked by
+:mod:`ntp_poverty.validate_seeds`; the preflight (:mod:`ntp_poverty.preflight`) runs both, so a
+row is proven from the document line to the amount before anything is built.
+
+Every problem is a located error, never a traceback, because the refresh prints them for whoever
+fixes the input: ``<seed>:<line>:<column> (<column name>): message`` for a row (where a
+transcription error is fixed) and ``<document>:<line>:<column>: message`` for a document that
+cannot be read. A document-level fault (missing, not UTF-8, truncated) is reported once per seed
+and document, not once per row that cites it.
 """
 
 from __future__ import annotations
 
-import csv
 import re
+import sys
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass
-from decimal import Decimal
-from functools import lru_cache
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from ntp_poverty.vn_numbers import parse_vi_number, to_million_vnd
+from ntp_poverty.reporting import report
+from ntp_poverty.validate_seeds import SeedError, SeedSpec, load_specs, read_rows
 
 #: A printed number: digits with "." thousands groups and an optional "," decimal part, or a lone "-".
 NUMBER_TOKEN = re.compile(
     r"(?<![\d.,])(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?(?![\d]|[.,]\d)|(?<!\S)-(?!\S)"
 )
+#: The keys of ``meta.provenance`` that name printed-number columns.
+VALUE_KEYS = ("value", "high")
 
 
 @dataclass(frozen=True)
@@ -34,21 +47,89 @@ class SeedRow:
     values: dict[str, str]
 
 
+@dataclass(frozen=True)
+class ProvenanceSpec:
+    """A seed with provenance: its declaration and which columns hold file, line, text and values."""
+
+    seed: SeedSpec
+    file: str
+    line: str
+    text: str
+    values: tuple[str, ...]
+
+    @classmethod
+    def of(cls, seed: SeedSpec) -> ProvenanceSpec | None:
+        """The provenance declared in the seed's ``meta.provenance``, or None if it declares none."""
+        declared = seed.seed_meta.get("provenance") or {}
+        if not all(k in declared for k in ("file", "line", "text")):
+            return None
+        values = tuple(str(declared[k]) for k in VALUE_KEYS if k in declared)
+        return cls(seed, str(declared["file"]), str(declared["line"]), str(declared["text"]), values)
+
+    def error(self, line: int, column: str, message: str) -> str:
+        """A message located at one cell of the seed."""
+        index = self.seed.columns.index(column) + 1 if column in self.seed.columns else 0
+        return str(SeedError(self.seed.path, line, index, column, message))
+
+
+@dataclass
+class Document:
+    """A document's NFC lines, or why it cannot be read (``missing``, or ``problem``: a located message)."""
+
+    path: Path
+    lines: tuple[str, ...] = ()
+    missing: bool = False
+    problem: str = ""
+
+    @property
+    def line_count(self) -> int:
+        """Lines in the file; a final newline ends the last line, it does not start another."""
+        return len(self.lines) - 1 if self.lines and self.lines[-1] == "" else len(self.lines)
+
+    @property
+    def ends_with_newline(self) -> bool:
+        return bool(self.lines) and self.lines[-1] == ""
+
+
+def read_document(path: Path) -> Document:
+    """Read a document for the proof; a missing or non-UTF-8 file is marked, not raised."""
+    if not path.is_file():
+        return Document(path, missing=True)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return Document(path, problem=f"{path}:0:0: document cannot be read ({exc.strerror})")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        line_start = raw.rfind(b"\n", 0, exc.start) + 1
+        # a character column, as editors count (the bytes before the bad one on its line are UTF-8)
+        column = len(raw[line_start: exc.start].decode("utf-8", errors="replace")) + 1
+        return Document(path, problem=f"{path}:{line}:{column}: document is not UTF-8 ({exc.reason}, byte "
+                                      f"0x{raw[exc.start]:02x}); no row citing it can be proven")
+    return Document(path, tuple(unicodedata.normalize("NFC", line) for line in text.split("\n")))
+
+
+@dataclass
+class Documents:
+    """The documents folder, each file read once per proof."""
+
+    folder: Path
+    read: dict[str, Document] = field(default_factory=dict)
+
+    def get(self, file_name: str) -> Document:
+        if file_name not in self.read:
+            self.read[file_name] = read_document(self.folder / file_name)
+        return self.read[file_name]
+
+
 def read_seed(path: Path) -> Iterator[SeedRow]:
-    """Yield the rows of a seed CSV with their 1-based file line numbers."""
-    with path.open(encoding="utf-8", newline="") as handle:
-        reader = csv.DictReader(handle)
-        line = 2
-        for values in reader:
-            yield SeedRow(path, line, values)
-            line = reader.line_num + 1
-
-
-@lru_cache(maxsize=None)
-def document_lines(documents_dir: Path, file_name: str) -> tuple[str, ...]:
-    """Return the NFC-normalised lines of a document (index 0 = line 1)."""
-    text = (documents_dir / file_name).read_text(encoding="utf-8")
-    return tuple(unicodedata.normalize("NFC", line) for line in text.split("\n"))
+    """Yield the rows of a provenance seed CSV with their 1-based file line numbers."""
+    spec = _spec_for(path)
+    rows, _ = read_rows(spec.seed) if spec else ([], [])
+    for line, values in rows:
+        yield SeedRow(path, line, values)
 
 
 def number_tokens(text: str) -> list[str]:
@@ -56,57 +137,115 @@ def number_tokens(text: str) -> list[str]:
     return NUMBER_TOKEN.findall(text)
 
 
-def _source_problems(row: SeedRow, documents_dir: Path, printed: list[str]) -> list[str]:
-    v = row.values
-    file_name, text = v["source_file"], v["source_text"]
-    if not (documents_dir / file_name).exists():
-        return [f"document {file_name!r} does not exist"]
-    lines = document_lines(documents_dir, file_name)
-    line_no = int(v["source_line"])
-    if not 1 <= line_no <= len(lines):
-        return [f"line {line_no} is outside {file_name} ({len(lines)} lines)"]
+def provenance_specs(seeds_dir: Path) -> list[ProvenanceSpec]:
+    """Every seed under ``seeds_dir`` whose YAML declares ``meta.provenance``."""
+    return [p for s in load_specs(seeds_dir).values() if (p := ProvenanceSpec.of(s)) is not None]
+
+
+def _spec_for(path: Path) -> ProvenanceSpec | None:
+    return next((p for p in provenance_specs(path.parent) if p.seed.path.resolve() == path.resolve()), None)
+
+
+def _cut(text: str, line: str) -> str:
+    """The longest proper prefix of ``text`` that ``line`` ends with ('' if none)."""
+    return next((text[:n] for n in range(len(text) - 1, 0, -1) if line.endswith(text[:n])), "")
+
+
+def check_row(spec: ProvenanceSpec, line: int, row: dict[str, str], document: Document) -> list[str]:
+    """Problems of one row whose document could be read (empty list = proven).
+
+    A line past the end of the document is not reported here: :func:`prove_seed` reports it once
+    per document, since it means the document is truncated (or every such row is wrong).
+    """
+    text = unicodedata.normalize("NFC", row[spec.text])
+    line_no = int(row[spec.line])
+    where = f"{document.path}:{line_no}"
     problems = []
-    if unicodedata.normalize("NFC", text) not in lines[line_no - 1]:
-        problems.append(f"source text {text!r} is not on line {line_no} of {file_name}")
+    printed_line = document.lines[line_no - 1]
+    if text not in printed_line:
+        prefix = _cut(text, printed_line)
+        if prefix and line_no == document.line_count and not document.ends_with_newline:
+            problems.append(spec.error(line, spec.text, f"source text {text!r} is cut at {where}:"
+                                       f"{len(printed_line) + 1}, the end of the document, after {prefix!r}: "
+                                       "the document is truncated"))
+        else:
+            elsewhere = [str(n) for n, other in enumerate(document.lines, start=1) if text and text in other][:3]
+            hint = f" (it is on line {', '.join(elsewhere)})" if elsewhere else ""
+            problems.append(spec.error(line, spec.text, f"source text {text!r} is not on {where}{hint}"))
     tokens = number_tokens(text)
-    for value in printed:
+    for column in spec.values:
+        value = row[column]
         if value and value not in tokens:
-            problems.append(f"printed value {value!r} is not a number in source text {text!r}")
+            problems.append(spec.error(line, column,
+                                       f"printed value {value!r} is not a number in source text {text!r}"))
     return problems
 
 
-def check_amount_row(row: SeedRow, documents_dir: Path) -> list[str]:
-    """Problems of one plan_amounts row (empty list = proven)."""
-    v = row.values
-    problems = _source_problems(row, documents_dir, [v["value_printed"]])
-    parsed = parse_vi_number(v["value_printed"])
-    if parsed != Decimal(v["value_numeric"]):
-        problems.append(f"parsing {v['value_printed']!r} gives {parsed}, row says {v['value_numeric']}")
-    expected = to_million_vnd(parsed, v["unit_printed"])
-    stored = Decimal(v["amount_million_vnd"]) if v["amount_million_vnd"] else None
-    if expected != stored:
-        problems.append(f"{v['value_printed']} {v['unit_printed']} is {expected} million VND, row says {stored}")
-    return problems
+def prove_seed(spec: ProvenanceSpec, documents: Documents) -> tuple[int, list[str]]:
+    """Prove every row of one seed; return (rows checked, located problems)."""
+    rows, errors = read_rows(spec.seed)
+    problems = [str(e) for e in errors]
+    missing: dict[Path, list[int]] = {}  # document -> seed lines citing it
+    unreadable: dict[str, list[int]] = {}  # document problem -> seed lines citing it
+    past_end: dict[Path, list[tuple[int, int]]] = {}  # document -> (seed line, cited line)
+    for line, row in rows:
+        try:
+            line_no = int(row[spec.line])
+        except ValueError:
+            problems.append(spec.error(line, spec.line, f"{row[spec.line]!r} is not a line number"))
+            continue
+        if not row[spec.file]:
+            problems.append(spec.error(line, spec.file, "names no document: the row cannot be proven"))
+            continue
+        document = documents.get(row[spec.file])
+        if document.missing:
+            missing.setdefault(document.path, []).append(line)
+        elif document.problem:
+            unreadable.setdefault(document.problem, []).append(line)
+        elif not 1 <= line_no <= document.line_count:
+            past_end.setdefault(document.path, []).append((line, line_no))
+        else:
+            problems.extend(check_row(spec, line, row, document))
+    for path, lines in missing.items():
+        problems.append(spec.error(lines[0], spec.file, f"document {path} does not exist ({len(lines)} row(s) "
+                                   "cite it, the first here)"))
+    for problem, lines in unreadable.items():
+        problems.append(f"{problem} ({len(lines)} row(s) of {spec.seed.path} cite it, the first on line {lines[0]})")
+    for path, cited in past_end.items():
+        first_line, first_cited = cited[0]
+        count = documents.get(path.name).line_count
+        problems.append(spec.error(first_line, spec.line, f"line {first_cited} is past the end of {path} ({count} "
+                                   f"lines; {len(cited)} row(s) cite lines past its end, the first here): "
+                                   "the document is truncated or the line numbers are wrong"))
+    return len(rows), problems
 
 
-def check_target_row(row: SeedRow, documents_dir: Path) -> list[str]:
-    """Problems of one plan_targets row (empty list = proven)."""
-    v = row.values
-    problems = _source_problems(row, documents_dir, [v["value_printed"], v["value_high_printed"]])
-    low = parse_vi_number(v["value_printed"])
-    high = parse_vi_number(v["value_high_printed"]) if v["value_high_printed"] else low
-    if low != Decimal(v["low_value"]):
-        problems.append(f"parsing {v['value_printed']!r} gives {low}, row says low_value {v['low_value']}")
-    if high != Decimal(v["high_value"]):
-        problems.append(f"high value parses to {high}, row says high_value {v['high_value']}")
+def prove(seeds_dir: Path, documents_dir: Path) -> list[str]:
+    """Prove every provenance seed under ``seeds_dir`` against ``documents_dir``; located problems."""
+    documents = Documents(documents_dir)
+    problems: list[str] = []
+    for spec in provenance_specs(seeds_dir):
+        problems.extend(prove_seed(spec, documents)[1])
     return problems
 
 
 def check_seed(path: Path, documents_dir: Path) -> tuple[int, list[str]]:
-    """Check every row of an amount or target seed; return (rows checked, located problems)."""
-    checker = check_target_row if "target_id" in path.read_text(encoding="utf-8").split("\n", 1)[0] else check_amount_row
-    checked, problems = 0, []
-    for row in read_seed(path):
-        checked += 1
-        problems.extend(f"{row.path}:{row.line}: {p}" for p in checker(row, documents_dir))
-    return checked, problems
+    """Prove one seed CSV (declared with provenance in a YAML beside it); (rows checked, problems)."""
+    spec = _spec_for(path)
+    if spec is None:
+        return 0, [f"{path}:0:0: no YAML beside it declares meta.provenance for this seed"]
+    return prove_seed(spec, Documents(documents_dir))
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m ntp_poverty.provenance [SEEDS_DIR [DOCUMENTS_DIR]]``; exit 1 on any problem."""
+    args = sys.argv[1:] if argv is None else argv
+    seeds_dir = Path(args[0]) if args else Path("seeds")
+    documents_dir = Path(args[1]) if len(args) > 1 else seeds_dir.parent / "documents"
+    problems = prove(seeds_dir, documents_dir)
+    return report(list(problems), f"provenance: {len(problems)} problem(s)",
+                  f"provenance: every row of {len(provenance_specs(seeds_dir))} seed(s) is on its document line")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

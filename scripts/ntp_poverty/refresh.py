@@ -1,10 +1,13 @@
 """Nightly refresh with write-audit-publish: build a candidate, test it, then publish atomically.
 
 Readers (BI tools, analysts) keep reading the published DuckDB file while the refresh works on a
-candidate file beside it. Only when the seeds validate, ``dbt build`` passes every test and the
-Great Expectations checkpoint passes is the candidate renamed onto the published path (an atomic
-``rename`` on the same filesystem: a reader opens either the old or the new file, never half of
-one) and the marts exported as Parquet into a release folder that a symlink swap publishes.
+candidate file beside it. Only when the preflight passes (the seeds validate, every transcribed
+row is proven on its document line, every printed numeral is accounted for: see
+:mod:`ntp_poverty.preflight`; it runs before dbt, so nothing unproven is ever built), ``dbt build``
+passes every test and the Great Expectations checkpoint passes is the candidate renamed onto the
+published path (an atomic ``rename`` on the same filesystem: a reader opens either the old or the
+new file, never half of one) and the marts exported as Parquet into a release folder that a
+symlink swap publishes.
 
 Layout beside the published file ``<dir>/ntp_poverty.duckdb``::
 
@@ -15,10 +18,12 @@ Layout beside the published file ``<dir>/ntp_poverty.duckdb``::
     <dir>/.refresh.lock                 the lock (flock; holds the pid of the running refresh)
     <dir>/refresh_runs.jsonl            one JSON line per run
     <dir>/docs/index.html               the dbt docs site (single page)
+    <dir>/docs/ledger.{html,md,json}    the completeness ledger (every printed numeral accounted for)
     <dir>/report/index.html             the visual report
     <dir>/data_docs/                    Great Expectations Data Docs
 
-Exit codes: 0 published (or rolled back), 2 build failure (seeds or models), 3 test failure
+Exit codes: 0 published (or rolled back), 2 build failure (preflight: seeds, provenance, ledger;
+or models; errors name file, line and column), 3 test failure
 (dbt tests, including the sum-consistency gate), 4 Great Expectations failure, 5 another refresh
 holds the lock, 6 publish error.
 """
@@ -42,10 +47,13 @@ from typing import IO, Any
 
 import duckdb
 
+from ntp_poverty.ledger import summarize as summarize_ledger
+from ntp_poverty.ledger import write_summary as write_ledger_summary
+from ntp_poverty.preflight import errors_of, run_preflight
+from ntp_poverty.preflight import summary as preflight_summary
 from ntp_poverty.report import read_marts, render
 from ntp_poverty.reporting import print_errors
 from ntp_poverty.validate_marts import validate as validate_marts
-from ntp_poverty.validate_seeds import validate as validate_seeds
 
 EXIT_OK, EXIT_BUILD, EXIT_TESTS, EXIT_GX, EXIT_LOCKED, EXIT_PUBLISH = 0, 2, 3, 4, 5, 6
 PROJECT_DIR = Path(__file__).resolve().parents[2]
@@ -327,13 +335,16 @@ def refresh(paths: Paths, seeds_dir: Path) -> int:
         run_dir.mkdir(parents=True)
         record.candidate_dir = str(run_dir)
         candidate = run_dir / paths.published.name
-        say(f"run {run_id}: validating seeds")
-        errors = validate_seeds(seeds_dir)
-        if errors:
+        say(f"run {run_id}: preflight before building (seeds, provenance, ledger)")
+        checks = run_preflight(seeds_dir, PROJECT_DIR / "documents")
+        say(f"preflight: {preflight_summary(checks)}")
+        if errors := errors_of(checks):
             print_errors(errors)
-            raise RefreshError(EXIT_BUILD, f"seed validation failed: {len(errors)} error(s), first: {errors[0]}")
+            raise RefreshError(EXIT_BUILD, f"preflight failed: {len(errors)} error(s), first: {errors[0]}")
         run_dbt(candidate, run_dir, run_id, record.git_commit, record)
         site = generate_docs(candidate, run_dir, run_id, record.git_commit)
+        # the completeness ledger (every printed numeral accounted for), published beside the docs
+        write_ledger_summary(summarize_ledger(PROJECT_DIR / "documents", seeds_dir), run_dir / "ledger")
         checkpoint_and_describe(candidate, record)
         say("Great Expectations checkpoint on the candidate's marts")
         failures = validate_marts(candidate, run_dir / "data_docs")
@@ -347,6 +358,8 @@ def refresh(paths: Paths, seeds_dir: Path) -> int:
             publish(paths, candidate, run_id)
             _publish_data_docs(paths, run_dir)
             _publish_file(site, paths.root / "docs" / "index.html")
+            for name in ("ledger.html", "ledger.md", "ledger.json"):
+                _publish_file(run_dir / "ledger" / name, paths.root / "docs" / name)
             _publish_file(report_html, paths.root / "report" / "index.html")
         except OSError as exc:
             raise RefreshError(EXIT_PUBLISH, f"publish failed: {exc}") from exc
