@@ -37,6 +37,14 @@ def test_checkpoint_passes_and_writes_data_docs(built_warehouse: Path, tmp_path:
          "'column': 'check_total_is_sum_of_sources'"),
         ("insert into marts.target_comparison select * from marts.target_comparison limit 1",
          "marts.target_comparison: expect_compound_columns_to_be_unique"),
+        ("insert into marts.target_attainment select * from marts.target_attainment limit 1",
+         "marts.target_attainment: expect_compound_columns_to_be_unique"),
+        ("update marts.target_attainment set is_met = true where attainment_status = 'no_result'",
+         "marts.target_attainment: expect_column_values_to_be_between {'batch_id': 'marts-target_attainment', "
+         "'column': 'check_met_flag_only_when_settled'"),
+        ("update marts.poverty_rate_series set poverty_rate = 120 where poverty_rate is not null",
+         "marts.poverty_rate_series: expect_column_values_to_be_between {'batch_id': 'marts-poverty_rate_series', "
+         "'column': 'poverty_rate'"),
     ],
 )
 def test_checkpoint_fails_on_a_broken_mart(built_warehouse: Path, tmp_path: Path, statement: str, expected: str) -> None:

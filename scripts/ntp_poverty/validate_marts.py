@@ -127,9 +127,57 @@ SPECS: dict[str, MartSpec] = {
         identities={"acknowledged_within_mismatches":
                     lambda f: (f.n_acknowledged_mismatches > f.n_arithmetic_mismatches).astype("int64")},
     ),
+    "target_attainment": MartSpec(
+        grain=["target_id", "target_year"],
+        columns={
+            "target_id": "str", "indicator_code": "str", "geography_code": "str", "document_id": "str",
+            "result_id": "str", "comparator": "str", "target_unit": "str", "measure_unit": "str",
+            "result_kind": "str", "result_comparator": "str", "result_document_id": "str",
+            "result_basis": "str", "attainment_status": "str", "target_year": "int",
+            "target_year_start": "int", "target_year_end": "int", "target_low": "float",
+            "target_high": "float", "result_value": "float", "attainment_ratio": "float",
+            "n_candidate_results": "int", "target_source_line": "int", "result_source_line": "int",
+            "is_per_year": "bool", "is_due_in_year": "bool", "is_lower_better": "bool",
+            "result_is_year_to_date": "bool", "is_met": "bool",
+        },
+        ranges={"n_candidate_results": (0, None), "target_source_line": (1, None),
+                "result_source_line": (1, None), "target_year": (2000, 2100)},
+        identities={
+            "low_not_above_high": lambda f: (f.target_low > f.target_high).astype("int64"),
+            "year_within_target_period":
+                lambda f: ((f.target_year < f.target_year_start) | (f.target_year > f.target_year_end)).astype("int64"),
+            "met_flag_only_when_settled":
+                lambda f: (f.is_met.notna() != f.attainment_status.isin(["met", "not_met"])).astype("int64"),
+            "result_for_every_status_but_no_result":
+                lambda f: ((f.attainment_status == "no_result") & f.result_value.notna()).astype("int64"),
+        },
+    ),
+    "poverty_rate_series": MartSpec(
+        grain=["geography_code", "reference_year", "value_kind"],
+        columns={
+            "geography_code": "str", "poverty_rate_source_id": "str", "poverty_rate_reduction_source_id": "str",
+            "poor_households_source_id": "str", "value_kind": "str", "geography_name_vi": "str",
+            "admin_level": "str", "poverty_rate_comparator": "str", "poverty_rate_document_id": "str",
+            "poverty_rate_reduction_comparator": "str", "poverty_rate_reduction_document_id": "str",
+            "poor_households_document_id": "str", "reference_year": "int", "poverty_rate": "float",
+            "poverty_rate_high": "float", "poverty_rate_source_line": "int", "poverty_rate_reduction_pp": "float",
+            "poverty_rate_reduction_pp_high": "float", "poverty_rate_reduction_source_line": "int",
+            "poor_households_count": "float", "poor_households_source_line": "int", "n_values_printed": "int",
+            "has_differing_values": "bool",
+        },
+        ranges={"poverty_rate": (0, 100), "poverty_rate_high": (0, 100), "poor_households_count": (0, None),
+                "n_values_printed": (1, None), "reference_year": (2000, 2100)},
+        identities={
+            "some_value_present": lambda f: (f.poverty_rate.isna() & f.poverty_rate_reduction_pp.isna()
+                                             & f.poor_households_count.isna()).astype("int64"),
+            "rate_has_its_line": lambda f: (f.poverty_rate.isna() != f.poverty_rate_source_line.isna()).astype("int64"),
+        },
+    ),
 }
-KIND_DTYPES = {"str": ["StringDtype"], "int": ["int32", "int64", "Int32", "Int64"],
-               "float": ["float64", "Float64"], "bool": ["bool", "boolean"]}
+# Nullable integers and booleans (a column with nulls, e.g. result_source_line) are pandas extension
+# dtypes, which GX recognises by their class names (Int32Dtype, BooleanDtype), not "Int32"/"boolean".
+KIND_DTYPES = {"str": ["StringDtype"], "int": ["int32", "int64", "Int32", "Int64", "Int32Dtype", "Int64Dtype"],
+               "float": ["float64", "Float64"], "bool": ["bool", "boolean", "BooleanDtype"]}
 
 
 def read_mart(warehouse: Path, name: str) -> pd.DataFrame:
