@@ -29,13 +29,14 @@ build: refresh
 refresh: $(STAMP)
 	$(BIN)/python scripts/refresh --warehouse $(NTP_WAREHOUSE)
 
-## Put the previously published warehouse (and its Parquet release) back.
+## Switch warehouse/current back to the previous release (every published form at once).
 rollback: $(STAMP)
 	$(BIN)/python scripts/refresh --rollback --warehouse $(NTP_WAREHOUSE)
 
-## Render the static HTML report from the published warehouse (warehouse/report/index.html).
+## Render the static HTML report from the published warehouse into target/report/index.html (the
+## published report is part of its sealed release, warehouse/report/index.html).
 report: $(STAMP)
-	$(BIN)/python -m ntp_poverty.report $(NTP_WAREHOUSE)
+	$(BIN)/python -m ntp_poverty.report $(NTP_WAREHOUSE) target/report/index.html
 
 ## Debian's Chromium renders the report in the tests (the machines run as root).
 chromium:

@@ -20,24 +20,9 @@ documents as (
 
 ),
 
--- Indicators whose lower values are better (rates and counts of poverty and malnutrition). Every
--- other indicator is better when higher: coverage, counts of people helped, reductions.
-lower_is_better as (
+indicators as (
 
-    select listed.indicator_code
-    from (
-        values
-        ('poverty_rate'),
-        ('near_poverty_rate'),
-        ('poor_and_near_poor_rate'),
-        ('ethnic_minority_poverty_rate'),
-        ('child_stunting_rate'),
-        ('child_malnutrition_rate'),
-        ('poor_households_count'),
-        ('near_poor_households_count'),
-        ('poor_and_near_poor_households_count'),
-        ('ethnic_minority_poor_households_count')
-    ) as listed (indicator_code)
+    select * from {{ ref('dim_indicator') }}
 
 ),
 
@@ -46,13 +31,10 @@ lower_is_better as (
 reduction_levels as (
 
     select
-        listed.reduction_indicator_code,
-        listed.level_indicator_code
-    from (
-        values
-        ('poverty_rate_reduction', 'poverty_rate'),
-        ('ethnic_minority_poverty_rate_reduction', 'ethnic_minority_poverty_rate')
-    ) as listed (reduction_indicator_code, level_indicator_code)
+        indicator_code as reduction_indicator_code,
+        reduces_indicator_code as level_indicator_code
+    from indicators
+    where reduces_indicator_code is not null
 
 ),
 
@@ -145,7 +127,7 @@ matched as (
             when derived.result_id is not null then 'derived_from_levels'
         end as result_basis,
         cast(coalesce(printed.n_candidate_results, 0) as integer) as n_candidate_results,
-        lower_is_better.indicator_code is not null as is_lower_better,
+        coalesce(indicators.is_lower_better, false) as is_lower_better,
         target_years.is_per_year
         or target_years.target_year_start = target_years.target_year_end
         or target_years.target_year = target_years.target_year_end as is_due_in_year
@@ -160,8 +142,8 @@ matched as (
             target_years.indicator_code = derived.indicator_code
             and target_years.geography_code = derived.geography_code
             and target_years.target_year = derived.reference_year
-    left join lower_is_better
-        on target_years.indicator_code = lower_is_better.indicator_code
+    left join indicators
+        on target_years.indicator_code = indicators.indicator_code
 
 ),
 

@@ -16,8 +16,12 @@ final as (
         nfc_normalize(name_vi) as name_vi,
         name_en,
         measure_unit,
+        reduces_indicator_code,
         decree_07_dimension_code,
-        nfc_normalize(decree_07_indicator_vi) as decree_07_indicator_vi
+        nfc_normalize(decree_07_indicator_vi) as decree_07_indicator_vi,
+
+        -- booleans
+        cast(is_lower_better as boolean) as is_lower_better
 
     from source
 

@@ -1,77 +1,83 @@
-"""Nightly refresh with write-audit-publish: build a candidate, test it, then publish atomically.
+"""Nightly refresh with write-audit-publish: one release per run, published by one atomic switch.
 
-Readers (BI tools, analysts) keep reading the published DuckDB file while the refresh works on a
-candidate file beside it. Only when the preflight passes (the seeds validate, every transcribed
-row is proven on its document line, every printed numeral is accounted for: see
-:mod:`ntp_poverty.preflight`; it runs before dbt, so nothing unproven is ever built), ``dbt build``
-passes every test and the Great Expectations checkpoint passes is the candidate renamed onto the
-published path (an atomic ``rename`` on the same filesystem: a reader opens either the old or the
-new file, never half of one) and the marts exported as Parquet into a release folder that a
-symlink swap publishes.
+The refresh reads as its steps:
 
-Layout beside the published file ``<dir>/ntp_poverty.duckdb``::
+1. **lock**: one refresh at a time (:mod:`ntp_poverty.refresh_lock`); runs killed earlier are logged
+   as ``interrupted`` and their leftovers cleaned (:func:`recover`);
+2. **validate**: the warehouse folder must accept the writes and renames publishing needs (fail fast,
+   exit 6), then the preflight proves the inputs (seeds, provenance, ledger; exit 2) before anything
+   is built (:mod:`ntp_poverty.preflight`);
+3. **build**: ``dbt build`` into a candidate file in ``.candidates/<run>/`` with every test and the
+   sum-consistency gate, then the docs site (:mod:`ntp_poverty.build_steps`);
+4. **audit**: the candidate must hold this run's marts; the Great Expectations checkpoint validates
+   them (exit 4); the report is rendered from them;
+5. **release**: every published form goes into ``releases/<run>/``, which is then sealed read-only
+   (:mod:`ntp_poverty.release_forms`);
+6. **switch**: ``current -> releases/<run>`` is swapped atomically (:mod:`ntp_poverty.releases`): the
+   only step readers can see; retention then keeps the current and the previous release;
+7. **log**: one line in ``refresh_runs.jsonl`` (:mod:`ntp_poverty.run_log`), whatever happened.
 
-    <dir>/ntp_poverty.previous.duckdb   the previous published file (for --rollback)
-    <dir>/parquet -> .releases/<run>/   the published Parquet folder (symlink, swapped atomically)
-    <dir>/.releases/<run>/              Parquet releases (the current and the previous are kept)
-    <dir>/.candidates/<run>/            a run's candidate, dbt target and logs; kept when it fails
-    <dir>/.refresh.lock                 the lock (flock; holds the pid of the running refresh)
-    <dir>/refresh_runs.jsonl            one JSON line per run
-    <dir>/docs/index.html               the dbt docs site (single page)
-    <dir>/docs/ledger.{html,md,json}    the completeness ledger (every printed numeral accounted for)
-    <dir>/report/index.html             the visual report
-    <dir>/data_docs/                    Great Expectations Data Docs
+Every failure ends in the exit code of the contract in :mod:`ntp_poverty.run_log` with a reason, a
+``FAILED`` marker beside the run's logs in ``.candidates/<run>/``, and a run-log line; an exception no
+step expected is exit 7 with its traceback kept there. ``--rollback`` switches ``current`` back to the
+previous release (every form at once) and logs that too.
 
-Exit codes: 0 published (or rolled back), 2 build failure (preflight: seeds, provenance, ledger;
-or models; errors name file, line and column), 3 test failure
-(dbt tests, including the sum-consistency gate), 4 Great Expectations failure, 5 another refresh
-holds the lock, 6 publish error.
+Layout of the warehouse folder (``--warehouse`` names the DuckDB file inside it)::
+
+    ntp_poverty.duckdb, parquet/, docs/, report/, data_docs/   stable paths: symlinks through current/
+    current -> releases/<run>        the published release
+    releases/<run>/                  one sealed, read-only folder per published run (current + previous)
+    .candidates/<run>/               a run's workspace: candidate, dbt target and logs; kept when it fails
+    .refresh.lock                    the lock (flock; holds the pid of the running refresh)
+    refresh_runs.jsonl               one JSON line per run, rollback and interrupted run
 """
 
 from __future__ import annotations
 
 import argparse
-import fcntl
-import json
 import os
 import secrets
 import shutil
 import subprocess
-import sys
 import time
-from collections import Counter
-from dataclasses import dataclass, field
+import traceback
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import IO, Any
 
-import duckdb
-
+from ntp_poverty import faults, releases
+from ntp_poverty.build_steps import PROJECT_DIR, generate_docs, run_dbt, verify_candidate
 from ntp_poverty.ledger import summarize as summarize_ledger
-from ntp_poverty.ledger import write_summary as write_ledger_summary
+from ntp_poverty.ledger_summary import write_summary as write_ledger_summary
 from ntp_poverty.preflight import errors_of, run_preflight
 from ntp_poverty.preflight import summary as preflight_summary
+from ntp_poverty.release_forms import assemble
+from ntp_poverty.releases import Layout, ReleaseError
+from ntp_poverty.refresh_lock import acquire_lock, release_lock
 from ntp_poverty.report import read_marts, render
 from ntp_poverty.reporting import print_errors
+from ntp_poverty.run_log import (
+    EXIT_BUILD,
+    EXIT_GX,
+    EXIT_INTERNAL,
+    EXIT_OK,
+    EXIT_PUBLISH,
+    RUN_LOG_NAME,
+    RefreshError,
+    RunRecord,
+    append_run,
+    now_iso,
+    say,
+)
 from ntp_poverty.validate_marts import validate as validate_marts
 
-EXIT_OK, EXIT_BUILD, EXIT_TESTS, EXIT_GX, EXIT_LOCKED, EXIT_PUBLISH = 0, 2, 3, 4, 5, 6
-PROJECT_DIR = Path(__file__).resolve().parents[2]
 FAILED_MARKER = "FAILED"
+RUNNING_MARKER = "RUNNING"
 
 
-class RefreshError(Exception):
-    """A refresh step failed; carries the exit code and why."""
-
-    def __init__(self, code: int, reason: str) -> None:
-        super().__init__(reason)
-        self.code = code
-        self.reason = reason
-
-
-@dataclass
+@dataclass(frozen=True)
 class Paths:
-    """Where the published warehouse and its companions live."""
+    """Where the published warehouse, its releases and the refresh's workspaces live."""
 
     published: Path
 
@@ -80,16 +86,8 @@ class Paths:
         return self.published.parent
 
     @property
-    def previous(self) -> Path:
-        return self.root / f"{self.published.stem}.previous{self.published.suffix}"
-
-    @property
-    def parquet(self) -> Path:
-        return self.root / "parquet"
-
-    @property
-    def releases(self) -> Path:
-        return self.root / ".releases"
+    def layout(self) -> Layout:
+        return Layout(self.root, self.published.name)
 
     @property
     def candidates(self) -> Path:
@@ -101,31 +99,7 @@ class Paths:
 
     @property
     def run_log(self) -> Path:
-        return self.root / "refresh_runs.jsonl"
-
-
-@dataclass
-class RunRecord:
-    """What the run log says about one run."""
-
-    run_id: str
-    started_at: str
-    git_commit: str
-    published_path: str
-    ended_at: str = ""
-    duration_s: float = 0.0
-    published: bool = False
-    reason: str = ""
-    exit_code: int = 0
-    mart_rows: dict[str, int] = field(default_factory=dict)
-    tests: dict[str, int] = field(default_factory=dict)
-    findings: dict[str, int] = field(default_factory=dict)
-    candidate_dir: str = ""
-
-
-def say(message: str) -> None:
-    """Human progress on stdout, timestamped."""
-    print(f"[refresh {datetime.now(timezone.utc):%H:%M:%S}] {message}", flush=True)
+        return self.root / RUN_LOG_NAME
 
 
 def git_commit() -> str:
@@ -138,269 +112,194 @@ def git_commit() -> str:
         return "unknown"
 
 
-def acquire_lock(paths: Paths) -> IO[str]:
-    """Take the refresh lock or raise RefreshError(EXIT_LOCKED) naming the holder.
+def new_run_id() -> str:
+    """Sortable by start time, unique across machines."""
+    return f"{datetime.now(timezone.utc):%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
 
-    The lock is an flock on ``.refresh.lock``: the kernel releases it when its holder dies, so a
-    lock file left by a killed refresh is stale and is taken over (and reported) here.
+
+def recover(paths: Paths, record: RunRecord) -> None:
+    """Log runs that were killed outright, clean what they left, and apply retention.
+
+    A workspace with a RUNNING marker and no FAILED marker belongs to a run that never finished: its
+    ``interrupted`` line names what it left (the workspace, an unsealed release) and what was cleaned.
+    A run killed after its switch published its release: the line says so (published = true).
     """
-    paths.root.mkdir(parents=True, exist_ok=True)
-    handle = open(paths.lock, "a+", encoding="utf-8")  # noqa: SIM115 - held for the whole run
+    layout = paths.layout
+    current = releases.current_run(layout)
+    if paths.candidates.exists():
+        for workspace in sorted(p for p in paths.candidates.iterdir() if p.is_dir()):
+            if (workspace / FAILED_MARKER).exists():
+                continue
+            marker = workspace / RUNNING_MARKER
+            started = marker.read_text(encoding="utf-8").strip() if marker.exists() else ""
+            left = sorted(p.name for p in workspace.iterdir())
+            release = layout.release(workspace.name)
+            if release.exists():
+                left.append(f"releases/{workspace.name}" + (" (sealed)" if releases.is_sealed(layout, workspace.name)
+                                                            else " (unsealed)"))
+            shutil.rmtree(workspace, ignore_errors=True)
+            interrupted = RunRecord(run_id=workspace.name, started_at=started, git_commit="unknown",
+                                    published_path=str(paths.published), action="interrupted",
+                                    published=workspace.name == current, exit_code=None,
+                                    reason="the run was killed before it finished; logged by run " + record.run_id,
+                                    release=workspace.name if workspace.name == current else "",
+                                    left=left, cleaned=[f".candidates/{workspace.name}"])
+            append_run(paths.run_log, interrupted)
+            say(f"removed the candidate of an interrupted run: {workspace.name}")
+    removed = releases.prune(layout)
+    for name in removed:
+        say(f"removed release folder {name} (not current, not previous)")
+    record.cleaned += [f"releases/{name}" for name in removed]
+
+
+def _workspace(paths: Paths, run_id: str) -> Path:
+    run_dir = paths.candidates / run_id
+    run_dir.mkdir(parents=True)
+    (run_dir / RUNNING_MARKER).write_text(now_iso() + "\n", encoding="utf-8")
+    return run_dir
+
+
+def _build_and_audit(paths: Paths, run_dir: Path, run_id: str, seeds_dir: Path, record: RunRecord) -> dict[str, Path]:
+    """Steps 2-4: preflight, dbt build, docs, proof of the candidate, GX, report. Returns the pages."""
+    say(f"run {run_id}: preflight before building (seeds, provenance, ledger)")
+    documents_dir = PROJECT_DIR / "documents"
+    checks = run_preflight(seeds_dir, documents_dir)
+    say(f"preflight: {preflight_summary(checks)}")
+    if errors := errors_of(checks):
+        print_errors(errors)
+        raise RefreshError(EXIT_BUILD, f"preflight failed: {len(errors)} error(s), first: {errors[0]}")
+    faults.point("before_build")
+    candidate = run_dir / paths.published.name
+    run_vars = {"run_id": run_id, "git_commit": record.git_commit}
     try:
-        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        handle.seek(0)
-        holder = handle.read().strip() or "unknown"
-        handle.close()
-        raise RefreshError(EXIT_LOCKED, f"another refresh holds {paths.lock} ({holder}); not starting") from None
-    handle.seek(0)
-    stale = handle.read().strip()
-    if stale:
-        say(f"cleaned up a stale lock left by a refresh that did not finish ({stale})")
-    handle.seek(0)
-    handle.truncate()
-    handle.write(f"pid {os.getpid()} since {datetime.now(timezone.utc).isoformat(timespec='seconds')}")
-    handle.flush()
-    return handle
+        run_dbt(candidate, run_dir, run_vars, record)
+        site = generate_docs(candidate, run_dir, run_vars)
+        write_ledger_summary(summarize_ledger(documents_dir, seeds_dir), run_dir / "ledger")
+    except OSError as exc:
+        raise RefreshError(EXIT_BUILD, f"build failed: {exc}") from exc
+    verify_candidate(candidate, run_id, record)
+    say("Great Expectations checkpoint on the candidate's marts")
+    failures = validate_marts(candidate, run_dir / "data_docs")
+    if failures:
+        print_errors(failures)
+        raise RefreshError(EXIT_GX, f"Great Expectations: {len(failures)} expectation(s) failed")
+    say("rendering the HTML report from the candidate's marts")
+    report_html = run_dir / "report.html"
+    try:
+        report_html.write_text(render(read_marts(candidate)), encoding="utf-8")
+    except OSError as exc:
+        raise RefreshError(EXIT_BUILD, f"the report could not be written: {exc}") from exc
+    return {"candidate": candidate, "docs": site, "ledger": run_dir / "ledger", "report": report_html,
+            "data_docs": run_dir / "data_docs"}
 
 
-def release_lock(handle: IO[str]) -> None:
-    """Empty the lock file and release the lock."""
-    handle.seek(0)
-    handle.truncate()
-    handle.flush()
-    fcntl.flock(handle, fcntl.LOCK_UN)
-    handle.close()
-
-
-def clean_abandoned_candidates(paths: Paths) -> None:
-    """Remove candidates of runs that died without finishing (no FAILED marker); keep failed ones."""
-    if not paths.candidates.exists():
-        return
-    for run_dir in sorted(paths.candidates.iterdir()):
-        if run_dir.is_dir() and not (run_dir / FAILED_MARKER).exists():
-            shutil.rmtree(run_dir, ignore_errors=True)
-            say(f"removed the candidate of an interrupted run: {run_dir.name}")
-
-
-def _dbt(args: list[str], candidate: Path, run_dir: Path, run_vars: dict[str, str], log_name: str) -> str:
-    """Run a dbt command against the candidate; return its output (also written to run_dir)."""
-    env = dict(os.environ, NTP_WAREHOUSE=str(candidate), DBT_PROFILES_DIR=str(PROJECT_DIR),
-               DBT_SEND_ANONYMOUS_USAGE_STATS="false")
-    cmd = [str(Path(sys.executable).parent / "dbt"), *args, "--target-path", str(run_dir / "target"),
-           "--log-path", str(run_dir / "logs"), "--vars", json.dumps(run_vars)]
-    proc = subprocess.run(cmd, cwd=PROJECT_DIR, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                          text=True, check=False)
-    (run_dir / log_name).write_text(proc.stdout, encoding="utf-8")
-    return proc.stdout if proc.returncode == 0 else f"exit {proc.returncode}\n{proc.stdout}"
-
-
-def run_dbt(candidate: Path, run_dir: Path, run_id: str, commit: str, record: RunRecord) -> None:
-    """``dbt build`` into the candidate; raise RefreshError on model or test failures."""
-    say("dbt build into the candidate (seeds, models, tests, sum-consistency gate)")
-    output = _dbt(["build", "--full-refresh"], candidate, run_dir, {"run_id": run_id, "git_commit": commit},
-                  "dbt_build.log")
-    for line in output.splitlines():
-        if "UNACKNOWLEDGED ARITHMETIC MISMATCH" in line:
-            print(line[line.index("UNACKNOWLEDGED"):], file=sys.stderr)
-    results = _read_run_results(run_dir / "target" / "run_results.json")
-    record.tests = dict(Counter(r["status"] for r in results if r["unique_id"].startswith(("test.", "unit_test."))))
-    failed_nodes = [r for r in results if r["status"] in ("error", "fail")]
-    if not output.startswith("exit ") and not failed_nodes:
-        return
-    failed_tests = [r for r in failed_nodes if r["unique_id"].startswith(("test.", "unit_test."))]
-    build_errors = [r for r in failed_nodes if r not in failed_tests]
-    if build_errors or not results:
-        names = ", ".join(r["unique_id"] for r in build_errors) or "dbt did not run (see dbt_build.log)"
-        raise RefreshError(EXIT_BUILD, f"dbt build failed: {names}")
-    raise RefreshError(EXIT_TESTS, "dbt tests failed: " + ", ".join(r["unique_id"] for r in failed_tests))
-
-
-def generate_docs(candidate: Path, run_dir: Path, run_id: str, commit: str) -> Path:
-    """``dbt docs generate --static`` against the candidate; return the single-page site."""
-    say("dbt docs generate --static (single-page docs site)")
-    output = _dbt(["docs", "generate", "--static"], candidate, run_dir, {"run_id": run_id, "git_commit": commit},
-                  "dbt_docs.log")
-    site = run_dir / "target" / "static_index.html"
-    if output.startswith("exit ") or not site.exists():
-        raise RefreshError(EXIT_BUILD, "dbt docs generate failed (see dbt_docs.log)")
-    return site
-
-
-def _read_run_results(path: Path) -> list[dict[str, Any]]:
-    if not path.exists():
-        return []
-    return json.loads(path.read_text(encoding="utf-8")).get("results", [])
-
-
-def checkpoint_and_describe(candidate: Path, record: RunRecord) -> None:
-    """Fold any write-ahead log into the file and record mart row counts and findings."""
-    with duckdb.connect(str(candidate)) as con:
-        con.execute("checkpoint")
-    wal = candidate.with_name(candidate.name + ".wal")
-    if wal.exists():
-        raise RefreshError(EXIT_PUBLISH, f"{wal} still exists after checkpoint; not publishing a partial file")
-    with duckdb.connect(str(candidate), read_only=True) as con:
-        marts = [r[0] for r in con.execute(
-            "select table_name from information_schema.tables where table_schema = 'marts' "
-            "and table_type = 'BASE TABLE' order by 1").fetchall()]
-        record.mart_rows = {m: con.execute(f"select count(*) from marts.{m}").fetchone()[0] for m in marts}
-        record.findings = {k: n for k, n in con.execute(
-            "select classification || case when is_acknowledged then ' (acknowledged)' else '' end, count(*) "
-            "from audit.sum_check_findings group by all order by 1").fetchall()}
-
-
-def export_parquet(candidate: Path, release: Path) -> None:
-    """Write every mart of the candidate as Parquet into ``release`` (read-only files)."""
-    release.mkdir(parents=True)
-    with duckdb.connect(str(candidate), read_only=True) as con:
-        marts = [r[0] for r in con.execute(
-            "select table_name from information_schema.tables where table_schema = 'marts' "
-            "and table_type = 'BASE TABLE'").fetchall()]
-        for mart in marts:
-            target = release / f"{mart}.parquet"
-            con.execute(f"copy marts.{mart} to '{target}' (format parquet)")
-            target.chmod(0o444)
-    release.chmod(0o555)
-
-
-def swap_symlink(link: Path, target: Path) -> None:
-    """Point ``link`` at ``target`` atomically (rename of a new symlink over the old one)."""
-    temporary = link.with_name(f".{link.name}.{secrets.token_hex(4)}")
-    temporary.symlink_to(os.path.relpath(target, link.parent))
-    os.replace(temporary, link)
-
-
-def publish(paths: Paths, candidate: Path, run_id: str) -> None:
-    """Keep the current file as previous, rename the candidate over it, swap the Parquet folder."""
-    release = paths.releases / run_id
-    say(f"exporting the marts as Parquet into {release}")
-    export_parquet(candidate, release)
-    candidate.chmod(0o444)
-    if paths.published.exists():
-        temporary = paths.previous.with_name(paths.previous.name + ".tmp")
-        temporary.unlink(missing_ok=True)
-        os.link(paths.published, temporary)
-        os.replace(temporary, paths.previous)
-    os.replace(candidate, paths.published)
-    swap_symlink(paths.parquet, release)
-    _prune_releases(paths)
-    say(f"published {paths.published} and {paths.parquet} -> {release.name}")
-
-
-def _prune_releases(paths: Paths, keep: int = 2) -> None:
-    """Keep the newest Parquet releases (the published one and the one --rollback returns to)."""
-    current = paths.parquet.resolve().name
-    releases = sorted(p for p in paths.releases.iterdir() if p.is_dir())  # run ids sort by time
-    for release in releases[:-keep]:
-        if release.name != current:
-            release.chmod(0o755)
-            shutil.rmtree(release, ignore_errors=True)
-
-
-def rollback(paths: Paths) -> int:
-    """Put the previous published file back (and the Parquet release it was exported with)."""
-    if not paths.previous.exists():
-        say(f"nothing to roll back to: {paths.previous} does not exist")
-        return EXIT_PUBLISH
-    with duckdb.connect(str(paths.previous), read_only=True) as con:
-        (previous_run,) = con.execute("select run_id from audit.warehouse_build").fetchone()
-    temporary = paths.published.with_name(paths.published.name + ".rollback")
-    temporary.unlink(missing_ok=True)
-    os.link(paths.previous, temporary)
-    os.replace(temporary, paths.published)
-    release = paths.releases / previous_run
-    if release.exists():
-        swap_symlink(paths.parquet, release)
-    say(f"rolled back {paths.published} to run {previous_run}")
-    return EXIT_OK
+def _release_and_switch(paths: Paths, run_id: str, pages: dict[str, Path], record: RunRecord) -> None:
+    """Steps 5-6: assemble and seal ``releases/<run>``, switch ``current`` to it, apply retention."""
+    layout = paths.layout
+    previous = releases.current_run(layout)
+    try:
+        say(f"assembling release {run_id} (DuckDB file, Parquet, docs, ledger, report, Data Docs)")
+        assemble(layout.release(run_id), layout.database_name, pages["candidate"], run_id,
+                 sorted(record.mart_rows), pages)
+        releases.seal(layout, run_id, previous)
+        faults.point("before_switch")
+        releases.switch(layout, run_id)
+    except (OSError, ReleaseError) as exc:
+        raise RefreshError(EXIT_PUBLISH, f"publish failed: {exc}") from exc
+    record.published, record.release = True, run_id
+    say(f"published release {run_id}: {paths.published} and every form beside it")
+    faults.point("after_switch")
+    try:
+        for name in releases.prunable(layout):
+            releases.remove(layout, name)
+            say(f"removed release folder {name} (not current, not previous)")
+            record.cleaned.append(f"releases/{name}")
+            faults.point("during_prune")
+    except (OSError, ReleaseError) as exc:  # published already: retention is retried by the next run
+        say(f"retention could not finish ({exc}); the next run retries it")
 
 
 def refresh(paths: Paths, seeds_dir: Path) -> int:
     """One write-audit-publish run; returns the exit code and appends the run log."""
-    run_id = f"{datetime.now(timezone.utc):%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
+    run_id = new_run_id()
     started = time.monotonic()
-    record = RunRecord(run_id=run_id, started_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                       git_commit=git_commit(), published_path=str(paths.published))
+    record = RunRecord(run_id=run_id, started_at=now_iso(), git_commit=git_commit(),
+                       published_path=str(paths.published))
     try:
-        lock = acquire_lock(paths)
+        lock = acquire_lock(paths.lock)
     except RefreshError as exc:
         print_errors([exc.reason])
         record.reason, record.exit_code = exc.reason, exc.code
-        _append_log(paths, record, started)
+        append_run(paths.run_log, record, started)
         return exc.code
-    run_dir = paths.candidates / run_id
+    run_dir: Path | None = None
     try:
-        clean_abandoned_candidates(paths)
-        run_dir.mkdir(parents=True)
-        record.candidate_dir = str(run_dir)
-        candidate = run_dir / paths.published.name
-        say(f"run {run_id}: preflight before building (seeds, provenance, ledger)")
-        checks = run_preflight(seeds_dir, PROJECT_DIR / "documents")
-        say(f"preflight: {preflight_summary(checks)}")
-        if errors := errors_of(checks):
-            print_errors(errors)
-            raise RefreshError(EXIT_BUILD, f"preflight failed: {len(errors)} error(s), first: {errors[0]}")
-        run_dbt(candidate, run_dir, run_id, record.git_commit, record)
-        site = generate_docs(candidate, run_dir, run_id, record.git_commit)
-        # the completeness ledger (every printed numeral accounted for), published beside the docs
-        write_ledger_summary(summarize_ledger(PROJECT_DIR / "documents", seeds_dir), run_dir / "ledger")
-        checkpoint_and_describe(candidate, record)
-        say("Great Expectations checkpoint on the candidate's marts")
-        failures = validate_marts(candidate, run_dir / "data_docs")
-        if failures:
-            print_errors(failures)
-            raise RefreshError(EXIT_GX, f"Great Expectations: {len(failures)} expectation(s) failed")
-        say("rendering the HTML report from the candidate's marts")
-        report_html = run_dir / "report.html"
-        report_html.write_text(render(read_marts(candidate)), encoding="utf-8")
+        recover(paths, record)
         try:
-            publish(paths, candidate, run_id)
-            _publish_data_docs(paths, run_dir)
-            _publish_file(site, paths.root / "docs" / "index.html")
-            for name in ("ledger.html", "ledger.md", "ledger.json"):
-                _publish_file(run_dir / "ledger" / name, paths.root / "docs" / name)
-            _publish_file(report_html, paths.root / "report" / "index.html")
+            releases.check_publishable(paths.layout)
         except OSError as exc:
-            raise RefreshError(EXIT_PUBLISH, f"publish failed: {exc}") from exc
+            raise RefreshError(EXIT_PUBLISH, f"cannot publish into {paths.root}: {exc}; nothing was built") from exc
+        run_dir = _workspace(paths, run_id)
+        record.candidate_dir = str(run_dir)
+        pages = _build_and_audit(paths, run_dir, run_id, seeds_dir, record)
+        _release_and_switch(paths, run_id, pages, record)
         shutil.rmtree(run_dir, ignore_errors=True)
-        record.published, record.reason, record.candidate_dir = True, "all checks passed", ""
+        record.reason, record.candidate_dir = "all checks passed", ""
         return EXIT_OK
     except RefreshError as exc:
-        (run_dir / FAILED_MARKER).write_text(exc.reason + "\n", encoding="utf-8")
+        return _fail(record, run_dir, exc.code, exc.reason)
+    except Exception as exc:  # noqa: BLE001 - the exit-code contract holds for bugs too
+        if run_dir is not None:
+            (run_dir / "traceback.txt").write_text(traceback.format_exc(), encoding="utf-8")
+        return _fail(record, run_dir, EXIT_INTERNAL, f"internal error: {type(exc).__name__}: {exc}")
+    finally:
+        append_run(paths.run_log, record, started)
+        release_lock(lock)
+        state = "published" if record.published else f"not published ({record.reason})"
+        say(f"run {record.run_id} {state} in {record.duration_s:.1f} s; mart rows {record.mart_rows}; "
+            f"tests {record.tests}; findings {record.findings}")
+
+
+def _fail(record: RunRecord, run_dir: Path | None, code: int, reason: str) -> int:
+    """Record a failure: the FAILED marker beside the kept logs, the reason on stderr and in the record."""
+    if run_dir is not None:
+        try:
+            (run_dir / FAILED_MARKER).write_text(f"exit {code}: {reason}\n", encoding="utf-8")
+        except OSError as exc:
+            reason += f" (and the FAILED marker could not be written: {exc})"
+    print_errors([reason])
+    if record.published:
+        say(f"run {record.run_id} published its release, then failed: {reason}")
+    else:
+        say(f"NOT published; the published release is unchanged; logs kept in {run_dir or 'nothing was built'}")
+    record.reason, record.exit_code = reason, code
+    return code
+
+
+def rollback(paths: Paths) -> int:
+    """Switch ``current`` back to the release the current one replaced; log it."""
+    started = time.monotonic()
+    record = RunRecord(run_id=new_run_id(), started_at=now_iso(), git_commit=git_commit(),
+                       published_path=str(paths.published), action="rollback")
+    lock = None
+    try:
+        lock = acquire_lock(paths.lock)
+        try:
+            before, after = releases.rollback(paths.layout)
+        except (OSError, ReleaseError) as exc:
+            raise RefreshError(EXIT_PUBLISH, f"rollback failed: {exc}") from exc
+        record.published, record.release = True, after
+        record.reason = f"rolled back from {before} to {after}"
+        say(record.reason)
+        return EXIT_OK
+    except RefreshError as exc:
         print_errors([exc.reason])
-        say(f"NOT published; the published warehouse is unchanged; candidate and logs kept in {run_dir}")
         record.reason, record.exit_code = exc.reason, exc.code
         return exc.code
     finally:
-        _append_log(paths, record, started)
-        release_lock(lock)
-
-
-def _publish_data_docs(paths: Paths, run_dir: Path) -> None:
-    docs = paths.root / "data_docs"
-    shutil.rmtree(docs, ignore_errors=True)
-    if (run_dir / "data_docs").exists():
-        shutil.copytree(run_dir / "data_docs", docs)
-
-
-def _publish_file(source: Path, target: Path) -> None:
-    """Copy ``source`` to ``target`` atomically (a temporary file renamed into place)."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(f".{target.name}.{secrets.token_hex(4)}")
-    shutil.copyfile(source, temporary)
-    os.replace(temporary, target)
-
-
-def _append_log(paths: Paths, record: RunRecord, started: float) -> None:
-    record.ended_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
-    record.duration_s = round(time.monotonic() - started, 2)
-    paths.root.mkdir(parents=True, exist_ok=True)
-    with open(paths.run_log, "a", encoding="utf-8") as log:
-        log.write(json.dumps(record.__dict__, ensure_ascii=False) + "\n")
-    state = "published" if record.published else f"not published ({record.reason})"
-    say(f"run {record.run_id} {state} in {record.duration_s:.1f} s; mart rows {record.mart_rows}; "
-        f"tests {record.tests}; findings {record.findings}")
+        append_run(paths.run_log, record, started)
+        if lock is not None:
+            release_lock(lock)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -409,20 +308,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--warehouse", default=os.environ.get("NTP_WAREHOUSE", "warehouse/ntp_poverty.duckdb"),
                         help="published DuckDB file (default: $NTP_WAREHOUSE or warehouse/ntp_poverty.duckdb)")
     parser.add_argument("--seeds", default=str(PROJECT_DIR / "seeds"), help="seeds folder to validate")
-    parser.add_argument("--rollback", action="store_true", help="put the previous published file back")
+    parser.add_argument("--rollback", action="store_true", help="switch back to the previous release")
     args = parser.parse_args(argv)
     paths = Paths(Path(args.warehouse).absolute())
     if args.rollback:
-        lock = None
-        try:
-            lock = acquire_lock(paths)
-            return rollback(paths)
-        except RefreshError as exc:
-            print_errors([exc.reason])
-            return exc.code
-        finally:
-            if lock is not None:
-                release_lock(lock)
+        return rollback(paths)
     return refresh(paths, Path(args.seeds))
 
 

@@ -232,7 +232,8 @@ def main(argv: list[str] | None = None) -> int:
     """Command-line entry point."""
     args = sys.argv[1:] if argv is None else argv
     warehouse = Path(args[0] if args else os.environ.get("NTP_WAREHOUSE", "warehouse/ntp_poverty.duckdb"))
-    output = Path(args[1]) if len(args) > 1 else warehouse.parent / "report" / "index.html"
+    # the published report belongs to its sealed release; a re-render goes beside the build output
+    output = Path(args[1]) if len(args) > 1 else Path("target") / "report" / "index.html"
     if not warehouse.exists():
         print_errors([f"{warehouse} does not exist; run `make build` first"])
         return 1
