@@ -14,7 +14,7 @@ from ntp_poverty.report import vnd
 
 pytestmark = pytest.mark.slow
 
-CHARTS = ["funding-mix", "cross-province", "yoy-change"]
+CHARTS = ["funding-mix", "funding-map", "cross-province", "yoy-change"]
 ARTIFACTS = Path(__file__).resolve().parent / "output"
 
 
@@ -53,12 +53,18 @@ def test_every_chart_draws_in_headless_chromium(report: Path, tmp_path: Path) ->
     console = [line for line in result.stderr.splitlines() if ":CONSOLE" in line]
     assert [line for line in console if "rror" in line or "Uncaught" in line] == []
     dom = result.stdout
-    for chart in CHARTS:
+    target_charts = re.findall(r'id="(targets-[a-z-]+)"', dom)
+    assert len(set(target_charts)) >= 8, target_charts  # one per indicator family and unit
+    for chart in [*CHARTS, *sorted(set(target_charts))]:
         start = dom.index(f'id="{chart}"')
         section = dom[start:start + 200_000]
         assert 'class="main-svg"' in section, chart
-        assert 'class="point"' in section, f"{chart}: no bars drawn"
-    assert dom.count('class="conflict"') == 9  # Sóc Trăng 2024: draft vs issued plan
+        assert 'class="point"' in section, f"{chart}: no bars or points drawn"
+    # the map: every province with coordinates as a point, the planned ones labelled with their total
+    start = dom.index('id="funding-map"')
+    assert "Lạng Sơn" in dom[start:start + 200_000] and "265.551" in dom[start:start + 200_000]
+    assert dom.count('class="conflict"') == 9  # Sóc Trăng 2024: draft vs issued plan (full table)
+    assert "⚠ " in dom  # conflicts marked in the target charts too
     assert 'id="findings"' in dom and "dòng / line 159" in dom
 
 

@@ -1,8 +1,10 @@
 """Render the static HTML report from the published marts (no server, works offline).
 
-One self-contained page: funding mix by province (stacked bars with shares), cross-province
-comparison by project, year-over-year changes, targets side by side with conflicts marked, and
-the data-quality findings with their source lines. Labels are Vietnamese (with diacritics) with
+One self-contained page: funding mix by province (stacked bars with shares), a map of total
+funding by province (drawn from the provinces' coordinates, no map tiles), cross-province
+comparison by project, year-over-year changes, a chart of targets per indicator family (target
+beside the reported result, conflicts marked) above the full table of targets, and the
+data-quality findings with their source lines. Labels are Vietnamese (with diacritics) with
 English alongside; numbers are formatted the Vietnamese way (1.234,5 triệu đồng) with the English
 form beside them. Plotly's JavaScript is embedded once, so the page needs no network.
 
@@ -67,8 +69,46 @@ class Marts:
     cross_province: pd.DataFrame
     yoy: pd.DataFrame
     targets: pd.DataFrame
+    attainment: pd.DataFrame
+    province_funding: pd.DataFrame
     findings: pd.DataFrame
     run_id: str
+
+
+#: Each target once per year it is due in, with its family (Decree 07 dimension), the reported result
+#: where one exists, and whether another document prints a conflicting value.
+ATTAINMENT_SQL = """
+select a.*, coalesce(i.decree_07_dimension_code, 'programme') as family, i.name_vi as indicator_name_vi,
+       i.name_en as indicator_name_en, coalesce(c.has_conflict, false) as has_conflict
+from marts.target_attainment as a
+inner join core.dim_indicator as i using (indicator_code)
+left join marts.target_comparison as c using (target_id, target_year)
+where a.attainment_status != 'not_due'
+order by family, a.measure_unit, a.indicator_code, a.geography_code, a.target_year
+"""
+
+#: Total funding per province, summed over the province's own plans for its latest planned year
+#: (requested, else allocated), with the province's coordinates from dim_geography.
+PROVINCE_FUNDING_SQL = """
+with provinces as (
+    select geography_code, name_vi, latitude, longitude from core.dim_geography
+    where admin_level = 'province' and latitude is not null and (valid_to is null or valid_to >= date '2025-06-30')
+),
+planned as (
+    select geography_code, fiscal_year, phase_code, sum(total_funding) as total_funding
+    from marts.funding_mix
+    where project_code = 'ALL' and admin_level = 'province' and phase_code in ('requested', 'allocated')
+    group by all
+),
+latest as (
+    select * from planned
+    qualify row_number() over (partition by geography_code order by fiscal_year desc,
+                               case phase_code when 'requested' then 0 else 1 end) = 1
+)
+select p.geography_code, p.name_vi, p.latitude, p.longitude, l.fiscal_year, l.phase_code, l.total_funding
+from provinces as p left join latest as l using (geography_code)
+order by p.geography_code
+"""
 
 
 def read_marts(warehouse: Path) -> Marts:
@@ -87,6 +127,8 @@ def read_marts(warehouse: Path) -> Marts:
             targets=frame("select t.*, i.name_vi as indicator_name_vi, i.name_en as indicator_name_en "
                           "from marts.target_comparison as t inner join core.dim_indicator as i using (indicator_code) "
                           "order by has_conflict desc, geography_code, target_year, indicator_code"),
+            attainment=frame(ATTAINMENT_SQL),
+            province_funding=frame(PROVINCE_FUNDING_SQL),
             findings=frame("select * from marts.data_quality_findings order by document_id, source_line, check_code"),
             run_id=con.execute("select run_id from audit.warehouse_build").fetchone()[0],
         )
@@ -150,6 +192,79 @@ def yoy_chart(marts: Marts) -> go.Figure:
                         "(xám: khác giai đoạn / grey: across phases)")
 
 
+FAMILY_LABELS = {
+    "employment": "Việc làm / Employment", "education": "Giáo dục / Education", "health": "Y tế / Health",
+    "housing": "Nhà ở / Housing", "water_sanitation": "Nước và vệ sinh / Water and sanitation",
+    "information": "Thông tin / Information", "programme": "Chương trình, giảm nghèo / Programme and poverty",
+}
+UNIT_LABELS = {"percent": "%", "percentage_points": "điểm % / points", "count": "số lượng / count"}
+
+
+def funding_map(marts: Marts) -> go.Figure:
+    """Provinces at their coordinates; planned provinces as circles sized by total funding.
+
+    Drawn as a plain scatter of longitude and latitude (equal scale), so it needs no map tiles, no
+    topojson and no network, and prints as it shows.
+    """
+    data = marts.province_funding
+    fig = go.Figure()
+    fig.add_scatter(x=data.longitude.astype(float), y=data.latitude.astype(float), mode="markers",
+                    marker={"size": 5, "color": "#c8c8c8"}, name="tỉnh / province", hovertext=data.name_vi,
+                    hoverinfo="text")
+    planned = data[data.total_funding.notna()]
+    amounts = planned.total_funding.astype(float)
+    sizes = 14 + 46 * (amounts / amounts.max()) ** 0.5 if len(planned) else []
+    fig.add_scatter(x=planned.longitude.astype(float), y=planned.latitude.astype(float), mode="markers+text",
+                    marker={"size": sizes, "color": "#1f4e79", "opacity": 0.75, "line": {"color": "white"}},
+                    text=[f"{n}<br>{vi_number(a, 0)}" for n, a in zip(planned.name_vi, amounts)],
+                    textposition=["middle right" if i % 2 == 0 else "middle left" for i in range(len(planned))],
+                    name="tổng vốn / total funding",
+                    hovertext=[f"{n} {y} ({PHASE_LABELS.get(ph, ph)}): {vnd(a, 0)}" for n, y, ph, a in
+                               zip(planned.name_vi, planned.fiscal_year, planned.phase_code, amounts)],
+                    hoverinfo="text")
+    fig = _layout(fig, "Tổng vốn theo tỉnh, năm kế hoạch gần nhất / Total funding by province, latest plan year "
+                       "(triệu đồng, million VND)", height=760)
+    fig.update_xaxes(title="kinh độ / longitude", showgrid=False, zeroline=False, tickformat=".0f",
+                     range=[101.0, 111.0], constrain="domain")
+    fig.update_yaxes(title="vĩ độ / latitude", scaleanchor="x", scaleratio=1, showgrid=False, zeroline=False,
+                     tickformat=".0f")
+    return fig
+
+
+def target_family_charts(marts: Marts) -> list[tuple[str, go.Figure]]:
+    """One chart per indicator family and unit: each target as a bar (its low end, the range as an
+    error bar), the reported result beside it as a dot, conflicts between documents marked ⚠."""
+    charts = []
+    for (family, unit), rows in marts.attainment.groupby(["family", "measure_unit"], sort=True):
+        labels = [f"{'⚠ ' if c else ''}{n} · {g} · {y}" for n, g, y, c in
+                  zip(rows.indicator_name_vi, rows.geography_code, rows.target_year, rows.has_conflict)]
+        low, high = rows.target_low.astype(float), rows.target_high.astype(float)
+        fig = go.Figure()
+        fig.add_bar(y=labels, x=low, orientation="h", name="mục tiêu / target",
+                    marker={"color": ["#f4b183" if c else "#9dc3e6" for c in rows.has_conflict],
+                            "line": {"color": ["#b34700" if c else "#2e75b6" for c in rows.has_conflict],
+                                     "width": 1.5}},
+                    error_x={"type": "data", "symmetric": False, "array": (high - low).tolist(),
+                             "arrayminus": [0] * len(rows)},
+                    hovertext=[f"{cmp} {vi_number(a, 2)}" for cmp, a in zip(rows.comparator, low)], hoverinfo="text")
+        with_result = rows[rows.result_value.notna()]
+        if len(with_result):
+            result_labels = [labels[i] for i, has in enumerate(rows.result_value.notna()) if has]
+            fig.add_scatter(y=result_labels, x=with_result.result_value.astype(float), mode="markers",
+                            marker={"symbol": "diamond", "size": 11, "color": "#c00000"},
+                            name="kết quả / reported result",
+                            hovertext=[f"{s}: {vi_number(v, 2)}" for s, v in
+                                       zip(with_result.attainment_status, with_result.result_value)],
+                            hoverinfo="text")
+        fig = _layout(fig, f"{FAMILY_LABELS.get(family, family)} — {UNIT_LABELS.get(unit, unit)}",
+                      height=max(260, 60 + 26 * len(rows)))
+        fig.update_layout(barmode="overlay", margin={"l": 420, "r": 20, "t": 60, "b": 80})
+        fig.update_yaxes(tickformat=None, autorange="reversed")
+        fig.update_xaxes(tickformat=",.0f" if unit == "count" else ",.1f")
+        charts.append((f"targets-{family}-{unit}".replace("_", "-"), fig))
+    return charts
+
+
 COMPARATORS = {"approximately": "≈", "range": ""}
 
 
@@ -204,8 +319,9 @@ tr.has-conflict td { background: #fff4e5; } .conflict { color: #b34700; font-wei
 
 def render(marts: Marts) -> str:
     """The whole report as one HTML page."""
-    figures = [("funding-mix", funding_mix_chart(marts)), ("cross-province", cross_province_chart(marts)),
-               ("yoy-change", yoy_chart(marts))]
+    target_charts = target_family_charts(marts)
+    figures = [("funding-mix", funding_mix_chart(marts)), ("funding-map", funding_map(marts)),
+               ("cross-province", cross_province_chart(marts)), ("yoy-change", yoy_chart(marts)), *target_charts]
     charts = {}
     for index, (div_id, fig) in enumerate(figures):
         charts[div_id] = fig.to_html(full_html=False, include_plotlyjs=index == 0, div_id=div_id,
@@ -219,10 +335,15 @@ def render(marts: Marts) -> str:
 <p>Dữ liệu / Data: kho dữ liệu ntp_poverty, lần làm mới / refresh <code>{html.escape(marts.run_id)}</code>;
 lập lúc / generated {generated}. Đơn vị / unit: triệu đồng (million VND).</p>
 <h2>1. Cơ cấu nguồn vốn / Funding mix</h2><div class="chart">{charts['funding-mix']}</div>
+<div class="chart">{charts['funding-map']}</div>
 <h2>2. So sánh giữa các tỉnh theo dự án / Cross-province comparison by project</h2>
 <div class="chart">{charts['cross-province']}</div>
 <h2>3. Thay đổi so với năm trước / Year-over-year change</h2><div class="chart">{charts['yoy-change']}</div>
-<h2>4. Mục tiêu / Targets (⚠ = xung đột giữa các văn bản / conflict between documents)</h2>{targets_table(marts)}
+<h2>4. Mục tiêu / Targets (⚠ = xung đột giữa các văn bản / conflict between documents)</h2>
+<p>Mỗi biểu đồ một nhóm chỉ tiêu: cột = mục tiêu (thanh sai số = khoảng), ◆ = kết quả đã báo cáo.
+One chart per indicator family: bar = target (error bar = range), ◆ = reported result.</p>
+{''.join(f'<div class="chart">{charts[div_id]}</div>' for div_id, _ in target_charts)}
+<h3>Bảng đầy đủ / Full table</h3>{targets_table(marts)}
 <h2>5. Kiểm tra số liệu / Data-quality findings</h2>{findings_table(marts)}
 </body></html>
 """
