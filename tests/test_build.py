@@ -13,7 +13,7 @@ from conftest import ROOT, SEEDS
 
 pytestmark = pytest.mark.slow
 
-SCHEMAS = {"staging", "core", "marts", "audit"}
+SCHEMAS = {"raw", "staging", "intermediate", "core", "marts", "audit"}
 
 
 def _seed_rows(name: str) -> int:
@@ -22,7 +22,21 @@ def _seed_rows(name: str) -> int:
         return sum(1 for _ in csv.DictReader(handle))
 
 
-def test_build_creates_the_four_schemas(built_warehouse: Path) -> None:
+def test_readers_schemas_hold_only_what_they_should_read(built_warehouse: Path) -> None:
+    """A BI tool listing marts (or core, audit) sees no building blocks; seeds live in raw."""
+    with duckdb.connect(str(built_warehouse), read_only=True) as con:
+        by_schema = {}
+        for schema, name in con.execute(
+                "select table_schema, table_name from information_schema.tables").fetchall():
+            by_schema.setdefault(schema, set()).add(name)
+    for schema in ("marts", "core", "audit"):
+        assert not {n for n in by_schema[schema] if n.startswith(("int_", "stg_"))}, schema
+    assert {n for n in by_schema["staging"] if not n.startswith("stg_")} == set()
+    assert {"plan_amounts", "plan_targets", "plan_results", "geographies"} <= by_schema["raw"]
+    assert all(n.startswith("int_") for n in by_schema["intermediate"])
+
+
+def test_build_creates_the_schemas(built_warehouse: Path) -> None:
     with duckdb.connect(str(built_warehouse), read_only=True) as con:
         schemas = {r[0] for r in con.sql("select schema_name from information_schema.schemata").fetchall()}
     assert SCHEMAS <= schemas

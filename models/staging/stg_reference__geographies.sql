@@ -11,16 +11,23 @@ final as (
     select
         -- ids
         geography_code,
+        gso_code,
         parent_geography_code,
         successor_geography_code,
 
         -- strings
         nfc_normalize(name_vi) as name_vi,
+        nfc_normalize(full_name_vi) as full_name_vi,
         name_en,
+        nfc_normalize(unit_type_vi) as unit_type_vi,
         admin_level,
         nfc_normalize(region_vi) as region_vi,
         region_en,
         nfc_normalize(successor_note) as successor_note,
+
+        -- numerics
+        cast(latitude as double) as latitude,
+        cast(longitude as double) as longitude,
 
         -- dates
         cast(valid_from as date) as valid_from,

@@ -1,0 +1,1 @@
+"""The ntp_poverty project's own dbt-score rules (see conventions.py)."""
