@@ -90,6 +90,10 @@ def forms_run_ids(project: Path) -> dict[str, str | None]:
             seen[f"parquet/{mart}"] = rows[0][0] if rows else None
     for page in ("docs/index.html", "docs/ledger.html", "report/index.html", "data_docs/index.html"):
         seen[page] = stamped_run_id((root / page).read_text(encoding="utf-8"))
+    from ntp_poverty.release_excel import workbook_run_id  # noqa: PLC0415 (the workbook's README sheet)
+    seen["excel/ntp_poverty.xlsx"] = workbook_run_id(root / "excel" / "ntp_poverty.xlsx")
+    seen["datapackage/datapackage.json"] = json.loads(
+        (root / "datapackage" / "datapackage.json").read_text(encoding="utf-8"))["ntp:run_id"]
     return seen
 
 

@@ -198,7 +198,8 @@ def _release_and_switch(paths: Paths, run_id: str, pages: dict[str, Path], recor
     layout = paths.layout
     previous = releases.current_run(layout)
     try:
-        say(f"assembling release {run_id} (DuckDB file, Parquet, docs, ledger, report, Data Docs)")
+        say(f"assembling release {run_id} (DuckDB file, Parquet, Excel, data package, docs, ledger, report, "
+            "Data Docs)")
         assemble(layout.release(run_id), layout.database_name, pages["candidate"], run_id,
                  sorted(record.mart_rows), pages)
         releases.seal(layout, run_id, previous)

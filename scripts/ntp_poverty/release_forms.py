@@ -5,6 +5,8 @@ every form of the current release names the same run:
 
 * the DuckDB file: ``audit.warehouse_build.run_id`` (written by dbt);
 * the Parquet export of every mart: key ``run_id`` in each file's key-value metadata;
+* the Excel workbook ``excel/ntp_poverty.xlsx`` (:mod:`ntp_poverty.release_excel`): its README sheet;
+* the data package ``datapackage/`` (:mod:`ntp_poverty.release_datapackage`): ``ntp:run_id``;
 * the docs site and the completeness ledger: a ``<meta name="ntp-run-id">`` and a banner;
 * the report: its header (rendered from the candidate's ``audit.warehouse_build``);
 * the Great Expectations Data Docs: made offline (:mod:`ntp_poverty.offline_docs`), then stamped.
@@ -21,7 +23,10 @@ from pathlib import Path
 import duckdb
 
 from ntp_poverty import faults
+from ntp_poverty.build_steps import PROJECT_DIR
 from ntp_poverty.offline_docs import make_offline
+from ntp_poverty.release_datapackage import write_datapackage
+from ntp_poverty.release_excel import write_workbook
 
 RUN_ID_META = "ntp-run-id"
 
@@ -74,6 +79,8 @@ def assemble(
     database = release / database_name
     os.replace(candidate, database)
     export_parquet(database, release / "parquet", run_id, marts)
+    write_workbook(database, release / "excel", run_id, PROJECT_DIR)
+    write_datapackage(database, release / "datapackage", run_id, PROJECT_DIR)
     faults.point("after_export")
     _copy_stamped(pages["docs"], release / "docs" / "index.html", run_id, "Tài liệu dữ liệu / Docs")
     for name in ("ledger.md", "ledger.json"):

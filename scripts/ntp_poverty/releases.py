@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 #: The forms a release holds, each reachable at a stable path of the same name in the warehouse folder.
-PUBLISHED_FORMS: tuple[str, ...] = ("parquet", "docs", "report", "data_docs")
+PUBLISHED_FORMS: tuple[str, ...] = ("parquet", "excel", "datapackage", "docs", "report", "data_docs")
 RUN_ID_FILE = "RUN_ID"
 PREVIOUS_FILE = "PREVIOUS"
 

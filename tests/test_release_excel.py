@@ -1,0 +1,217 @@
+"""The release's Excel workbook holds every mart exactly, says what it holds and refuses what Excel cannot hold."""
+
+from __future__ import annotations
+
+import math
+import shutil
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import openpyxl
+import pytest
+
+from conftest import ROOT
+from ntp_poverty.release_excel import (
+    AMOUNT_FORMAT,
+    COLUMNS_SHEET,
+    HEADER_ROWS,
+    README_SHEET,
+    RUN_ID_LABEL,
+    SHARE_FORMAT,
+    SheetTooLargeError,
+    WorkbookError,
+    column_kind,
+    glossary,
+    label_vi,
+    read_model_docs,
+    workbook_run_id,
+    write_workbook,
+    yaml_files,
+)
+
+RUN_ID = "20260101T000000Z-abc123"
+slow = pytest.mark.slow  # the tests reading the built warehouse
+MARTS_YAML = yaml_files(ROOT, Path("models") / "marts")  # _marts__models.yml, _marts__results.yml
+
+
+@pytest.fixture(scope="module")
+def workbook(built_warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_workbook(built_warehouse, tmp_path_factory.mktemp("excel"), RUN_ID, ROOT)
+
+
+@pytest.fixture(scope="module")
+def book(workbook: Path) -> openpyxl.Workbook:
+    return openpyxl.load_workbook(workbook)
+
+
+def marts_of(database: Path) -> list[str]:
+    with duckdb.connect(str(database), read_only=True) as con:
+        rows = con.execute("select table_name from information_schema.tables where table_schema = 'marts' "
+                           "and table_type = 'BASE TABLE' order by 1").fetchall()
+    return [name for (name,) in rows]
+
+
+def assert_cell_equals(cell: Any, value: Any, where: str) -> None:
+    """A sheet cell holds the warehouse value: numbers as numbers (to 0.001), text equal, nulls empty."""
+    if value is None:
+        assert cell is None, where
+    elif isinstance(value, bool):
+        assert cell is value, where
+    elif isinstance(value, Decimal):
+        assert isinstance(cell, (int, float)) and not isinstance(cell, bool), where
+        assert abs(Decimal(repr(cell)) - value) < Decimal("0.001"), where
+        assert Decimal(repr(float(cell))).quantize(Decimal("0.001")) == value, where  # full precision
+    elif isinstance(value, float):
+        assert isinstance(cell, (int, float)) and math.isclose(cell, value, rel_tol=1e-15, abs_tol=1e-15), where
+    elif isinstance(value, int):
+        assert cell == value and isinstance(cell, int), where
+    else:
+        assert cell == value, where
+
+
+@slow
+def test_every_mart_is_a_sheet_holding_exactly_its_rows(built_warehouse: Path, book: openpyxl.Workbook) -> None:
+    docs = read_model_docs(MARTS_YAML)
+    marts = marts_of(built_warehouse)
+    assert marts and book.sheetnames == [README_SHEET, COLUMNS_SHEET, *marts]
+    with duckdb.connect(str(built_warehouse), read_only=True) as con:
+        for mart in marts:
+            doc = docs[mart]
+            assert doc.grain, mart
+            cursor = con.execute(f"select * from marts.{mart} order by {', '.join(doc.grain)}")
+            names = [d[0] for d in cursor.description]
+            expected = cursor.fetchall()
+            sheet = book[mart]
+            rows = list(sheet.iter_rows(values_only=True))
+            assert list(rows[0]) == [label_vi(doc.columns[n]) for n in names], mart
+            assert list(rows[1]) == names, mart
+            assert len(rows) == len(expected) + HEADER_ROWS, mart
+            for index, (got, want) in enumerate(zip(rows[HEADER_ROWS:], expected)):
+                for name, cell, value in zip(names, got, want):
+                    assert_cell_equals(cell, value, f"{mart} row {index + HEADER_ROWS + 1} column {name}")
+
+
+@slow
+def test_sheets_have_frozen_headers_autofilter_and_vietnamese_number_formats(book: openpyxl.Workbook) -> None:
+    docs = read_model_docs(MARTS_YAML)
+    seen_kinds = set()
+    for mart in book.sheetnames[2:]:
+        sheet = book[mart]
+        assert sheet.freeze_panes == "A3", mart
+        last = openpyxl.utils.get_column_letter(sheet.max_column)
+        assert sheet.auto_filter.ref == f"A2:{last}{sheet.max_row}", mart
+        for col, header in enumerate(sheet[2], start=1):
+            kind = column_kind(docs[mart].columns[header.value])
+            seen_kinds.add(kind)
+            letter = openpyxl.utils.get_column_letter(col)
+            assert sheet.column_dimensions[letter].width >= 8, (mart, header.value)
+            for cell in sheet[letter][HEADER_ROWS:]:
+                if cell.value is None:
+                    continue
+                if kind == "amount":
+                    assert cell.number_format == AMOUNT_FORMAT and cell.data_type == "n", (mart, cell.coordinate)
+                elif kind == "share":
+                    assert cell.number_format == SHARE_FORMAT, (mart, cell.coordinate)
+                elif kind == "integer":
+                    assert cell.number_format == "0", (mart, cell.coordinate)  # years never "2.024"
+    assert {"amount", "share", "integer", "text", "boolean"} <= seen_kinds
+    funding = book["funding_mix"]
+    headers = [c.value for c in funding[2]]
+    assert column_kind(docs["funding_mix"].columns["total_funding"]) == "amount"
+    assert funding.cell(1, headers.index("central_budget") + 1).value == "NSTW (triệu đồng)"
+    assert "[$-42A]" in AMOUNT_FORMAT and "#,##0.0" in AMOUNT_FORMAT
+
+
+@slow
+def test_readme_names_the_run_the_sheets_and_the_glossary(workbook: Path, book: openpyxl.Workbook) -> None:
+    assert workbook_run_id(workbook) == RUN_ID
+    cells = [c for row in book[README_SHEET].iter_rows(values_only=True) for c in row if c is not None]
+    assert RUN_ID_LABEL in cells and RUN_ID in cells
+    docs = read_model_docs(MARTS_YAML)
+    for mart in book.sheetnames[2:]:
+        assert docs[mart].description in cells, mart
+    terms = glossary(ROOT)
+    for row in terms:
+        for cell in row:
+            assert cell in cells, cell
+    text = " ".join(str(c) for c in cells)
+    for term in ("NSTW", "NSĐP", "vốn huy động hợp pháp khác", "tín dụng chính sách", "ĐTPT", "vốn sự nghiệp",
+                 "Dự án", "Tiểu dự án", "proposed", "approved", "executed"):
+        assert term in text, term
+    assert book.properties is not None
+
+
+@slow
+def test_columns_sheet_documents_every_column_from_the_yaml(built_warehouse: Path, book: openpyxl.Workbook) -> None:
+    docs = read_model_docs(MARTS_YAML)
+    rows = list(book[COLUMNS_SHEET].iter_rows(values_only=True))
+    assert rows[1] == ("mart", "column", "label_vi", "data_type", "excel_format", "description")
+    listed = {(r[0], r[1]): r for r in rows[HEADER_ROWS:]}
+    with duckdb.connect(str(built_warehouse), read_only=True) as con:
+        columns = con.execute("select table_name, column_name from information_schema.columns where table_schema = "
+                              "'marts' and table_name in (select table_name from information_schema.tables where "
+                              "table_schema = 'marts' and table_type = 'BASE TABLE')").fetchall()
+    assert set(listed) == set(columns)
+    for (mart, column), row in listed.items():
+        doc = docs[mart].columns[column]
+        assert row[3] == doc.data_type and row[5] == doc.description and row[5], (mart, column)
+
+
+@slow
+def test_a_mart_larger_than_a_sheet_is_refused_by_name(built_warehouse: Path, tmp_path: Path) -> None:
+    with duckdb.connect(str(built_warehouse), read_only=True) as con:
+        counts = {m: con.execute(f"select count(*) from marts.{m}").fetchone()[0] for m in marts_of(built_warehouse)}
+    largest = max(counts, key=counts.get)
+    limit = counts[largest] + HEADER_ROWS
+    with pytest.raises(SheetTooLargeError, match=rf"ntp_poverty\.xlsx: mart {largest} has {counts[largest]:,} rows"):
+        write_workbook(built_warehouse, tmp_path / "refused", RUN_ID, ROOT, max_rows=limit - 1)
+    assert not (tmp_path / "refused" / "ntp_poverty.xlsx").exists()
+    written = write_workbook(built_warehouse, tmp_path / "fits", RUN_ID, ROOT, max_rows=limit)
+    assert openpyxl.load_workbook(written, read_only=True)[largest].max_row == limit
+
+
+def tiny_project(tmp_path: Path, amounts: list[str], documented: bool = True) -> tuple[Path, Path]:
+    """A project with one mart of the given decimal(18,3) amounts, and its warehouse."""
+    project = tmp_path / "project"
+    (project / "models" / "marts").mkdir(parents=True)
+    shutil.copyfile(ROOT / "models" / "_docs.md", project / "models" / "_docs.md")
+    columns = "  - {name: amount_id, data_type: varchar, description: Key., data_tests: [unique]}\n"
+    if documented:
+        columns += "  - {name: amount_million_vnd, data_type: 'decimal(18, 3)', description: Amount.}\n"
+    (project / "models" / "marts" / "_m.yml").write_text(
+        f"version: 2\nmodels:\n- name: amounts\n  description: Amounts.\n  columns:\n{columns}", encoding="utf-8")
+    database = tmp_path / "tiny.duckdb"
+    with duckdb.connect(str(database)) as con:
+        con.execute("create schema marts; create schema audit; create schema core")
+        con.execute("create table core.dim_document as select 'd' as document_id")
+        con.execute("create table audit.warehouse_build as "
+                    "select 'r' as run_id, current_timestamp::timestamp as built_at")
+        con.execute("create table marts.amounts (amount_id varchar, amount_million_vnd decimal(18, 3))")
+        for index, amount in enumerate(amounts):
+            con.execute("insert into marts.amounts values (?, ?::decimal(18, 3))", [f"a{index:02d}", amount])
+    return project, database
+
+
+def test_amounts_keep_full_precision_up_to_fifteen_digits(tmp_path: Path) -> None:
+    amounts = ["999999999999.999", "-123456789012.345", "0.001", "15555.250", "344961.000", "0.000"]
+    project, database = tiny_project(tmp_path, amounts)
+    path = write_workbook(database, tmp_path / "excel", RUN_ID, project)
+    sheet = openpyxl.load_workbook(path)["amounts"]
+    read = [row[1] for row in sheet.iter_rows(min_row=HEADER_ROWS + 1, values_only=True)]
+    assert [Decimal(repr(float(v))).quantize(Decimal("0.001")) for v in read] == [Decimal(a) for a in amounts]
+    assert all(sheet.cell(r, 2).data_type == "n" for r in range(HEADER_ROWS + 1, sheet.max_row + 1))
+
+
+def test_an_amount_excel_cannot_hold_exactly_is_refused(tmp_path: Path) -> None:
+    project, database = tiny_project(tmp_path, ["1000000000000.001"])
+    with pytest.raises(WorkbookError, match=r"xlsx: mart amounts, column amount_million_vnd: 1000000000000\.001"):
+        write_workbook(database, tmp_path / "excel", RUN_ID, project)
+
+
+def test_an_undocumented_column_is_named(tmp_path: Path) -> None:
+    project, database = tiny_project(tmp_path, ["1.000"], documented=False)
+    with pytest.raises(WorkbookError, match=r"_m\.yml: model amounts does not document column amount_million_vnd"):
+        write_workbook(database, tmp_path / "excel", RUN_ID, project)
+    assert yaml_files(project, Path("models") / "marts") == [project / "models" / "marts" / "_m.yml"]
