@@ -9,7 +9,7 @@ export DBT_PROFILES_DIR := $(CURDIR)
 export PYTHONPATH := $(CURDIR)/scripts
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: build refresh rollback report test chromium venv lint clean ledger
+.PHONY: build refresh rollback report test chromium venv lint clean ledger geography synthetic
 
 # The virtualenv is rebuilt whenever the lock file changes; every package is pinned with hashes.
 $(STAMP): requirements.lock
@@ -53,6 +53,20 @@ test: $(STAMP) chromium
 ## (exit 1 if anything is) and writes target/ledger/ledger.{md,json,html}. Run it on a new document.
 ledger: $(STAMP)
 	$(BIN)/python -m ntp_poverty.ledger --documents documents --seeds seeds --summary target/ledger
+
+## Regenerate the whole country's geography seeds (seeds/reference/geographies.csv and
+## geography_successors.csv) from the pinned packages vietnamadminunits and vietnam-provinces,
+## offline; review the diff and update the versions in seeds/reference/_reference__geography.yml.
+geography: $(STAMP)
+	$(BIN)/python -m ntp_poverty.geography_seed
+
+## A deterministic synthetic national line-item feed (feeds/README.md) in feeds/synthetic/ (git-ignored):
+## about ROWS leaf rows, ERRORS deliberate errors in printed totals listed in its manifest.json and
+## acknowledged in its acknowledged.csv. Build it with NTP_FEEDS=feeds/synthetic make build.
+ROWS ?= 1000000
+ERRORS ?= 5
+synthetic: $(STAMP)
+	$(BIN)/python -m ntp_poverty.synthetic --rows $(ROWS) --errors $(ERRORS) --out feeds/synthetic --seed 42
 
 lint: $(STAMP)
 	$(BIN)/sqlfluff lint models macros

@@ -37,10 +37,32 @@ def test_every_model_and_its_relation_columns_are_documented(manifest: dict, bui
             actual = {r[0] for r in con.execute(
                 "select column_name from information_schema.columns where table_schema = ? and table_name = ?",
                 [model["schema"], model["alias"]]).fetchall()}
-            if model["name"].startswith("int_"):
-                continue  # intermediate building blocks document their keys only
             undocumented += [f"{model['name']}.{c}" for c in sorted(actual - documented)]
     assert undocumented == []
+
+
+def test_every_intermediate_declares_exactly_its_columns_in_its_own_folder(
+    manifest: dict, built_warehouse: Path
+) -> None:
+    """No select * whose output nothing pins down: an intermediate's YAML (beside its SQL, in the
+    intermediate folder) names every column the relation has, and no column it does not have."""
+    problems = []
+    with duckdb.connect(str(built_warehouse), read_only=True) as con:
+        for model in _own(manifest["nodes"], "model"):
+            if not model["name"].startswith("int_"):
+                continue
+            sql_folder = Path(model["original_file_path"]).parent
+            yml = model.get("patch_path", "").split("://")[-1]
+            if Path(yml).parent != sql_folder or sql_folder.name != "intermediate":
+                problems.append(f"{model['name']}: YAML {yml} is not beside {model['original_file_path']}")
+            actual = [r[0] for r in con.execute(
+                "select column_name from information_schema.columns where table_schema = ? and table_name = ? "
+                "order by ordinal_position", [model["schema"], model["alias"]]).fetchall()]
+            declared = list(model["columns"])
+            if set(actual) != set(declared):
+                problems.append(f"{model['name']}: undeclared {sorted(set(actual) - set(declared))}, "
+                                f"declared but absent {sorted(set(declared) - set(actual))}")
+    assert problems == []
 
 
 def test_every_seed_and_seed_column_is_documented(manifest: dict) -> None:

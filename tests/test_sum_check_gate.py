@@ -131,12 +131,12 @@ def test_per_year_totals_are_checked_in_every_year_they_claim(built_warehouse: P
         years = con.execute(
             "select reported_total_id, list(fiscal_year order by fiscal_year), "
             "bool_and(difference_million_vnd = 0) "
-            "from audit.int_sum_checks where check_code = 'per_year_total_equals_leaves' "
+            "from audit.sum_checks where check_code = 'per_year_total_equals_leaves' "
             "and reported_total_id in ('vinhlong_2022_2025_qd1424:0289:1', "
             "'vinhlong_2022_2025_qd1424:0293:1') group by 1 order by 1"
         ).fetchall()
         (n_checks,) = con.execute(
-            "select count(*) from audit.int_sum_checks where check_code = 'per_year_total_equals_leaves'"
+            "select count(*) from audit.sum_checks where check_code = 'per_year_total_equals_leaves'"
         ).fetchone()
     assert years == [
         ("vinhlong_2022_2025_qd1424:0289:1", [2023, 2024, 2025], True),  # includes local budget

@@ -3,13 +3,13 @@ with
 
 checks as (
 
-    select * from {{ ref('int_sum_checks') }}
+    select * from {{ ref('sum_checks') }}
 
 ),
 
 acknowledged as (
 
-    select * from {{ ref('stg_reference__acknowledged_source_errors') }}
+    select * from {{ ref('int_acknowledged_source_errors') }}
 
 ),
 

@@ -1,8 +1,9 @@
+-- The document registry (transcribed documents and feed reports) with the geography's name.
 with
 
 documents as (
 
-    select * from {{ ref('stg_reference__documents') }}
+    select * from {{ ref('int_documents') }}
 
 ),
 

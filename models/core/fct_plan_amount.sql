@@ -1,5 +1,6 @@
--- Annual grain: document × geography × fiscal_year × component × funding source × capital type
--- × phase. Leaves only, so any slice can be summed without double counting.
+-- Annual grain: document × geography × fiscal_year × period_month × component × funding source
+-- × capital type × phase (period_month only for monthly feed line items). Leaves only, so any
+-- slice can be summed without double counting. Transcribed documents and feed reports alike.
 with
 
 annualized as (
@@ -130,6 +131,7 @@ final as (
 
         -- numerics
         fiscal_year,
+        period_month,
         period_start_year,
         period_end_year,
         cast(amount_million_vnd as decimal(18, 3)) as amount_million_vnd,

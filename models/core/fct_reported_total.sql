@@ -1,10 +1,11 @@
 -- Every printed amount that is not a leaf: printed subtotals and totals, and restatements of
--- amounts printed in more detail elsewhere in the same document (text vs appendix).
+-- amounts printed in more detail elsewhere in the same document (text vs appendix), of the
+-- transcribed documents and of the feed reports (int_plan_amounts_printings holds both).
 with
 
 amounts as (
 
-    select * from {{ ref('stg_transcription__plan_amounts') }}
+    select * from {{ ref('int_plan_amounts_printings') }}
 
 ),
 
@@ -16,7 +17,7 @@ leaves as (
 
 documents as (
 
-    select * from {{ ref('stg_reference__documents') }}
+    select * from {{ ref('int_documents') }}
 
 ),
 
@@ -55,6 +56,7 @@ final as (
         -- numerics
         amounts.period_start_year,
         amounts.period_end_year,
+        amounts.period_month,
         amounts.amount_million_vnd as reported_amount_million_vnd,
         amounts.source_line
 

@@ -16,7 +16,7 @@ reported_totals as (
 
 checks as (
 
-    select * from {{ ref('int_sum_checks') }}
+    select * from {{ ref('sum_checks') }}
 
 ),
 

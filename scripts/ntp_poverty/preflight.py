@@ -90,6 +90,14 @@ def ledger(inputs: Inputs) -> list[str]:
     return find_unaccounted(inputs.documents_dir, inputs.seeds_dir)
 
 
+@check("feeds", "every line-item feed file (NTP_FEEDS, default feeds/sample) follows the feed contract")
+def feeds(inputs: Inputs) -> list[str]:
+    from ntp_poverty.feed_contract import feeds_dir
+    from ntp_poverty.validate_feeds import validate
+
+    return validate(feeds_dir(inputs.seeds_dir.resolve().parent), inputs.seeds_dir / "reference")
+
+
 def _run_one(item: Check, inputs: Inputs) -> Result:
     """Run one check; an exception becomes one error line naming the check, never a traceback."""
     started = time.monotonic()

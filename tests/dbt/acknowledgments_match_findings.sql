@@ -4,7 +4,10 @@ with
 
 acknowledged as (
 
+    -- the seed's acknowledgments and the feed's (its optional acknowledged.csv)
     select * from {{ ref('stg_reference__acknowledged_source_errors') }}
+    union all by name
+    select * from {{ ref('stg_feeds__acknowledged_source_errors') }}
 
 ),
 

@@ -1,5 +1,9 @@
--- The most detailed printed amounts (leaves): one row per seed amount that no other printed row
--- breaks down further and that is not a repeat of the same cell. See _core__models.yml.
+{{ config(materialized='table') }}
+-- The most detailed printed amounts (leaves): one row per printed amount (document or feed) that
+-- no other printed row breaks down further and that is not a repeat of the same cell. See
+-- _core__models.yml. A table although intermediate: several models and tests read it, and
+-- running the self-join once instead of once per reader keeps a feed of tens of millions of line
+-- items within time and memory.
 with
 
 printings as (
@@ -10,7 +14,7 @@ printings as (
 
 statement_groups as (
 
-    select * from {{ ref('stg_reference__statement_groups') }}
+    select * from {{ ref('int_statement_groups') }}
 
 ),
 

@@ -1,7 +1,15 @@
--- Every printed money amount, flagged when the transcription marks it as a repeat of a cell the
+{{ config(materialized='table') }}
+-- Every printed money amount: the transcribed documents' (seed plan_amounts) and the feeds' line
+-- items, in the same columns, so that leaves, facts and sum checks cover both.
+-- A transcribed amount is flagged when the transcription marks it as a repeat of a cell the
 -- document prints again (Vĩnh Long's appendix prints per-year other funds in columns 8 and 15):
 -- such a repeat is not counted again, neither as a leaf nor as a part of a total. The flag comes
 -- from the seed (repeats_amount_id); tests on this model prove each repeat equals its original.
+-- A feed row is one report's line item: document = report, one block per report ('report'),
+-- provenance = file (relative to the feed folder) + row number, and the month in period_month
+-- (null for documents and for annual feed figures). A table although intermediate: several models
+-- and tests read it, and computing the union once instead of once per reader keeps a feed of tens
+-- of millions of line items within time and memory.
 with
 
 amounts as (
@@ -11,12 +19,91 @@ amounts as (
 
 ),
 
-final as (
+feed_line_items as (
+
+    select * from {{ ref('int_feed_line_items_unioned') }}
+
+),
+
+transcribed as (
 
     select
         *,
+        cast(null as integer) as period_month,
         repeats_amount_id is not null as is_repeat_printing
     from amounts
+
+),
+
+fed as (
+
+    select
+        -- ids
+        report_id || ':' || file_row_number as amount_id,
+        report_id as document_id,
+        geography_code,
+        component_code,
+        funding_source_code,
+        capital_type_code,
+        phase_code,
+
+        -- provenance
+        feed_file as source_file,
+        file_row_number as source_line,
+        concat_ws(
+            ' | ',
+            report_id,
+            geography_level || ' ' || geography_code,
+            fiscal_year || coalesce('-' || lpad(cast(period_month as varchar), 2, '0'), ''),
+            component_code,
+            funding_source_code,
+            capital_type_code,
+            phase_code,
+            amount_printed,
+            case when is_printed_total then 'total' end,
+            'sums_components=' || sums_components,
+            'sums_funding_sources=' || sums_funding_sources,
+            'sums_capital_types=' || sums_capital_types
+        ) as source_text,
+        'row ' || file_row_number as locator,
+        'report' as statement_group,
+
+        -- strings
+        amount_printed as value_printed,
+        'triệu đồng' as unit_printed,
+        fiscal_year || coalesce('-' || lpad(cast(period_month as varchar), 2, '0'), '')
+            as period_printed,
+        cast(null as varchar) as period_inferred,
+        cast(null as varchar) as period_rule,
+        component_code as component_label_printed,
+        'period_total' as amount_basis,
+        'printed' as capital_type_basis,
+        sums_components,
+        sums_funding_sources,
+        sums_capital_types,
+        cast(null as varchar) as repeats_amount_id,
+        cast(null as varchar) as note,
+
+        -- numerics
+        amount_million_vnd as value_numeric,
+        amount_million_vnd,
+        fiscal_year as period_start_year,
+        fiscal_year as period_end_year,
+        period_month,
+
+        -- booleans
+        is_printed_total,
+        false as is_repeat_printing
+
+    from feed_line_items
+
+),
+
+final as (
+
+    select * from transcribed
+    union all by name
+    select * from fed
 
 )
 

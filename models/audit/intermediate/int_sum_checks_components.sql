@@ -1,0 +1,234 @@
+-- Family 3 of the sum checks: a component total (sub-projects -> project -> programme) = its
+-- listed components, in the same column when every one prints it, else from single-source values.
+with
+
+checked_amounts as (
+
+    select * from {{ ref('int_sum_check_amounts') }}
+
+),
+
+source_values as (
+
+    select * from {{ ref('int_sum_check_source_values') }}
+
+),
+
+components as (
+
+    select * from {{ ref('stg_reference__program_components') }}
+
+),
+
+cells as (
+
+    select * from checked_amounts
+
+),
+
+totals as (
+
+    select * from checked_amounts
+    where is_printed_total
+
+),
+
+-- family 3: components -> a component total (sub-projects -> project -> program)
+component_totals as (
+
+    select
+        totals.*,
+        unnest(string_split(totals.sums_components, '|')) as part_component
+    from totals
+    where totals.sums_components is not null
+
+),
+
+component_total_sources as (
+
+    select
+        component_totals.*,
+        unnest(
+            case
+                when component_totals.funding_source_code = 'total'
+                    then string_split(component_totals.sums_funding_sources, '|')
+                else [component_totals.funding_source_code]
+            end
+        ) as part_source
+    from component_totals
+
+),
+
+same_column_values as (
+
+    -- a listed component in the same column (same source, total definition and capital type):
+    -- its own cell, or else the sum of its sub-projects' cells
+    select
+        component_totals.amount_id,
+        component_totals.part_component,
+        coalesce(
+            sum(case
+                when cells.component_code = component_totals.part_component
+                    then cells.amount_million_vnd
+            end),
+            sum(case
+                when components.parent_component_code = component_totals.part_component
+                    then cells.amount_million_vnd
+            end)
+        ) as amount_million_vnd
+    from component_totals
+    left join cells
+        on
+            {{ same_block_and_period('component_totals', 'cells', 'parts_statement_group') }}
+            and component_totals.funding_source_code = cells.funding_source_code
+            and component_totals.sums_funding_sources
+            is not distinct from cells.sums_funding_sources
+            and component_totals.capital_type_code = cells.capital_type_code
+    left join components
+        on cells.component_code = components.component_code
+    group by all
+
+),
+
+source_decomposed_values as (
+
+    -- a listed component as the sum of its single-source values; for a total of one capital type,
+    -- also with the parts whose capital type the document does not state
+    select
+        component_total_sources.amount_id,
+        component_total_sources.part_component,
+        coalesce(
+            sum(case
+                when
+                    source_values.component_code = component_total_sources.part_component
+                    and source_values.capital_scope = component_total_sources.capital_scope
+                    then source_values.amount_million_vnd
+            end),
+            sum(case
+                when
+                    components.parent_component_code = component_total_sources.part_component
+                    and source_values.capital_scope = component_total_sources.capital_scope
+                    then source_values.amount_million_vnd
+            end)
+        ) as amount_million_vnd,
+        coalesce(
+            sum(case
+                when source_values.component_code = component_total_sources.part_component
+                    then source_values.amount_million_vnd
+            end),
+            sum(case
+                when components.parent_component_code = component_total_sources.part_component
+                    then source_values.amount_million_vnd
+            end)
+        ) as amount_with_unstated_capital_million_vnd
+    from component_total_sources
+    left join source_values
+        on
+            {{ same_block_and_period('component_total_sources', 'source_values',
+                                     'parts_statement_group') }}
+            and component_total_sources.part_source = source_values.funding_source_code
+            and (
+                component_total_sources.capital_scope = source_values.capital_scope
+                or (
+                    component_total_sources.capital_scope != 'all'
+                    and source_values.capital_scope = 'unspecified'
+                )
+            )
+    left join components
+        on source_values.component_code = components.component_code
+    group by all
+
+),
+
+component_check_candidates as (
+
+    select
+        same_column_values.amount_id,
+        same_column_values.part_component,
+        same_column_values.amount_million_vnd as same_column_amount,
+        source_decomposed_values.amount_million_vnd as decomposed_amount,
+        source_decomposed_values.amount_with_unstated_capital_million_vnd
+            as decomposed_with_unstated_amount
+    from same_column_values
+    inner join source_decomposed_values
+        on
+            same_column_values.amount_id = source_decomposed_values.amount_id
+            and same_column_values.part_component = source_decomposed_values.part_component
+
+),
+
+component_check_sums as (
+
+    select
+        amount_id,
+        count(same_column_amount) as n_same_column,
+        count(*) as n_parts_expected,
+        sum(same_column_amount) as same_column_sum,
+        count(decomposed_amount) as n_decomposed,
+        sum(decomposed_amount) as decomposed_sum,
+        count(decomposed_with_unstated_amount) as n_decomposed_with_unstated,
+        sum(decomposed_with_unstated_amount) as decomposed_with_unstated_sum,
+        string_agg(
+            part_component || '='
+            || coalesce(
+                cast(coalesce(same_column_amount, decomposed_with_unstated_amount) as varchar),
+                'not printed'
+            ),
+            '; ' order by part_component
+        ) as parts_detail
+    from component_check_candidates
+    group by amount_id
+
+),
+
+component_checks as (
+
+    -- the same column when every listed component has it; otherwise the source decomposition,
+    -- counting parts of unstated capital type when that is what makes the total agree
+    select
+        component_check_sums.amount_id,
+        'components_to_total' as check_code,
+        case
+            when
+                component_check_sums.n_same_column = component_check_sums.n_parts_expected
+                then component_check_sums.same_column_sum
+            when
+                component_check_sums.decomposed_sum = totals.amount_million_vnd
+                then component_check_sums.decomposed_sum
+            when
+                component_check_sums.decomposed_with_unstated_sum is not null
+                then component_check_sums.decomposed_with_unstated_sum
+            else component_check_sums.decomposed_sum
+        end as computed_amount_million_vnd,
+        case
+            when
+                component_check_sums.n_same_column = component_check_sums.n_parts_expected
+                then component_check_sums.n_same_column
+            else
+                greatest(
+                    component_check_sums.n_decomposed,
+                    component_check_sums.n_decomposed_with_unstated
+                )
+        end as n_parts_found,
+        component_check_sums.n_parts_expected,
+        component_check_sums.parts_detail
+    from component_check_sums
+    inner join totals
+        on component_check_sums.amount_id = totals.amount_id
+    where
+        greatest(
+            component_check_sums.n_same_column,
+            component_check_sums.n_decomposed,
+            component_check_sums.n_decomposed_with_unstated
+        )
+        > 0
+
+),
+
+final as (
+
+    select * from component_checks
+
+)
+
+select * from final

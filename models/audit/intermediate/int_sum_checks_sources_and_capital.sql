@@ -1,0 +1,119 @@
+-- Families 1 and 2 of the sum checks: a total over funding sources = its sources (the
+-- document's own definition of total), and a total over capital types = its development and
+-- recurrent parts.
+with
+
+checked_amounts as (
+
+    select * from {{ ref('int_sum_check_amounts') }}
+
+),
+
+source_values as (
+
+    select * from {{ ref('int_sum_check_source_values') }}
+
+),
+
+cells as (
+
+    select * from checked_amounts
+
+),
+
+totals as (
+
+    select * from checked_amounts
+    where is_printed_total
+
+),
+
+-- family 1: funding sources -> a total over sources (the document's own definition of total)
+source_totals as (
+
+    select
+        *,
+        unnest(string_split(sums_funding_sources, '|')) as part_source
+    from totals
+    where funding_source_code = 'total'
+
+),
+
+source_parts as (
+
+    select
+        totals.amount_id,
+        totals.part_source,
+        source_values.amount_million_vnd
+    from source_totals as totals
+    left join source_values
+        on
+            {{ same_block_and_period('totals', 'source_values') }}
+            and totals.component_code = source_values.component_code
+            and totals.part_source = source_values.funding_source_code
+            and totals.capital_scope = source_values.capital_scope
+
+),
+
+source_checks as (
+
+    select
+        amount_id,
+        'funding_sources_to_total' as check_code,
+        sum(amount_million_vnd) as computed_amount_million_vnd,
+        count(amount_million_vnd) as n_parts_found,
+        count(*) as n_parts_expected,
+        string_agg(
+            part_source || '=' || coalesce(cast(amount_million_vnd as varchar), 'not printed'),
+            '; ' order by part_source
+        ) as parts_detail
+    from source_parts
+    group by amount_id
+    -- sources are all printed, or the total has another breakdown (checked by another family)
+    having count(amount_million_vnd) = count(*)
+
+),
+
+-- family 2: capital types -> a total over capital types
+capital_parts as (
+
+    select
+        totals.amount_id,
+        cells.capital_type_code as part_capital,
+        cells.amount_million_vnd
+    from totals
+    inner join cells
+        on
+            {{ same_block_and_period('totals', 'cells') }}
+            and totals.component_code = cells.component_code
+            and totals.funding_source_code = cells.funding_source_code
+            and totals.sums_funding_sources is not distinct from cells.sums_funding_sources
+            and list_contains(string_split(totals.sums_capital_types, '|'), cells.capital_type_code)
+    where totals.capital_type_code = 'total'
+
+),
+
+capital_checks as (
+
+    select
+        amount_id,
+        'capital_types_to_total' as check_code,
+        sum(amount_million_vnd) as computed_amount_million_vnd,
+        count(*) as n_parts_found,
+        count(*) as n_parts_expected,
+        string_agg(part_capital || '=' || amount_million_vnd, '; ' order by part_capital)
+            as parts_detail
+    from capital_parts
+    group by amount_id
+
+),
+
+final as (
+
+    select * from source_checks
+    union all
+    select * from capital_checks
+
+)
+
+select * from final

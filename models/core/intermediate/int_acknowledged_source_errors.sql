@@ -1,0 +1,25 @@
+-- Every acknowledged source error: the transcribed documents' (seed acknowledged_source_errors) and
+-- the feed's (its optional acknowledged.csv, e.g. the synthetic generator's deliberate errors).
+with
+
+seed_acknowledgments as (
+
+    select * from {{ ref('stg_reference__acknowledged_source_errors') }}
+
+),
+
+feed_acknowledgments as (
+
+    select * from {{ ref('stg_feeds__acknowledged_source_errors') }}
+
+),
+
+final as (
+
+    select * from seed_acknowledgments
+    union all by name
+    select * from feed_acknowledgments
+
+)
+
+select * from final

@@ -1,0 +1,82 @@
+{{ config(materialized='table') }}
+-- The document registry: the transcribed documents (seed documents) and every feed report as a
+-- document of status reporting_system, ranked below every transcribed document (so a document's
+-- figure wins where both give one, and the documents keep their transcribed ranks).
+with
+
+documents as (
+
+    select * from {{ ref('stg_reference__documents') }}
+
+),
+
+feed_line_items as (
+
+    select * from {{ ref('int_feed_line_items_unioned') }}
+
+),
+
+lowest_document_rank as (
+
+    select max(precedence_rank) as precedence_rank from documents
+
+),
+
+feed_reports as (
+
+    select
+        report_id,
+        min(partition_province_code) as geography_code,
+        min(feed_file) as source_file,
+        string_agg(distinct phase_code, ', ' order by phase_code) as phases,
+        max(case when funding_source_code = 'total' then sums_funding_sources end)
+            as total_funding_sources,
+        min(fiscal_year) as period_start_year,
+        max(fiscal_year) as period_end_year
+    from feed_line_items
+    group by report_id
+
+),
+
+feed_documents as (
+
+    select
+        -- ids
+        feed_reports.report_id as document_id,
+        feed_reports.geography_code,
+
+        -- strings
+        feed_reports.source_file,
+        'Hệ thống báo cáo Chương trình (dữ liệu xuất)' as issuer_vi,
+        'Báo cáo (dữ liệu xuất từ hệ thống báo cáo)' as document_type_vi,
+        'Báo cáo ' || feed_reports.report_id || ' (' || feed_reports.phases || ')' as title_vi,
+        feed_reports.report_id as number_printed,
+        cast(null as varchar) as date_printed,
+        'reporting_system' as status,
+        feed_reports.total_funding_sources,
+        'Feed report: each printed total names what it sums (sums_components, '
+        || 'sums_funding_sources, sums_capital_types); see feeds/README.md.'
+            as total_definition_note,
+
+        -- numerics
+        feed_reports.period_start_year,
+        feed_reports.period_end_year,
+        lowest_document_rank.precedence_rank + 1 as precedence_rank,
+
+        -- dates
+        cast(null as date) as issued_date
+
+    from feed_reports
+    cross join lowest_document_rank
+
+),
+
+final as (
+
+    select * from documents
+    union all by name
+    select * from feed_documents
+
+)
+
+select * from final

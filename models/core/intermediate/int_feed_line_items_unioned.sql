@@ -1,0 +1,25 @@
+-- Every line item of the feed, CSV and Parquet files together (the staging models type them the
+-- same way); intermediate, read by the printings, the document and the statement-group registries.
+with
+
+csv_line_items as (
+
+    select * from {{ ref('stg_feeds__line_items_csv') }}
+
+),
+
+parquet_line_items as (
+
+    select * from {{ ref('stg_feeds__line_items_parquet') }}
+
+),
+
+final as (
+
+    select * from csv_line_items
+    union all by name
+    select * from parquet_line_items
+
+)
+
+select * from final
