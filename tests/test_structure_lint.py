@@ -3,6 +3,7 @@ and a model that breaks a convention makes it fail."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -30,7 +31,7 @@ def _lint(project: Path, workdir: Path) -> subprocess.CompletedProcess[str]:
 def test_the_project_scores_10_with_no_violation(tmp_path: Path) -> None:
     result = _lint(ROOT, tmp_path)
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
-    assert "Project score: 10.0" in result.stdout
+    assert re.search(r"Project score: (\x1b\[\dm)?10\.0", result.stdout), result.stdout
     assert "WARN" not in result.stdout and "CRIT" not in result.stdout
 
 

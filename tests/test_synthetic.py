@@ -29,8 +29,7 @@ def _files(folder: Path) -> dict[str, bytes]:
 
 
 def _without_run_details(manifest: dict) -> dict:
-    return {k: v for k, v in manifest.items() if k != "seconds"} | {
-        "arguments": {k: v for k, v in manifest["arguments"].items() if k != "out"}}
+    return manifest | {"arguments": {k: v for k, v in manifest["arguments"].items() if k != "out"}}
 
 
 def _line_items(feed: Path) -> duckdb.DuckDBPyRelation:

@@ -1,5 +1,6 @@
--- Families 4 and 5 of the sum checks, against the annual leaves: an amount restated over a period
--- = the leaves of its years; a per-year amount that is not a leaf = the leaves of each year it claims.
+-- Families 4 and 5 of the sum checks, against the annual leaves: an amount restated over a
+-- period = the leaves of its years; a per-year amount that is not a leaf = the leaves of each
+-- year it claims.
 with
 
 checked_amounts as (
