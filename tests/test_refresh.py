@@ -434,9 +434,11 @@ def test_a_checkpoint_failure_is_a_build_failure(fast_refresh, monkeypatch: pyte
                 raise duckdb.IOException("Could not write file: File too large")
             return self._con.execute(sql, *args)
 
-    def connect(path, read_only=False, **kwargs):
+    def connect(path=":memory:", read_only=False, **kwargs):
         con = real_connect(path, read_only=read_only, **kwargs)
-        return con if read_only else FailingCheckpoint(con)
+        # only a writable connection to the candidate file checkpoints; in-memory ones (the feed
+        # validator's) and readers are left alone
+        return con if read_only or path == ":memory:" else FailingCheckpoint(con)
 
     monkeypatch.setattr(refresh_module.verify_candidate.__globals__["duckdb"], "connect", connect)
     assert refresh_module.refresh(paths, seeds) == EXIT_BUILD
