@@ -9,7 +9,8 @@ export DBT_PROFILES_DIR := $(CURDIR)
 export PYTHONPATH := $(CURDIR)/scripts
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: build refresh rollback report test chromium venv lint clean ledger geography synthetic
+.PHONY: build refresh rollback report test chromium venv lint clean ledger geography synthetic \
+	java spark-venv spark-build bench-spark spark-clean
 
 # The virtualenv is rebuilt whenever the lock file changes; every package is pinned with hashes.
 $(STAMP): requirements.lock
@@ -20,6 +21,23 @@ $(STAMP): requirements.lock
 	touch $(STAMP)
 
 venv: $(STAMP)
+
+# The Spark build's own virtualenv (dbt-spark, pyspark) from its own hashed lock, installed only by
+# the targets that need it, so that `make build` stays light.
+SPARK_VENV := .venv-spark
+SPARK_BIN := $(SPARK_VENV)/bin
+SPARK_STAMP := $(SPARK_VENV)/.installed-from-lock
+export NTP_SPARK_WAREHOUSE ?= $(CURDIR)/warehouse/spark
+export NTP_SPARK_MASTER ?= local[2]
+
+$(SPARK_STAMP): requirements-spark.lock
+	rm -rf $(SPARK_VENV)
+	$(PYTHON) -m venv $(SPARK_VENV)
+	$(SPARK_BIN)/pip install --quiet --require-hashes --no-deps -r requirements-spark.lock
+	$(SPARK_BIN)/pip check
+	touch $(SPARK_STAMP)
+
+spark-venv: $(SPARK_STAMP)
 
 ## Build the warehouse the one way it is produced: the refresh (validate seeds, dbt build with all
 ## tests into a candidate, Great Expectations, then publish atomically to $(NTP_WAREHOUSE) with the
@@ -43,9 +61,32 @@ chromium:
 	@command -v chromium >/dev/null 2>&1 || { apt-get update && \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium; }
 
+## Spark needs Java 17: Debian's headless JRE if no java is on the PATH (the machines run as root).
+java:
+	@command -v java >/dev/null 2>&1 || { apt-get update && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends openjdk-17-jre-headless; }
+
+## The same project on Apache Spark (dbt-spark session mode, master NTP_SPARK_MASTER, default local[2]):
+## every seed, model and test, from scratch, into NTP_SPARK_WAREHOUSE (default warehouse/spark:
+## Parquet tables, one folder per schema, and the Derby metastore). Reads NTP_FEEDS like `make build`.
+spark-build: $(SPARK_STAMP) java
+	rm -rf $(NTP_SPARK_WAREHOUSE)
+	$(SPARK_BIN)/dbt build --target spark --full-refresh --target-path target/spark --log-path logs/spark
+
+spark-clean:
+	rm -rf $(NTP_SPARK_WAREHOUSE) target/spark logs/spark
+
+## Time the Spark build (local[2]) on a synthetic feed of about ROWS rows (written to feeds/synthetic
+## when it holds another size): median of RUNS runs, wall time and peak RSS of the whole process
+## tree, written between the spark markers of BENCHMARKS.md.
+RUNS ?= 3
+bench-spark: $(STAMP) $(SPARK_STAMP) java
+	$(BIN)/python benchmarks/spark_bench.py --rows $(ROWS) --runs $(RUNS) --feed feeds/synthetic
+
 ## Every test: pytest (unit, provenance, bad input, full builds and refreshes into temporary
-## warehouses, analyses, the report in headless Chromium) including sqlfluff.
-test: $(STAMP) chromium
+## warehouses, analyses, the report in headless Chromium) including sqlfluff, and the Spark build
+## compared row by row with the DuckDB build (local[2] and a standalone cluster on 127.0.0.1).
+test: $(STAMP) $(SPARK_STAMP) chromium java
 	$(BIN)/pytest
 
 ## Completeness ledger: every numeral printed in documents/ is transcribed (a seed with provenance)

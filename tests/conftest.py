@@ -42,7 +42,8 @@ def copy_project(destination: Path) -> Path:
     """Copy the project (without virtualenv, build output or git) so a test may break it."""
     project = destination / "project"
     shutil.copytree(ROOT, project, copy_function=shutil.copy2, symlinks=True,
-                    ignore=shutil.ignore_patterns(".venv", "target", "logs", "warehouse", ".git", "__pycache__"))
+                    ignore=shutil.ignore_patterns(".venv", ".venv-spark", "target", "logs", "warehouse", ".git",
+                                                           "__pycache__"))
     return project
 
 

@@ -66,8 +66,9 @@ final as (
 
     select
         -- ids
-        concat(
-            all_checks.check_code, ':', checked_amount.amount_id,
+        -- concat_ws skips nulls on every engine (Spark's concat returns null for any null part)
+        concat_ws(
+            '', all_checks.check_code, ':', checked_amount.amount_id,
             case when all_checks.fiscal_year is not null then ':' || all_checks.fiscal_year end
         ) as sum_check_id,
         all_checks.check_code,

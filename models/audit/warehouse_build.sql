@@ -4,8 +4,8 @@ with
 final as (
 
     select
-        cast('{{ var("run_id", "dev") }}' as varchar) as run_id,
-        cast('{{ var("git_commit", "unknown") }}' as varchar) as git_commit,
+        cast('{{ var("run_id", "dev") }}' as {{ dbt.type_string() }}) as run_id,
+        cast('{{ var("git_commit", "unknown") }}' as {{ dbt.type_string() }}) as git_commit,
         cast(current_timestamp as timestamp) as built_at
 
 )

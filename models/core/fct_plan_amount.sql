@@ -92,11 +92,17 @@ final as (
 
     select
         -- ids
-        concat(
-            amount_id, ':',
+        -- concat_ws skips nulls on every engine (Spark's concat returns null for any null part)
+        concat_ws(
+            '', amount_id, ':',
             coalesce(
-                cast(fiscal_year as varchar),
-                concat(cast(period_start_year as varchar), '-', cast(period_end_year as varchar))
+                cast(fiscal_year as {{ dbt.type_string() }}),
+                concat_ws(
+                    '',
+                    cast(period_start_year as {{ dbt.type_string() }}),
+                    '-',
+                    cast(period_end_year as {{ dbt.type_string() }})
+                )
             )
         ) as plan_amount_id,
         amount_id,
@@ -114,8 +120,8 @@ final as (
             as capital_type_basis,
         case
             when is_capital_type_inferred
-                then concat(
-                    'development investment total (', evidence_amount_id,
+                then concat_ws(
+                    '', 'development investment total (', evidence_amount_id,
                     ') equals the itemised development amounts, so the rest is recurrent'
                 )
         end as capital_type_rule,

@@ -29,7 +29,7 @@ final as (
 
         -- numerics
         period_start_year as fiscal_year,
-        cast(value_numeric / 100 as double) as share_of_plan,
+        cast({{ divide('value_numeric', '100') }} as double) as share_of_plan,
         source_line
 
     from amounts

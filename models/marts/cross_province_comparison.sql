@@ -62,7 +62,8 @@ final as (
 
         -- numerics
         cast(amount as decimal(18, 3)) as amount,
-        cast(amount / nullif(geography_total, 0) as double) as share_of_geography_total,
+        cast({{ divide('amount', 'nullif(geography_total, 0)') }} as double)
+            as share_of_geography_total,
         cast(
             rank() over (
                 partition by fiscal_year, phase_code, component_code, admin_level
@@ -74,11 +75,11 @@ final as (
             as integer
         ) as n_geographies_compared,
         cast(
-            amount / nullif(
-                avg(amount)
-                    over (partition by fiscal_year, phase_code, component_code, admin_level),
-                0
-            ) as double
+            {{ divide(
+                'amount',
+                'nullif(' ~ mean('amount') ~ ' over (partition by fiscal_year, phase_code,
+                component_code, admin_level), 0)'
+            ) }} as double
         ) as ratio_to_mean
 
     from with_geography

@@ -73,7 +73,7 @@ summed as (
         sum(amount_million_vnd) filter (
             where funding_source_code != 'policy_credit' and capital_type_code = 'unspecified'
         ) as unspecified_capital,
-        string_agg(distinct document_id, '|' order by document_id) as document_id
+        {{ ordered_listagg('document_id', "'|'", 'document_id', distinct=true) }} as document_id
     from by_project
     group by all
 
@@ -128,7 +128,7 @@ findings_per_row as (
     left join findings
         on
             final.geography_code = findings.geography_code
-            and list_contains(string_split(final.document_id, '|'), findings.document_id)
+            and {{ pipe_list_contains('final.document_id', 'findings.document_id') }}
     group by all
 
 ),
@@ -138,10 +138,14 @@ with_shares as (
     select
         final.*,
         cast(findings_per_row.n_source_findings as integer) as n_source_findings,
-        cast(final.central_budget / nullif(final.total_funding, 0) as double) as share_central,
-        cast(final.local_budget / nullif(final.total_funding, 0) as double) as share_local,
-        cast(final.other_mobilized / nullif(final.total_funding, 0) as double) as share_other,
-        cast(final.local_budget / nullif(final.central_budget, 0) as double) as counterpart_ratio
+        cast({{ divide('final.central_budget', 'nullif(final.total_funding, 0)') }} as double)
+            as share_central,
+        cast({{ divide('final.local_budget', 'nullif(final.total_funding, 0)') }} as double)
+            as share_local,
+        cast({{ divide('final.other_mobilized', 'nullif(final.total_funding, 0)') }} as double)
+            as share_other,
+        cast({{ divide('final.local_budget', 'nullif(final.central_budget, 0)') }} as double)
+            as counterpart_ratio
     from final
     inner join findings_per_row
         on

@@ -61,15 +61,12 @@ target_values as (
 
     select
         targets.geography_code,
-        cast(
-            unnest(
-                case
-                    when targets.is_per_year
-                        then generate_series(targets.target_year_start, targets.target_year_end)
-                    else [targets.target_year_end]
-                end
-            ) as integer
-        ) as reference_year,
+        -- every year of a per-year target, else the period's last year only
+        {{ unnest_series(
+            'case when targets.is_per_year then targets.target_year_start
+            else targets.target_year_end end',
+            'targets.target_year_end'
+        ) }} as reference_year,
         'target' as value_kind,
         targets.indicator_code,
         targets.comparator,
@@ -139,37 +136,37 @@ pivoted as (
         winners.value_kind,
         counted.n_values_printed,
         counted.has_differing_values,
-        max(winners.low_value) filter (winners.indicator_code = 'poverty_rate')
+        max(winners.low_value) filter (where winners.indicator_code = 'poverty_rate')
             as poverty_rate,
-        max(winners.high_value) filter (winners.indicator_code = 'poverty_rate')
+        max(winners.high_value) filter (where winners.indicator_code = 'poverty_rate')
             as poverty_rate_high,
-        max(winners.comparator) filter (winners.indicator_code = 'poverty_rate')
+        max(winners.comparator) filter (where winners.indicator_code = 'poverty_rate')
             as poverty_rate_comparator,
-        max(winners.source_id) filter (winners.indicator_code = 'poverty_rate')
+        max(winners.source_id) filter (where winners.indicator_code = 'poverty_rate')
             as poverty_rate_source_id,
-        max(winners.document_id) filter (winners.indicator_code = 'poverty_rate')
+        max(winners.document_id) filter (where winners.indicator_code = 'poverty_rate')
             as poverty_rate_document_id,
-        max(winners.source_line) filter (winners.indicator_code = 'poverty_rate')
+        max(winners.source_line) filter (where winners.indicator_code = 'poverty_rate')
             as poverty_rate_source_line,
-        max(winners.low_value) filter (winners.indicator_code = 'poverty_rate_reduction')
+        max(winners.low_value) filter (where winners.indicator_code = 'poverty_rate_reduction')
             as poverty_rate_reduction_pp,
-        max(winners.high_value) filter (winners.indicator_code = 'poverty_rate_reduction')
+        max(winners.high_value) filter (where winners.indicator_code = 'poverty_rate_reduction')
             as poverty_rate_reduction_pp_high,
-        max(winners.comparator) filter (winners.indicator_code = 'poverty_rate_reduction')
+        max(winners.comparator) filter (where winners.indicator_code = 'poverty_rate_reduction')
             as poverty_rate_reduction_comparator,
-        max(winners.source_id) filter (winners.indicator_code = 'poverty_rate_reduction')
+        max(winners.source_id) filter (where winners.indicator_code = 'poverty_rate_reduction')
             as poverty_rate_reduction_source_id,
-        max(winners.document_id) filter (winners.indicator_code = 'poverty_rate_reduction')
+        max(winners.document_id) filter (where winners.indicator_code = 'poverty_rate_reduction')
             as poverty_rate_reduction_document_id,
-        max(winners.source_line) filter (winners.indicator_code = 'poverty_rate_reduction')
+        max(winners.source_line) filter (where winners.indicator_code = 'poverty_rate_reduction')
             as poverty_rate_reduction_source_line,
-        max(winners.low_value) filter (winners.indicator_code = 'poor_households_count')
+        max(winners.low_value) filter (where winners.indicator_code = 'poor_households_count')
             as poor_households_count,
-        max(winners.source_id) filter (winners.indicator_code = 'poor_households_count')
+        max(winners.source_id) filter (where winners.indicator_code = 'poor_households_count')
             as poor_households_source_id,
-        max(winners.document_id) filter (winners.indicator_code = 'poor_households_count')
+        max(winners.document_id) filter (where winners.indicator_code = 'poor_households_count')
             as poor_households_document_id,
-        max(winners.source_line) filter (winners.indicator_code = 'poor_households_count')
+        max(winners.source_line) filter (where winners.indicator_code = 'poor_households_count')
             as poor_households_source_line
     from winners
     inner join counted

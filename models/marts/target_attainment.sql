@@ -42,8 +42,7 @@ target_years as (
 
     select
         targets.*,
-        cast(unnest(generate_series(targets.target_year_start, targets.target_year_end)) as integer)
-            as target_year
+        {{ unnest_series('targets.target_year_start', 'targets.target_year_end') }} as target_year
     from targets
 
 ),
@@ -68,7 +67,7 @@ ranked_reported as (
         row_number() over (
             partition by indicator_code, geography_code, reference_year
             order by
-                is_year_to_date asc,
+                is_year_to_date asc nulls last,
                 measure_kind = 'result' desc,
                 precedence_rank asc,
                 result_id asc
@@ -210,8 +209,8 @@ final as (
         result_value,
         cast(
             case
-                when is_lower_better then result_value / nullif(high_value, 0)
-                else result_value / nullif(low_value, 0)
+                when is_lower_better then {{ divide('result_value', 'nullif(high_value, 0)') }}
+                else {{ divide('result_value', 'nullif(low_value, 0)') }}
             end as double
         ) as attainment_ratio,
         n_candidate_results,

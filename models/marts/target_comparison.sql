@@ -19,8 +19,7 @@ target_years as (
     select
         targets.*,
         documents.precedence_rank,
-        cast(unnest(generate_series(targets.target_year_start, targets.target_year_end)) as integer)
-            as target_year
+        {{ unnest_series('targets.target_year_start', 'targets.target_year_end') }} as target_year
     from targets
     inner join documents
         on targets.document_id = documents.document_id
@@ -43,15 +42,13 @@ conflicts as (
 
     select
         winner.target_id,
-        string_agg(
-            other.comparator || ' ' || {{ plain_number('other.low_value') }}
-            || case
-                when other.comparator = 'range' then '-' || {{ plain_number('other.high_value') }}
-                else ''
-            end,
-            '; ' order by other.precedence_rank
-        ) as conflicting_values,
-        string_agg(other.document_id, '; ' order by other.precedence_rank)
+        {{ ordered_listagg(
+            "other.comparator || ' ' || " ~ plain_number('other.low_value')
+            ~ " || case when other.comparator = 'range' then '-' || "
+            ~ plain_number('other.high_value') ~ " else '' end",
+            "'; '", 'other.precedence_rank'
+        ) }} as conflicting_values,
+        {{ ordered_listagg('other.document_id', "'; '", 'other.precedence_rank') }}
             as conflicting_document_ids
     from ranked as winner
     inner join ranked as other

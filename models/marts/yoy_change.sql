@@ -15,7 +15,7 @@ phase_of_record as (
     select
         component_amounts.geography_code,
         component_amounts.fiscal_year,
-        arg_min(
+        min_by(
             component_amounts.phase_code,
             case component_amounts.phase_code
                 when 'allocated' then 1 when 'requested' then 2 when 'forecast' then 3 else 4
@@ -56,8 +56,10 @@ final as (
         cast(current_year.amount_million_vnd - prior_year.amount_million_vnd as decimal(18, 3))
             as abs_change,
         cast(
-            (current_year.amount_million_vnd - prior_year.amount_million_vnd)
-            / nullif(prior_year.amount_million_vnd, 0) as double
+            {{ divide(
+                '(current_year.amount_million_vnd - prior_year.amount_million_vnd)',
+                'nullif(prior_year.amount_million_vnd, 0)'
+            ) }} as double
         ) as pct_change,
 
         -- booleans

@@ -14,8 +14,8 @@ final as (
         check_code,
 
         -- strings
-        nfc_normalize(what_is_wrong) as what_is_wrong,
-        nfc_normalize(evidence) as evidence,
+        {{ nfc('what_is_wrong') }} as what_is_wrong,
+        {{ nfc('evidence') }} as evidence,
 
         -- numerics
         cast(source_line as integer) as source_line

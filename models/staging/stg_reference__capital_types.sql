@@ -13,9 +13,9 @@ final as (
         capital_type_code,
 
         -- strings
-        nfc_normalize(name_vi) as name_vi,
+        {{ nfc('name_vi') }} as name_vi,
         name_en,
-        nfc_normalize(abbreviation_vi) as abbreviation_vi,
+        {{ nfc('abbreviation_vi') }} as abbreviation_vi,
 
         -- numerics
         cast(sort_order as integer) as sort_order

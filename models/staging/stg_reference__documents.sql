@@ -15,14 +15,14 @@ final as (
 
         -- strings
         source_file,
-        nfc_normalize(issuer_vi) as issuer_vi,
-        nfc_normalize(document_type_vi) as document_type_vi,
-        nfc_normalize(title_vi) as title_vi,
-        nfc_normalize(number_printed) as number_printed,
-        nfc_normalize(date_printed) as date_printed,
+        {{ nfc('issuer_vi') }} as issuer_vi,
+        {{ nfc('document_type_vi') }} as document_type_vi,
+        {{ nfc('title_vi') }} as title_vi,
+        {{ nfc('number_printed') }} as number_printed,
+        {{ nfc('date_printed') }} as date_printed,
         status,
         total_funding_sources,
-        nfc_normalize(total_definition_note) as total_definition_note,
+        {{ nfc('total_definition_note') }} as total_definition_note,
 
         -- numerics
         cast(period_start_year as integer) as period_start_year,

@@ -16,14 +16,14 @@ final as (
         successor_geography_code,
 
         -- strings
-        nfc_normalize(name_vi) as name_vi,
-        nfc_normalize(full_name_vi) as full_name_vi,
+        {{ nfc('name_vi') }} as name_vi,
+        {{ nfc('full_name_vi') }} as full_name_vi,
         name_en,
-        nfc_normalize(unit_type_vi) as unit_type_vi,
+        {{ nfc('unit_type_vi') }} as unit_type_vi,
         admin_level,
-        nfc_normalize(region_vi) as region_vi,
+        {{ nfc('region_vi') }} as region_vi,
         region_en,
-        nfc_normalize(successor_note) as successor_note,
+        {{ nfc('successor_note') }} as successor_note,
 
         -- numerics
         cast(latitude as double) as latitude,

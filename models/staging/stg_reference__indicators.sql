@@ -13,12 +13,12 @@ final as (
         indicator_code,
 
         -- strings
-        nfc_normalize(name_vi) as name_vi,
+        {{ nfc('name_vi') }} as name_vi,
         name_en,
         measure_unit,
         reduces_indicator_code,
         decree_07_dimension_code,
-        nfc_normalize(decree_07_indicator_vi) as decree_07_indicator_vi,
+        {{ nfc('decree_07_indicator_vi') }} as decree_07_indicator_vi,
 
         -- booleans
         cast(is_lower_better as boolean) as is_lower_better

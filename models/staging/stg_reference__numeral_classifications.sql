@@ -15,9 +15,9 @@ final as (
 
         -- strings
         token,
-        nfc_normalize(source_text) as source_text,
+        {{ nfc('source_text') }} as source_text,
         category,
-        nfc_normalize(reason) as reason,
+        {{ nfc('reason') }} as reason,
 
         -- numerics
         cast(source_line as integer) as source_line,

@@ -13,7 +13,7 @@ final as (
         phase_code,
 
         -- strings
-        nfc_normalize(name_vi) as name_vi,
+        {{ nfc('name_vi') }} as name_vi,
         name_en,
         ofdp_budget_phase,
         description,

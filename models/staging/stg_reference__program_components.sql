@@ -15,7 +15,7 @@ final as (
 
         -- strings
         component_level,
-        nfc_normalize(name_vi) as name_vi,
+        {{ nfc('name_vi') }} as name_vi,
         name_en,
 
         -- numerics

@@ -16,7 +16,7 @@ final as (
         -- strings
         leaf_amount_basis,
         parts_statement_group,
-        nfc_normalize(description) as description,
+        {{ nfc('description') }} as description,
 
         -- booleans
         cast(provides_leaves as boolean) as provides_leaves,

@@ -21,24 +21,24 @@ final as (
         -- provenance
         source_file,
         cast(source_line as integer) as source_line,
-        nfc_normalize(source_text) as source_text,
-        nfc_normalize(locator) as locator,
+        {{ nfc('source_text') }} as source_text,
+        {{ nfc('locator') }} as locator,
         statement_group,
 
         -- strings
-        nfc_normalize(value_printed) as value_printed,
-        nfc_normalize(unit_printed) as unit_printed,
-        nfc_normalize(period_printed) as period_printed,
-        nfc_normalize(period_inferred) as period_inferred,
-        nfc_normalize(period_rule) as period_rule,
-        nfc_normalize(component_label_printed) as component_label_printed,
+        {{ nfc('value_printed') }} as value_printed,
+        {{ nfc('unit_printed') }} as unit_printed,
+        {{ nfc('period_printed') }} as period_printed,
+        {{ nfc('period_inferred') }} as period_inferred,
+        {{ nfc('period_rule') }} as period_rule,
+        {{ nfc('component_label_printed') }} as component_label_printed,
         amount_basis,
         capital_type_basis,
         sums_components,
         sums_funding_sources,
         sums_capital_types,
         repeats_amount_id,
-        nfc_normalize(note) as note,
+        {{ nfc('note') }} as note,
 
         -- numerics
         cast(value_numeric as decimal(18, 3)) as value_numeric,

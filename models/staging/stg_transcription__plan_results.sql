@@ -19,17 +19,17 @@ final as (
         -- provenance
         source_file,
         cast(source_line as integer) as source_line,
-        nfc_normalize(source_text) as source_text,
+        {{ nfc('source_text') }} as source_text,
 
         -- strings
-        nfc_normalize(value_printed) as value_printed,
-        nfc_normalize(value_high_printed) as value_high_printed,
-        nfc_normalize(indicator_printed) as indicator_printed,
+        {{ nfc('value_printed') }} as value_printed,
+        {{ nfc('value_high_printed') }} as value_high_printed,
+        {{ nfc('indicator_printed') }} as indicator_printed,
         measure_kind,
         value_comparator,
-        nfc_normalize(unit_printed) as unit_printed,
-        nfc_normalize(reference_date_printed) as reference_date_printed,
-        nfc_normalize(note) as note,
+        {{ nfc('unit_printed') }} as unit_printed,
+        {{ nfc('reference_date_printed') }} as reference_date_printed,
+        {{ nfc('note') }} as note,
 
         -- numerics
         cast(value_numeric as decimal(18, 3)) as value_numeric,

@@ -2,12 +2,14 @@
 -- and would silently excuse a future error on the same line.
 with
 
+-- the seed's acknowledgments and the feed's (its optional acknowledged.csv)
 acknowledged as (
 
-    -- the seed's acknowledgments and the feed's (its optional acknowledged.csv)
-    select * from {{ ref('stg_reference__acknowledged_source_errors') }}
-    union all by name
-    select * from {{ ref('stg_feeds__acknowledged_source_errors') }}
+    {{ union_all_by_name(
+        ref('stg_reference__acknowledged_source_errors'),
+        ref('stg_feeds__acknowledged_source_errors'),
+        ['document_id', 'check_code', 'what_is_wrong', 'evidence', 'source_line']
+    ) }}
 
 ),
 

@@ -16,7 +16,7 @@ statement_groups as (
 
 cells as (
 
-    select * exclude (is_repeat_printing)
+    select {{ star_exclude(['is_repeat_printing']) }}
     from printings
     where not is_repeat_printing
 

@@ -38,7 +38,7 @@ component_totals as (
 
     select
         totals.*,
-        unnest(string_split(totals.sums_components, '|')) as part_component
+        {{ unnest_pipe_list('totals.sums_components') }} as part_component
     from totals
     where totals.sums_components is not null
 
@@ -48,13 +48,12 @@ component_total_sources as (
 
     select
         component_totals.*,
-        unnest(
-            case
-                when component_totals.funding_source_code = 'total'
-                    then string_split(component_totals.sums_funding_sources, '|')
-                else [component_totals.funding_source_code]
-            end
-        ) as part_source
+        -- a total over sources stands for its listed sources, a single source for itself
+        {{ unnest_pipe_list(
+            "case when component_totals.funding_source_code = 'total'
+            then component_totals.sums_funding_sources
+            else component_totals.funding_source_code end"
+        ) }} as part_source
     from component_totals
 
 ),
@@ -168,14 +167,11 @@ component_check_sums as (
         sum(decomposed_amount) as decomposed_sum,
         count(decomposed_with_unstated_amount) as n_decomposed_with_unstated,
         sum(decomposed_with_unstated_amount) as decomposed_with_unstated_sum,
-        string_agg(
-            part_component || '='
-            || coalesce(
-                cast(coalesce(same_column_amount, decomposed_with_unstated_amount) as varchar),
-                'not printed'
-            ),
-            '; ' order by part_component
-        ) as parts_detail
+        {{ ordered_listagg(
+            "part_component || '=' || coalesce(cast(coalesce(same_column_amount,
+            decomposed_with_unstated_amount) as " ~ dbt.type_string() ~ "), 'not printed')",
+            "'; '", 'part_component'
+        ) }} as parts_detail
     from component_check_candidates
     group by amount_id
 

@@ -58,11 +58,8 @@ per_year_amounts as (
 
     select
         checked_amounts.*,
-        cast(
-            unnest(
-                generate_series(checked_amounts.period_start_year, checked_amounts.period_end_year)
-            ) as integer
-        ) as claimed_year
+        {{ unnest_series('checked_amounts.period_start_year', 'checked_amounts.period_end_year') }}
+            as claimed_year
     from checked_amounts
     left join leaf_ids
         on checked_amounts.amount_id = leaf_ids.amount_id
@@ -119,10 +116,9 @@ leaf_comparisons as (
             )
             and (
                 compared.funding_source_code = leaves.funding_source_code
-                or list_contains(
-                    string_split(compared.sums_funding_sources, '|'),
-                    leaves.funding_source_code
-                )
+                or {{ pipe_list_contains(
+                    'compared.sums_funding_sources', 'leaves.funding_source_code'
+                ) }}
             )
     left join components
         on leaves.component_code = components.component_code
@@ -145,8 +141,9 @@ leaf_checks as (
         count(leaf_amount_id) as n_parts_found,
         greatest(count(leaf_amount_id), 1) as n_parts_expected,
         count(distinct leaf_amount_id) || ' leaf amounts over '
-        || coalesce(cast(min(leaf_fiscal_year) as varchar), 'no year') || '-'
-        || coalesce(cast(max(leaf_fiscal_year) as varchar), 'no year') as parts_detail
+        || coalesce(cast(min(leaf_fiscal_year) as {{ dbt.type_string() }}), 'no year') || '-'
+        || coalesce(cast(max(leaf_fiscal_year) as {{ dbt.type_string() }}), 'no year')
+            as parts_detail
     from leaf_comparisons
     group by amount_id, check_code, fiscal_year
 

@@ -33,7 +33,7 @@ source_totals as (
 
     select
         *,
-        unnest(string_split(sums_funding_sources, '|')) as part_source
+        {{ unnest_pipe_list('sums_funding_sources') }} as part_source
     from totals
     where funding_source_code = 'total'
 
@@ -63,10 +63,11 @@ source_checks as (
         sum(amount_million_vnd) as computed_amount_million_vnd,
         count(amount_million_vnd) as n_parts_found,
         count(*) as n_parts_expected,
-        string_agg(
-            part_source || '=' || coalesce(cast(amount_million_vnd as varchar), 'not printed'),
-            '; ' order by part_source
-        ) as parts_detail
+        {{ ordered_listagg(
+            "part_source || '=' || coalesce(cast(amount_million_vnd as "
+            ~ dbt.type_string() ~ "), 'not printed')",
+            "'; '", 'part_source'
+        ) }} as parts_detail
     from source_parts
     group by amount_id
     -- sources are all printed, or the total has another breakdown (checked by another family)
@@ -88,7 +89,7 @@ capital_parts as (
             and totals.component_code = cells.component_code
             and totals.funding_source_code = cells.funding_source_code
             and totals.sums_funding_sources is not distinct from cells.sums_funding_sources
-            and list_contains(string_split(totals.sums_capital_types, '|'), cells.capital_type_code)
+            and {{ pipe_list_contains('totals.sums_capital_types', 'cells.capital_type_code') }}
     where totals.capital_type_code = 'total'
 
 ),
@@ -101,8 +102,9 @@ capital_checks as (
         sum(amount_million_vnd) as computed_amount_million_vnd,
         count(*) as n_parts_found,
         count(*) as n_parts_expected,
-        string_agg(part_capital || '=' || amount_million_vnd, '; ' order by part_capital)
-            as parts_detail
+        {{ ordered_listagg(
+            "part_capital || '=' || amount_million_vnd", "'; '", 'part_capital'
+        ) }} as parts_detail
     from capital_parts
     group by amount_id
 

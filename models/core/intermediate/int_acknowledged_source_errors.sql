@@ -16,9 +16,10 @@ feed_acknowledgments as (
 
 final as (
 
-    select * from seed_acknowledgments
-    union all by name
-    select * from feed_acknowledgments
+    {{ union_all_by_name(
+        'seed_acknowledgments', 'feed_acknowledgments',
+        ['document_id', 'check_code', 'what_is_wrong', 'evidence', 'source_line']
+    ) }}
 
 )
 

@@ -28,7 +28,7 @@ feed_reports as (
         report_id,
         min(partition_province_code) as geography_code,
         min(feed_file) as source_file,
-        string_agg(distinct phase_code, ', ' order by phase_code) as phases,
+        {{ ordered_listagg('phase_code', "', '", 'phase_code', distinct=true) }} as phases,
         max(case when funding_source_code = 'total' then sums_funding_sources end)
             as total_funding_sources,
         min(fiscal_year) as period_start_year,
@@ -51,7 +51,7 @@ feed_documents as (
         'Báo cáo (dữ liệu xuất từ hệ thống báo cáo)' as document_type_vi,
         'Báo cáo ' || feed_reports.report_id || ' (' || feed_reports.phases || ')' as title_vi,
         feed_reports.report_id as number_printed,
-        cast(null as varchar) as date_printed,
+        cast(null as {{ dbt.type_string() }}) as date_printed,
         'reporting_system' as status,
         feed_reports.total_funding_sources,
         'Feed report: each printed total names what it sums (sums_components, '
@@ -73,9 +73,12 @@ feed_documents as (
 
 final as (
 
-    select * from documents
-    union all by name
-    select * from feed_documents
+    {{ union_all_by_name('documents', 'feed_documents', [
+        'document_id', 'geography_code', 'source_file', 'issuer_vi', 'document_type_vi',
+        'title_vi', 'number_printed', 'date_printed', 'status', 'total_funding_sources',
+        'total_definition_note', 'period_start_year', 'period_end_year', 'precedence_rank',
+        'issued_date'
+    ]) }}
 
 )
 

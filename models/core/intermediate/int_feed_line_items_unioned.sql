@@ -16,9 +16,13 @@ parquet_line_items as (
 
 final as (
 
-    select * from csv_line_items
-    union all by name
-    select * from parquet_line_items
+    {{ union_all_by_name('csv_line_items', 'parquet_line_items', [
+        'report_id', 'geography_code', 'component_code', 'funding_source_code',
+        'capital_type_code', 'phase_code', 'feed_file', 'file_row_number',
+        'partition_province_code', 'partition_year', 'geography_level', 'sums_components',
+        'sums_funding_sources', 'sums_capital_types', 'amount_printed', 'fiscal_year',
+        'period_month', 'amount_million_vnd', 'is_printed_total'
+    ]) }}
 
 )
 

@@ -13,9 +13,7 @@ per_year as (
 
     select
         leaves.*,
-        cast(
-            unnest(generate_series(leaves.period_start_year, leaves.period_end_year)) as integer
-        ) as fiscal_year,
+        {{ unnest_series('leaves.period_start_year', 'leaves.period_end_year') }} as fiscal_year,
         true as is_derived,
         'per_year amount applied to each year of its period '
         || leaves.period_start_year || '-' || leaves.period_end_year as derivation_rule
@@ -30,7 +28,7 @@ single_period as (
         leaves.*,
         leaves.period_start_year as fiscal_year,
         false as is_derived,
-        cast(null as varchar) as derivation_rule
+        cast(null as {{ dbt.type_string() }}) as derivation_rule
     from leaves
     where
         leaves.amount_basis = 'period_total'
@@ -44,7 +42,7 @@ multi_year_period as (
         leaves.*,
         cast(null as integer) as fiscal_year,
         false as is_derived,
-        cast(null as varchar) as derivation_rule
+        cast(null as {{ dbt.type_string() }}) as derivation_rule
     from leaves
     where
         leaves.amount_basis = 'period_total'

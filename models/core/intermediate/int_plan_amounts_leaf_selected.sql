@@ -46,7 +46,7 @@ component_ancestry as (
 
 candidates as (
 
-    select printings.* exclude (printings.is_repeat_printing)
+    select {{ star_exclude(['printings.is_repeat_printing'], 'printings') }}
     from printings
     inner join statement_groups
         on

@@ -54,7 +54,8 @@ fed as (
             ' | ',
             report_id,
             geography_level || ' ' || geography_code,
-            fiscal_year || coalesce('-' || lpad(cast(period_month as varchar), 2, '0'), ''),
+            fiscal_year
+            || coalesce('-' || lpad(cast(period_month as {{ dbt.type_string() }}), 2, '0'), ''),
             component_code,
             funding_source_code,
             capital_type_code,
@@ -71,18 +72,19 @@ fed as (
         -- strings
         amount_printed as value_printed,
         'triệu đồng' as unit_printed,
-        fiscal_year || coalesce('-' || lpad(cast(period_month as varchar), 2, '0'), '')
+        fiscal_year
+        || coalesce('-' || lpad(cast(period_month as {{ dbt.type_string() }}), 2, '0'), '')
             as period_printed,
-        cast(null as varchar) as period_inferred,
-        cast(null as varchar) as period_rule,
+        cast(null as {{ dbt.type_string() }}) as period_inferred,
+        cast(null as {{ dbt.type_string() }}) as period_rule,
         component_code as component_label_printed,
         'period_total' as amount_basis,
         'printed' as capital_type_basis,
         sums_components,
         sums_funding_sources,
         sums_capital_types,
-        cast(null as varchar) as repeats_amount_id,
-        cast(null as varchar) as note,
+        cast(null as {{ dbt.type_string() }}) as repeats_amount_id,
+        cast(null as {{ dbt.type_string() }}) as note,
 
         -- numerics
         amount_million_vnd as value_numeric,
@@ -101,9 +103,15 @@ fed as (
 
 final as (
 
-    select * from transcribed
-    union all by name
-    select * from fed
+    {{ union_all_by_name('transcribed', 'fed', [
+        'amount_id', 'document_id', 'geography_code', 'component_code', 'funding_source_code',
+        'capital_type_code', 'phase_code', 'source_file', 'source_line', 'source_text', 'locator',
+        'statement_group', 'value_printed', 'unit_printed', 'period_printed', 'period_inferred',
+        'period_rule', 'component_label_printed', 'amount_basis', 'capital_type_basis',
+        'sums_components', 'sums_funding_sources', 'sums_capital_types', 'repeats_amount_id',
+        'note', 'value_numeric', 'amount_million_vnd', 'period_start_year', 'period_end_year',
+        'is_printed_total', 'period_month', 'is_repeat_printing'
+    ]) }}
 
 )
 

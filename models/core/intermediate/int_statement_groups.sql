@@ -30,7 +30,7 @@ feed_report_groups as (
 
         -- strings
         'period_total' as leaf_amount_basis,
-        cast(null as varchar) as parts_statement_group,
+        cast(null as {{ dbt.type_string() }}) as parts_statement_group,
         'Feed report ' || report_id
         || ': line items of the reporting system, each for its own year or month.'
             as description,
@@ -45,9 +45,10 @@ feed_report_groups as (
 
 final as (
 
-    select * from statement_groups
-    union all by name
-    select * from feed_report_groups
+    {{ union_all_by_name('statement_groups', 'feed_report_groups', [
+        'document_id', 'statement_group', 'leaf_amount_basis', 'parts_statement_group',
+        'description', 'provides_leaves', 'restates_leaves'
+    ]) }}
 
 )
 

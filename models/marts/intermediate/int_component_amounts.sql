@@ -72,7 +72,7 @@ by_source as (
         component_code,
         funding_source_code,
         sum(amount_million_vnd) as amount_million_vnd,
-        string_agg(distinct document_id, '|' order by document_id) as document_id
+        {{ ordered_listagg('document_id', "'|'", 'document_id', distinct=true) }} as document_id
     from rolled_up
     group by all
 
@@ -88,8 +88,9 @@ total_funding as (
         by_source.component_code,
         'ALL' as funding_source_code,
         sum(by_source.amount_million_vnd) as amount_million_vnd,
-        string_agg(distinct by_source.document_id, '|' order by by_source.document_id)
-            as document_id
+        {{ ordered_listagg(
+            'by_source.document_id', "'|'", 'by_source.document_id', distinct=true
+        ) }} as document_id
     from by_source
     inner join funding_sources
         on by_source.funding_source_code = funding_sources.funding_source_code

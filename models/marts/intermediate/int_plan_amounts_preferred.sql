@@ -44,7 +44,7 @@ ranked as (
 
 final as (
 
-    select * exclude (best_precedence_rank, precedence_rank)
+    select {{ star_exclude(['best_precedence_rank', 'precedence_rank']) }}
     from ranked
     where precedence_rank = best_precedence_rank
 

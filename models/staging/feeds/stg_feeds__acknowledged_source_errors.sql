@@ -1,29 +1,15 @@
 -- Acknowledged source errors of feed reports (optional acknowledged.csv of the feed), typed.
 with
 
-source as (
-
-    select * from {{ source('feeds', 'acknowledged_source_errors') }}
-
-),
-
-contract_columns as (
-
-    select
-        null as document_id,
-        null as source_line,
-        null as check_code,
-        null as what_is_wrong,
-        null as evidence
-    where false
-
-),
-
+-- the optional file at the feed's root, by column name (no file, no rows)
 read_by_name as (
 
-    select * from contract_columns
-    union all by name
-    select * from source
+    {{ feed_rows(
+        source('feeds', 'acknowledged_source_errors'), 'acknowledged.csv',
+        {'document_id': 'string', 'source_line': 'string', 'check_code': 'string',
+         'what_is_wrong': 'string', 'evidence': 'string'},
+        with_provenance=false
+    ) }}
 
 ),
 
@@ -31,12 +17,12 @@ final as (
 
     select
         -- ids
-        cast(document_id as varchar) as document_id,
-        cast(check_code as varchar) as check_code,
+        cast(document_id as {{ dbt.type_string() }}) as document_id,
+        cast(check_code as {{ dbt.type_string() }}) as check_code,
 
         -- strings
-        nfc_normalize(cast(what_is_wrong as varchar)) as what_is_wrong,
-        nfc_normalize(cast(evidence as varchar)) as evidence,
+        {{ nfc('cast(what_is_wrong as ' ~ dbt.type_string() ~ ')') }} as what_is_wrong,
+        {{ nfc('cast(evidence as ' ~ dbt.type_string() ~ ')') }} as evidence,
 
         -- numerics
         cast(source_line as integer) as source_line

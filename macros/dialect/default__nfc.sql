@@ -1,0 +1,3 @@
+{% macro default__nfc(text) -%}
+    nfc_normalize({{ text }})
+{%- endmacro %}

@@ -1,0 +1,3 @@
+{% macro default__type_name(data_type) %}
+    {{ return(data_type) }}
+{% endmacro %}
