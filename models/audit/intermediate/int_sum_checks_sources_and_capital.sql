@@ -43,6 +43,7 @@ source_parts as (
 
     select
         totals.amount_id,
+        totals.source_partition,
         totals.part_source,
         source_values.amount_million_vnd
     from source_totals as totals
@@ -59,6 +60,7 @@ source_checks as (
 
     select
         amount_id,
+        source_partition,
         'funding_sources_to_total' as check_code,
         sum(amount_million_vnd) as computed_amount_million_vnd,
         count(amount_million_vnd) as n_parts_found,
@@ -68,7 +70,7 @@ source_checks as (
             '; ' order by part_source
         ) as parts_detail
     from source_parts
-    group by amount_id
+    group by amount_id, source_partition
     -- sources are all printed, or the total has another breakdown (checked by another family)
     having count(amount_million_vnd) = count(*)
 
@@ -79,6 +81,7 @@ capital_parts as (
 
     select
         totals.amount_id,
+        totals.source_partition,
         cells.capital_type_code as part_capital,
         cells.amount_million_vnd
     from totals
@@ -97,6 +100,7 @@ capital_checks as (
 
     select
         amount_id,
+        source_partition,
         'capital_types_to_total' as check_code,
         sum(amount_million_vnd) as computed_amount_million_vnd,
         count(*) as n_parts_found,
@@ -104,7 +108,7 @@ capital_checks as (
         string_agg(part_capital || '=' || amount_million_vnd, '; ' order by part_capital)
             as parts_detail
     from capital_parts
-    group by amount_id
+    group by amount_id, source_partition
 
 ),
 

@@ -1,5 +1,6 @@
 -- Every line item of the feed, CSV and Parquet files together (the staging models type them the
--- same way); intermediate, read by the printings, the document and the statement-group registries.
+-- same way), with the partition each came from (its folder); intermediate, read by the printings,
+-- the document and the statement-group registries.
 with
 
 csv_line_items as (
@@ -14,11 +15,20 @@ parquet_line_items as (
 
 ),
 
-final as (
+line_items as (
 
     select * from csv_line_items
     union all by name
     select * from parquet_line_items
+
+),
+
+final as (
+
+    select
+        *,
+        {{ feed_partition_key('partition_province_code', 'partition_year') }} as source_partition
+    from line_items
 
 )
 
