@@ -36,6 +36,8 @@ MARTS = ["cross_province_comparison", "data_quality_findings", "document_reconci
 def start_refresh(project: Path, *args: str, fault: str = "", preexec=None) -> subprocess.Popen[str]:
     """Start the project's refresh command in its own process group (optionally with a fault)."""
     env = dict(os.environ, DBT_SEND_ANONYMOUS_USAGE_STATS="false")
+    if national_feed := os.environ.get("NTP_TEST_FEED"):  # make test-national: the same proofs at 1M rows
+        env["NTP_FEEDS"] = national_feed
     if fault:
         env.update(NTP_REFRESH_TESTING="1", NTP_REFRESH_FAULT=fault)
     return subprocess.Popen(

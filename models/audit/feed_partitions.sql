@@ -15,8 +15,11 @@ partitions as (
         source_partition,
         count(*) as n_files,
         sum(file_bytes) as n_bytes,
-        md5(string_agg(feed_file || ':' || content_md5, chr(10) order by feed_file || ':' || content_md5))
-            as content_hash
+        md5(
+            string_agg(
+                feed_file || ':' || content_md5, chr(10) order by feed_file || ':' || content_md5
+            )
+        ) as content_hash
     from files
     group by source_partition
 

@@ -86,7 +86,10 @@ def project_fingerprint(project: Path, feed: Path) -> str:
             if path.exists() and "__pycache__" not in path.parts:
                 digest.update(path.relative_to(project).as_posix().encode() + b"\0")
                 digest.update(path.read_bytes() + b"\0")
-    digest.update(str(feed.resolve()).encode() + b"\0")
+    resolved = feed.resolve()
+    # the feed folder: relative when inside the project (a copied or moved project keeps its builds)
+    place = resolved.relative_to(project.resolve()) if resolved.is_relative_to(project.resolve()) else resolved
+    digest.update(str(place).encode() + b"\0")
     digest.update(f"duckdb {duckdb.__version__}".encode())
     try:
         from dbt.version import __version__ as dbt_version

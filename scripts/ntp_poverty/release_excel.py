@@ -28,11 +28,11 @@ Decisions, and why:
   YAML when it has one, else :data:`LABELS_VI`, else the column name); row 2 is the column name as
   in the warehouse (English), which carries the autofilter. Both rows are frozen.
 * **Row limit.** A sheet holds at most 1,048,576 rows. A mart that does not fit (with its two
-  header rows) is refused with :class:`SheetTooLargeError` naming it, before anything is written.
-  It is a :class:`~ntp_poverty.releases.ReleaseError`, so the refresh stops with exit 6 and keeps
-  the previous release: a truncated workbook would be wrong, and one split into numbered sheets
-  easy to read half of. When a mart nears the limit, drop it from the workbook deliberately (the
-  Parquet export and the data package carry it whole).
+  header rows), as the national marts do at tens of millions of line items, gets no sheet: the
+  README sheet lists it with its row count and says where it is whole (the Parquet export and the
+  data package), and its columns stay on the columns sheet. A truncated sheet would be wrong, and
+  one split into numbered sheets easy to read half of; refusing the whole workbook would stop the
+  national refresh over one form.
 * **One reading of the dbt YAML.** :func:`read_model_docs` (descriptions, data types, grain) is
   also what :mod:`ntp_poverty.release_datapackage` builds its Table Schemas from.
 * **Streaming.** Rows are fetched in batches and written with XlsxWriter's ``constant_memory``
@@ -60,6 +60,8 @@ WORKBOOK_NAME = "ntp_poverty.xlsx"
 README_SHEET = "README"
 COLUMNS_SHEET = "columns"
 EXCEL_MAX_ROWS = 1_048_576
+#: How the README sheet marks a mart that has no sheet because it is too large.
+OMITTED_LABEL = "Không có trong tệp này / not in this workbook"
 HEADER_ROWS = 2
 RUN_ID_LABEL = "Lần làm mới / Run id"
 MARTS_YAML_DIR = Path("models") / "marts"
@@ -127,10 +129,6 @@ LABELS_VI: dict[str, str] = {
 
 class WorkbookError(ReleaseError):
     """The workbook cannot be written; the message names the file, sheet (mart) and column."""
-
-
-class SheetTooLargeError(WorkbookError):
-    """A mart has more rows than one Excel sheet holds."""
 
 
 # --- what the dbt YAML says about a model ----------------------------------------------------------
@@ -306,6 +304,7 @@ class Mart:
     kinds: list[str]
     n_rows: int
     widths: list[int]
+    fits: bool = True  # False: more rows than one sheet holds; listed on the README sheet, no sheet
 
 
 def list_marts(con: duckdb.DuckDBPyConnection) -> list[str]:
@@ -348,11 +347,6 @@ def inspect_mart(con: duckdb.DuckDBPyConnection, doc: ModelDoc, max_rows: int, p
     measures += [f'max(abs("{c.name}"))' for c in decimal_columns]
     row = con.execute(f"select count(*), {', '.join(measures)} from marts.{doc.name}").fetchone()
     n_rows, lengths, largest = row[0], row[1:1 + len(names)], row[1 + len(names):]
-    if n_rows + HEADER_ROWS > max_rows:
-        raise SheetTooLargeError(
-            f"{path}: mart {doc.name} has {n_rows:,} rows; an Excel sheet holds {max_rows - HEADER_ROWS:,} below its "
-            f"{HEADER_ROWS} header rows: not writing the workbook (use parquet/{doc.name}.parquet or the data "
-            f"package's CSV)")
     for column, value in zip(decimal_columns, largest):
         if value is not None and value >= EXACT_LIMIT:
             raise WorkbookError(f"{path}: mart {doc.name}, column {column.name}: {value} has more than 15 significant "
@@ -361,7 +355,8 @@ def inspect_mart(con: duckdb.DuckDBPyConnection, doc: ModelDoc, max_rows: int, p
     for column, kind, length in zip(columns, kinds, lengths):
         header = max([len(column.name)] + [len(word) for word in label_vi(column).split()])
         widths.append(min(max(_display_width(kind, length), header, 6) + 2, MAX_WIDTH))
-    return Mart(doc=doc, columns=columns, kinds=kinds, n_rows=n_rows, widths=widths)
+    return Mart(doc=doc, columns=columns, kinds=kinds, n_rows=n_rows, widths=widths,
+                fits=n_rows + HEADER_ROWS <= max_rows)
 
 
 def mart_rows(con: duckdb.DuckDBPyConnection, mart: Mart) -> Iterator[tuple[Any, ...]]:
@@ -423,10 +418,10 @@ def _write_readme(book: Any, styles: dict[str, Any], run_id: str, built_at: str,
     sheet.write_string(row, 3, "Mô tả cột / every column of every mart: data type and description")
     row += 1
     for mart in marts:
-        sheet.write_string(row, 0, mart.doc.name)
+        sheet.write_string(row, 0, mart.doc.name if mart.fits else "—")
         sheet.write_string(row, 1, f"marts.{mart.doc.name}")
         sheet.write_number(row, 2, mart.n_rows, styles["count"])
-        sheet.write_string(row, 3, mart.doc.description, styles["wrap"])
+        sheet.write_string(row, 3, mart.doc.description if mart.fits else omitted_note(mart), styles["wrap"])
         row += 1
     row += 1
     sheet.write_string(row, 0, "Thuật ngữ / Glossary", styles["title"])
@@ -455,6 +450,12 @@ def _write_columns(book: Any, styles: dict[str, Any], marts: list[Mart]) -> None
             row += 1
     sheet.freeze_panes(HEADER_ROWS, 0)
     sheet.autofilter(HEADER_ROWS - 1, 0, max(row - 1, HEADER_ROWS - 1), len(headers) - 1)
+
+
+def omitted_note(mart: Mart) -> str:
+    """The README sheet's line for a mart too large for a sheet: where to read it whole."""
+    return (f"{OMITTED_LABEL}: {mart.n_rows:,} dòng / rows, more than one Excel sheet holds; đọc / read "
+            f"parquet/{mart.doc.name}.parquet or datapackage/. {mart.doc.description}")
 
 
 def _write_mart(book: Any, styles: dict[str, Any], con: duckdb.DuckDBPyConnection, mart: Mart,
@@ -521,7 +522,8 @@ def write_workbook(database: Path, target: Path, run_id: str, project_dir: Path,
                           marts, terms)
             _write_columns(book, styles, marts)
             for mart in marts:
-                _write_mart(book, styles, con, mart, path)
+                if mart.fits:
+                    _write_mart(book, styles, con, mart, path)
         finally:
             book.close()
     return path
