@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from conftest import BIN, ROOT, dbt_env, run_dbt
+from conftest import BIN, ROOT, run_dbt
 from ntp_poverty import synthetic
 from ntp_poverty.validate_feeds import validate
 
@@ -233,28 +233,3 @@ def test_the_report_keeps_the_spark_block(tmp_path: Path) -> None:
 
 
 # --- the incremental refresh equals a full refresh of the revised feed ---------------------------
-
-def _refresh(warehouse: Path, feed: Path, *flags: str) -> subprocess.CompletedProcess[str]:
-    env = dbt_env(warehouse) | {"NTP_FEEDS": str(feed)}
-    return subprocess.run([str(BIN / "python"), "scripts/refresh", "--warehouse", str(warehouse), *flags],
-                          cwd=ROOT, env=env, capture_output=True, text=True, check=False)
-
-
-@pytest.mark.slow
-def test_an_incremental_refresh_equals_a_full_refresh_of_the_revised_feed(tmp_path: Path) -> None:
-    help_text = subprocess.run([str(BIN / "python"), "scripts/refresh", "--help"], cwd=ROOT, capture_output=True,
-                               text=True, check=False).stdout
-    if "--full-refresh" not in help_text:
-        pytest.skip("scripts/refresh has no --full-refresh yet: no incremental refresh to compare")
-    feed = tmp_path / "feed"
-    _feed(feed, *TINY)
-    incremental = tmp_path / "incremental" / "ntp_poverty.duckdb"
-    first = _refresh(incremental, feed, "--full-refresh")
-    assert first.returncode == 0, first.stdout[-3000:] + first.stderr[-2000:]
-    assert synthetic.main(["--revise", "0.3", "--revision", "1", "--out", str(feed)]) == 0
-    second = _refresh(incremental, feed)
-    assert second.returncode == 0, second.stdout[-3000:] + second.stderr[-2000:]
-    full = tmp_path / "full" / "ntp_poverty.duckdb"
-    third = _refresh(full, feed, "--full-refresh")
-    assert third.returncode == 0, third.stdout[-3000:] + third.stderr[-2000:]
-    assert floor.compare_marts(incremental.resolve(), full.resolve()) == []
