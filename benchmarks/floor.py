@@ -67,7 +67,7 @@ class FloorResult:
 def duckdb_settings(database: Path) -> dict[str, str]:
     """The connection settings of profiles.yml, from the same environment variables and defaults."""
     return {
-        "memory_limit": os.environ.get("NTP_DUCKDB_MEMORY_LIMIT", "4GB"),
+        "memory_limit": os.environ.get("NTP_DUCKDB_MEMORY_LIMIT", "3GB"),  # as profiles.yml
         "threads": os.environ.get("NTP_DUCKDB_THREADS", "1"),
         "temp_directory": os.environ.get("NTP_DUCKDB_TEMP", str(database) + ".tmp"),
         "storage_compatibility_version": "v1.5.0",

@@ -317,7 +317,7 @@ def machine_facts() -> dict[str, Any]:
             "os": f"{platform.system()} {platform.release()}", "python": platform.python_version(),
             "packages": packages, "git_commit": _git_commit(),
             "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            "duckdb_settings": {"memory_limit": os.environ.get("NTP_DUCKDB_MEMORY_LIMIT", "4GB"),
+            "duckdb_settings": {"memory_limit": os.environ.get("NTP_DUCKDB_MEMORY_LIMIT", "3GB"),  # as profiles.yml
                                 "threads": os.environ.get("NTP_DUCKDB_THREADS", "1"),
                                 "dbt_threads": os.environ.get("NTP_DBT_THREADS", "1")}}
 
