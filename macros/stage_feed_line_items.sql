@@ -48,7 +48,7 @@ read_by_name as (
 rebuilt_partitions as (
 
     -- an incremental refresh reads only the partitions whose files changed (see
-    -- macros/incremental_partitions.sql); every other build reads every file
+    -- macros/delete_rebuilt_partitions.sql); every other build reads every file
     select * from read_by_name
     where {{ in_rebuilt_partitions(feed_partition_key('province', 'year')) }}
 

@@ -1,6 +1,6 @@
 """Proofs of the incremental refresh: only changed feed partitions are rebuilt, and the result is the
 warehouse a full rebuild from scratch gives, row for row (scripts/ntp_poverty/increments.py,
-macros/incremental_partitions.sql)."""
+macros/delete_rebuilt_partitions.sql)."""
 
 from __future__ import annotations
 

@@ -10,7 +10,7 @@
 -- the five families (intermediate models, one per family) with the printed total's provenance.
 -- Transcribed documents and feed reports alike; a per-year amount is compared in each year it
 -- claims.
--- Incremental by feed partition (macros/incremental_partitions.sql): a refresh recomputes only
+-- Incremental by feed partition (macros/delete_rebuilt_partitions.sql): a refresh recomputes only
 -- the partitions whose files changed (delete, then insert); every other run recomputes all rows.
 with
 

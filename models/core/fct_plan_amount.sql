@@ -9,7 +9,7 @@
 -- Annual grain: document × geography × fiscal_year × period_month × component × funding source
 -- × capital type × phase (period_month only for monthly feed line items). Leaves only, so any
 -- slice can be summed without double counting. Transcribed documents and feed reports alike.
--- Incremental by feed partition (macros/incremental_partitions.sql): a refresh recomputes only
+-- Incremental by feed partition (macros/delete_rebuilt_partitions.sql): a refresh recomputes only
 -- the partitions whose files changed (delete, then insert); every other run recomputes all rows.
 with
 

@@ -9,7 +9,7 @@
 -- Every printed amount that is not a leaf: printed subtotals and totals, and restatements of
 -- amounts printed in more detail elsewhere in the same document (text vs appendix), of the
 -- transcribed documents and of the feed reports (int_plan_amounts_printings holds both).
--- Incremental by feed partition (macros/incremental_partitions.sql): a refresh recomputes only
+-- Incremental by feed partition (macros/delete_rebuilt_partitions.sql): a refresh recomputes only
 -- the partitions whose files changed (delete, then insert); every other run recomputes all rows.
 with
 

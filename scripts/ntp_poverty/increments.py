@@ -14,7 +14,7 @@ The plan (:func:`plan_build`) is a full rebuild when
 * more than :data:`MAX_CHANGED_SHARE` of the partitions changed (a full rebuild is then as cheap).
 
 Otherwise it is incremental: the candidate starts as a copy of the published file, the partitioned
-models (macros/incremental_partitions.sql) delete and insert only the changed partitions (added,
+models (macros/delete_rebuilt_partitions.sql) delete and insert only the changed partitions (added,
 changed or removed), and every small model, test, audit and publish step runs as in a full build.
 """
 

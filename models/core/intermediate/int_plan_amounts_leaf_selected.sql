@@ -11,7 +11,7 @@
 -- _core__models.yml. A table although intermediate: several models and tests read it, and
 -- running the self-join once instead of once per reader keeps a feed of tens of millions of line
 -- items within time and memory.
--- Incremental by feed partition (macros/incremental_partitions.sql): a refresh recomputes only
+-- Incremental by feed partition (macros/delete_rebuilt_partitions.sql): a refresh recomputes only
 -- the partitions whose files changed (delete, then insert); every other run recomputes all rows.
 with
 
