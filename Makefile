@@ -9,8 +9,8 @@ export DBT_PROFILES_DIR := $(CURDIR)
 export PYTHONPATH := $(CURDIR)/scripts
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: build refresh rollback report test chromium venv lint clean ledger geography synthetic \
-	java spark-venv spark-build bench-spark spark-clean
+.PHONY: build refresh rollback report test test-national chromium venv lint clean ledger geography synthetic \
+	bench java spark-venv spark-build bench-spark spark-clean
 
 # The virtualenv is rebuilt whenever the lock file changes; every package is pinned with hashes.
 $(STAMP): requirements.lock
@@ -44,8 +44,11 @@ spark-venv: $(SPARK_STAMP)
 ## marts as Parquet in parquet/ and Data Docs in data_docs/ beside it).
 build: refresh
 
+## Incremental when only some feed partitions changed since the published build (see README);
+## REFRESH_ARGS=--full-refresh computes every row again.
+REFRESH_ARGS ?=
 refresh: $(STAMP)
-	$(BIN)/python scripts/refresh --warehouse $(NTP_WAREHOUSE)
+	$(BIN)/python scripts/refresh --warehouse $(NTP_WAREHOUSE) $(REFRESH_ARGS)
 
 ## Switch warehouse/current back to the previous release (every published form at once).
 rollback: $(STAMP)
@@ -89,6 +92,17 @@ bench-spark: $(STAMP) $(SPARK_STAMP) java
 test: $(STAMP) $(SPARK_STAMP) chromium java
 	$(BIN)/pytest
 
+## The refresh's guarantees at national scale, the same tests as in `make test` on a synthetic feed of
+## NATIONAL_ROWS leaf rows (default 1M, generated once into target/feeds/): readers during a refresh,
+## a refresh killed during its build and at each publish step, a concurrent refresh refused.
+NATIONAL_ROWS ?= 1000000
+NATIONAL_FEED := target/feeds/synthetic-$(NATIONAL_ROWS)
+test-national: $(STAMP)
+	test -f $(NATIONAL_FEED)/manifest.json || \
+		$(BIN)/python -m ntp_poverty.synthetic --rows $(NATIONAL_ROWS) --out $(NATIONAL_FEED) --seed 42
+	NTP_TEST_FEED=$(CURDIR)/$(NATIONAL_FEED) $(BIN)/pytest tests/test_refresh.py \
+		-k "readers or killed_during_the_build or second_refresh_refuses or sigkill"
+
 ## Completeness ledger: every numeral printed in documents/ is transcribed (a seed with provenance)
 ## or classified (rules, seeds/reference/numeral_classifications.csv); lists what is unaccounted
 ## (exit 1 if anything is) and writes target/ledger/ledger.{md,json,html}. Run it on a new document.
@@ -108,6 +122,15 @@ ROWS ?= 1000000
 ERRORS ?= 5
 synthetic: $(STAMP)
 	$(BIN)/python -m ntp_poverty.synthetic --rows $(ROWS) --errors $(ERRORS) --out feeds/synthetic --seed 42
+
+## Benchmarks (BENCHMARKS.md, README "Benchmarks"): on the synthetic feed of ROWS leaf rows (feeds/synthetic
+## when `make synthetic` wrote that size, else target/bench/feeds/ROWS), RUNS times: the full refresh, the engine
+## floor (the compiled SQL in one DuckDB connection, marts compared equal), pandas, an incremental refresh after
+## 1% of the partitions changed, and the real data; raw numbers in benchmarks/results/ROWS.json, BENCHMARKS.md
+## rewritten from every result file.
+RUNS ?= 3
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks.run --rows $(ROWS) --runs $(RUNS)
 
 lint: $(STAMP)
 	$(BIN)/sqlfluff lint models macros

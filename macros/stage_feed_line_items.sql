@@ -21,6 +21,15 @@ read_by_name as (
 
 ),
 
+rebuilt_partitions as (
+
+    -- an incremental refresh reads only the partitions whose files changed (see
+    -- macros/delete_rebuilt_partitions.sql); every other build reads every file
+    select * from read_by_name
+    where {{ in_rebuilt_partitions(feed_partition_key('province', 'year')) }}
+
+),
+
 final as (
 
     select
@@ -55,7 +64,7 @@ final as (
         -- booleans
         coalesce(cast(is_printed_total as boolean), false) as is_printed_total
 
-    from read_by_name
+    from rebuilt_partitions
 
 )
 

@@ -36,6 +36,8 @@ MARTS = ["cross_province_comparison", "data_quality_findings", "document_reconci
 def start_refresh(project: Path, *args: str, fault: str = "", preexec=None) -> subprocess.Popen[str]:
     """Start the project's refresh command in its own process group (optionally with a fault)."""
     env = dict(os.environ, DBT_SEND_ANONYMOUS_USAGE_STATS="false")
+    if national_feed := os.environ.get("NTP_TEST_FEED"):  # make test-national: the same proofs at 1M rows
+        env["NTP_FEEDS"] = national_feed
     if fault:
         env.update(NTP_REFRESH_TESTING="1", NTP_REFRESH_FAULT=fault)
     return subprocess.Popen(
@@ -133,7 +135,17 @@ def test_refresh_publishes_one_sealed_release_behind_one_pointer(project: Path, 
     release = root / "releases" / current
     assert release.stat().st_mode & 0o777 == 0o555
     assert (release / "ntp_poverty.duckdb").stat().st_mode & 0o777 == 0o444
-    assert sorted(p.name for p in (root / "parquet").iterdir()) == [f"{m}.parquet" for m in MARTS]
+    assert sorted(p.name for p in (root / "parquet").iterdir()) == sorted([f"{m}.parquet" for m in MARTS] + ["facts"])
+    facts = sorted(p.name for p in (root / "parquet" / "facts").iterdir())
+    assert facts == ["fct_plan_amount", "fct_reported_total", "sum_checks"]
+    with duckdb.connect() as con:  # partitioned by province and year, every row there, the run id in each file
+        rows = con.execute(f"select count(*), count(distinct province), min(year) from read_parquet("
+                           f"'{root}/parquet/facts/fct_plan_amount/*/*/*.parquet', hive_partitioning = true)").fetchall()
+        ids = con.execute(f"select distinct decode(value) from parquet_kv_metadata("
+                          f"'{root}/parquet/facts/*/*/*/*.parquet') where decode(key) = 'run_id'").fetchall()
+    with duckdb.connect(str(published_path(project)), read_only=True) as con:
+        assert rows[0][0] == con.execute("select count(*) from core.fct_plan_amount").fetchall()[0][0]
+    assert rows[0][1] > 3 and rows[0][2] >= 2021 and ids == [(current,)]
     record = last_log(project)
     assert record["published"] is True and record["exit_code"] == 0 and record["release"] == current
     assert record["run_id"] == current
@@ -382,7 +394,7 @@ def test_a_second_refresh_refuses_while_the_first_runs(project: Path) -> None:
 @pytest.fixture()
 def fast_refresh(built_warehouse: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     """In-process refresh with dbt replaced by a copy of an already built warehouse (fast)."""
-    def fake_dbt(candidate: Path, run_dir: Path, run_vars: dict[str, str], record) -> None:
+    def fake_dbt(candidate: Path, run_dir: Path, run_vars: dict[str, str], record, full_refresh: bool = True) -> None:
         shutil.copy(built_warehouse, candidate)
         with duckdb.connect(str(candidate)) as con:
             con.execute("update audit.warehouse_build set run_id = ?", [run_vars["run_id"]])

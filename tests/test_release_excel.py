@@ -20,7 +20,7 @@ from ntp_poverty.release_excel import (
     README_SHEET,
     RUN_ID_LABEL,
     SHARE_FORMAT,
-    SheetTooLargeError,
+    OMITTED_LABEL,
     WorkbookError,
     column_kind,
     glossary,
@@ -160,14 +160,18 @@ def test_columns_sheet_documents_every_column_from_the_yaml(built_warehouse: Pat
 
 
 @slow
-def test_a_mart_larger_than_a_sheet_is_refused_by_name(built_warehouse: Path, tmp_path: Path) -> None:
+def test_a_mart_larger_than_a_sheet_gets_no_sheet_and_a_readme_note(built_warehouse: Path, tmp_path: Path) -> None:
     with duckdb.connect(str(built_warehouse), read_only=True) as con:
         counts = {m: con.execute(f"select count(*) from marts.{m}").fetchone()[0] for m in marts_of(built_warehouse)}
     largest = max(counts, key=counts.get)
     limit = counts[largest] + HEADER_ROWS
-    with pytest.raises(SheetTooLargeError, match=rf"ntp_poverty\.xlsx: mart {largest} has {counts[largest]:,} rows"):
-        write_workbook(built_warehouse, tmp_path / "refused", RUN_ID, ROOT, max_rows=limit - 1)
-    assert not (tmp_path / "refused" / "ntp_poverty.xlsx").exists()
+    omitted = openpyxl.load_workbook(write_workbook(built_warehouse, tmp_path / "omitted", RUN_ID, ROOT,
+                                                    max_rows=limit - 1), read_only=True)
+    assert largest not in omitted.sheetnames  # never a truncated sheet
+    assert set(counts) - {largest} <= set(omitted.sheetnames)
+    notes = [row for row in omitted[README_SHEET].iter_rows(values_only=True) if row[1] == f"marts.{largest}"]
+    assert len(notes) == 1 and notes[0][2] == counts[largest]
+    assert notes[0][3].startswith(OMITTED_LABEL) and f"parquet/{largest}.parquet" in notes[0][3]
     written = write_workbook(built_warehouse, tmp_path / "fits", RUN_ID, ROOT, max_rows=limit)
     assert openpyxl.load_workbook(written, read_only=True)[largest].max_row == limit
 

@@ -1,30 +1,44 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook={'sql': '{{ delete_rebuilt_partitions() }}', 'transaction': false}
+    )
+}}
 -- Every comparison of a printed total with the sum of what it claims to sum, passing or not:
 -- the five families (intermediate models, one per family) with the printed total's provenance.
 -- Transcribed documents and feed reports alike; a per-year amount is compared in each year it
 -- claims.
+-- Incremental by feed partition (macros/delete_rebuilt_partitions.sql): a refresh recomputes only
+-- the partitions whose files changed (delete, then insert); every other run recomputes all rows.
 with
 
 checked_amounts as (
 
     select * from {{ ref('int_sum_check_amounts') }}
+    where {{ in_rebuilt_partitions() }}
 
 ),
 
 source_and_capital_checks as (
 
     select * from {{ ref('int_sum_checks_sources_and_capital') }}
+    where {{ in_rebuilt_partitions() }}
 
 ),
 
 component_checks as (
 
     select * from {{ ref('int_sum_checks_components') }}
+    where {{ in_rebuilt_partitions() }}
 
 ),
 
 leaf_checks as (
 
     select * from {{ ref('int_sum_checks_leaves') }}
+    where {{ in_rebuilt_partitions() }}
 
 ),
 
@@ -40,6 +54,7 @@ all_checks as (
 
     select
         amount_id,
+        source_partition,
         check_code,
         cast(null as integer) as fiscal_year,
         computed_amount_million_vnd,
@@ -52,6 +67,7 @@ all_checks as (
 
     select
         amount_id,
+        source_partition,
         check_code,
         fiscal_year,
         computed_amount_million_vnd,
@@ -90,6 +106,7 @@ final as (
         checked_amount.locator,
         checked_amount.source_file,
         checked_amount.source_text,
+        checked_amount.source_partition,
 
         -- numerics
         checked_amount.period_start_year,
@@ -120,7 +137,9 @@ final as (
 
     from all_checks
     inner join checked_amounts as checked_amount
-        on all_checks.amount_id = checked_amount.amount_id
+        on
+            all_checks.source_partition = checked_amount.source_partition
+            and all_checks.amount_id = checked_amount.amount_id
 
 )
 

@@ -1,17 +1,32 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook={'sql': '{{ delete_rebuilt_partitions() }}', 'transaction': false}
+    )
+}}
 -- Every printed amount that is not a leaf: printed subtotals and totals, and restatements of
 -- amounts printed in more detail elsewhere in the same document (text vs appendix), of the
 -- transcribed documents and of the feed reports (int_plan_amounts_printings holds both).
+-- Incremental by feed partition (macros/delete_rebuilt_partitions.sql): a refresh recomputes only
+-- the partitions whose files changed (delete, then insert); every other run recomputes all rows.
 with
 
 amounts as (
 
     select * from {{ ref('int_plan_amounts_printings') }}
+    where {{ in_rebuilt_partitions() }}
 
 ),
 
 leaves as (
 
-    select amount_id from {{ ref('int_plan_amounts_leaf_selected') }}
+    select
+        source_partition,
+        amount_id
+    from {{ ref('int_plan_amounts_leaf_selected') }}
+    where {{ in_rebuilt_partitions() }}
 
 ),
 
@@ -44,6 +59,7 @@ final as (
         documents.total_funding_sources as document_total_funding_sources,
         documents.total_definition_note as document_total_definition,
         amounts.source_file,
+        amounts.source_partition,
         amounts.source_text,
         amounts.locator,
         amounts.period_printed,
@@ -64,7 +80,9 @@ final as (
     inner join documents
         on amounts.document_id = documents.document_id
     left join leaves
-        on amounts.amount_id = leaves.amount_id
+        on
+            amounts.source_partition = leaves.source_partition
+            and amounts.amount_id = leaves.amount_id
     where
         leaves.amount_id is null
         and amounts.unit_printed != '%'

@@ -26,7 +26,7 @@ MARTS_SQL = ("select table_name from information_schema.tables where table_schem
              "and table_type = 'BASE TABLE' order by 1")
 
 
-def _dbt(args: list[str], candidate: Path, run_dir: Path, run_vars: dict[str, str], log_name: str) -> tuple[int, str]:
+def _dbt(args: list[str], candidate: Path, run_dir: Path, run_vars: dict[str, Any], log_name: str) -> tuple[int, str]:
     """Run a dbt command against the candidate; return (exit code, output), output kept in run_dir."""
     env = dict(os.environ, NTP_WAREHOUSE=str(candidate), DBT_PROFILES_DIR=str(PROJECT_DIR),
                DBT_SEND_ANONYMOUS_USAGE_STATS="false")
@@ -46,10 +46,17 @@ def _read_run_results(path: Path) -> list[dict[str, Any]]:
     return json.loads(path.read_text(encoding="utf-8")).get("results", [])
 
 
-def run_dbt(candidate: Path, run_dir: Path, run_vars: dict[str, str], record: RunRecord) -> None:
-    """``dbt build`` into the candidate; raise RefreshError on model or test failures."""
-    say("dbt build into the candidate (seeds, models, tests, sum-consistency gate)")
-    code, output = _dbt(["build", "--full-refresh"], candidate, run_dir, run_vars, "dbt_build.log")
+def run_dbt(candidate: Path, run_dir: Path, run_vars: dict[str, Any], record: RunRecord,
+            full_refresh: bool = True) -> None:
+    """``dbt build`` into the candidate; raise RefreshError on model or test failures.
+
+    A full refresh computes every row; otherwise the candidate is a copy of the published file and
+    the partitioned models compute again only the partitions in ``run_vars["changed_partitions"]``.
+    """
+    say(f"dbt build into the candidate ({'full' if full_refresh else 'incremental'}: seeds, models, tests, "
+        "sum-consistency gate)")
+    args = ["build", "--full-refresh"] if full_refresh else ["build"]
+    code, output = _dbt(args, candidate, run_dir, run_vars, "dbt_build.log")
     for line in output.splitlines():
         if "UNACKNOWLEDGED ARITHMETIC MISMATCH" in line:
             print(line[line.index("UNACKNOWLEDGED"):], file=sys.stderr)
@@ -66,7 +73,7 @@ def run_dbt(candidate: Path, run_dir: Path, run_vars: dict[str, str], record: Ru
     raise RefreshError(EXIT_TESTS, "dbt tests failed: " + ", ".join(r["unique_id"] for r in failed_tests))
 
 
-def generate_docs(candidate: Path, run_dir: Path, run_vars: dict[str, str]) -> Path:
+def generate_docs(candidate: Path, run_dir: Path, run_vars: dict[str, Any]) -> Path:
     """``dbt docs generate --static`` against the candidate; return the single-page site."""
     say("dbt docs generate --static --no-compile (single-page docs site)")
     # the build just wrote the manifest with every node compiled: compiling again doubled this step

@@ -5,10 +5,13 @@ The refresh reads as its steps:
 1. **lock**: one refresh at a time (:mod:`ntp_poverty.refresh_lock`); runs killed earlier are logged
    as ``interrupted`` and their leftovers cleaned (:func:`recover`);
 2. **validate**: the warehouse folder must accept the writes and renames publishing needs (fail fast,
-   exit 6), then the preflight proves the inputs (seeds, provenance, ledger; exit 2) before anything
-   is built (:mod:`ntp_poverty.preflight`);
-3. **build**: ``dbt build`` into a candidate file in ``.candidates/<run>/`` with every test and the
-   sum-consistency gate, then the docs site (:mod:`ntp_poverty.build_steps`);
+   exit 6); the build is planned (:mod:`ntp_poverty.increments`: full, or incremental when only some
+   feed partitions changed since the published build); then the preflight proves the inputs (seeds,
+   provenance, ledger, the feed partitions to build; exit 2) before anything is built
+   (:mod:`ntp_poverty.preflight`);
+3. **build**: ``dbt build`` into a candidate file in ``.candidates/<run>/`` (for an incremental build a
+   copy of the published file, whose changed partitions are deleted and inserted again) with every
+   test and the sum-consistency gate, then the docs site (:mod:`ntp_poverty.build_steps`);
 4. **audit**: the candidate must hold this run's marts; the Great Expectations checkpoint validates
    them (exit 4); the report is rendered from them;
 5. **release**: every published form goes into ``releases/<run>/``, which is then sealed read-only
@@ -47,6 +50,8 @@ from pathlib import Path
 
 from ntp_poverty import faults, releases
 from ntp_poverty.build_steps import PROJECT_DIR, generate_docs, run_dbt, verify_candidate
+from ntp_poverty.feed_contract import feeds_dir
+from ntp_poverty.increments import BuildPlan, plan_build
 from ntp_poverty.ledger import summarize as summarize_ledger
 from ntp_poverty.ledger_summary import write_summary as write_ledger_summary
 from ntp_poverty.preflight import errors_of, run_preflight
@@ -159,20 +164,50 @@ def _workspace(paths: Paths, run_id: str) -> Path:
     return run_dir
 
 
-def _build_and_audit(paths: Paths, run_dir: Path, run_id: str, seeds_dir: Path, record: RunRecord) -> dict[str, Path]:
-    """Steps 2-4: preflight, dbt build, docs, proof of the candidate, GX, report. Returns the pages."""
-    say(f"run {run_id}: preflight before building (seeds, provenance, ledger)")
+def _plan(paths: Paths, record: RunRecord, full_refresh: bool) -> BuildPlan:
+    """Full or incremental (:mod:`ntp_poverty.increments`), recorded in the run log."""
+    current = releases.current_run(paths.layout)
+    published = paths.layout.release(current) / paths.layout.database_name if current else None
+    plan = plan_build(published, PROJECT_DIR, feeds_dir(PROJECT_DIR), full_refresh)
+    record.mode, record.mode_reason = plan.mode, plan.reason
+    record.rebuilt_partitions = list(plan.changed) if plan.incremental else []
+    say(f"{plan.mode} build: {plan.reason}")
+    return plan
+
+
+def _start_candidate(paths: Paths, candidate: Path, plan: BuildPlan) -> None:
+    """An incremental candidate starts as a writable copy of the published file."""
+    if not plan.incremental:
+        return
+    published = paths.layout.release(releases.current_run(paths.layout) or "") / paths.layout.database_name
+    say(f"copying the published file into the candidate ({published.stat().st_size / 1e6:,.0f} MB)")
+    try:
+        shutil.copyfile(published, candidate)
+        candidate.chmod(0o644)
+    except OSError as exc:
+        raise RefreshError(EXIT_BUILD, f"the published file could not be copied into the candidate: {exc}") from exc
+
+
+def _build_and_audit(paths: Paths, run_dir: Path, run_id: str, seeds_dir: Path, record: RunRecord,
+                     full_refresh: bool = False) -> dict[str, Path]:
+    """Steps 2-4: plan, preflight, dbt build, docs, proof of the candidate, GX, report. Returns the pages."""
+    plan = _plan(paths, record, full_refresh)
+    say(f"run {run_id}: preflight before building (seeds, provenance, ledger, feed)")
     documents_dir = PROJECT_DIR / "documents"
-    checks = run_preflight(seeds_dir, documents_dir)
+    checks = run_preflight(seeds_dir, documents_dir, feed_partitions=plan.changed if plan.incremental else None)
     say(f"preflight: {preflight_summary(checks)}")
     if errors := errors_of(checks):
         print_errors(errors)
         raise RefreshError(EXIT_BUILD, f"preflight failed: {len(errors)} error(s), first: {errors[0]}")
     faults.point("before_build")
     candidate = run_dir / paths.published.name
-    run_vars = {"run_id": run_id, "git_commit": record.git_commit}
+    _start_candidate(paths, candidate, plan)
+    run_vars: dict[str, object] = {"run_id": run_id, "git_commit": record.git_commit,
+                                   "project_fingerprint": plan.fingerprint}
+    if plan.incremental:
+        run_vars["changed_partitions"] = list(plan.changed)
     try:
-        run_dbt(candidate, run_dir, run_vars, record)
+        run_dbt(candidate, run_dir, run_vars, record, full_refresh=not plan.incremental)
         site = generate_docs(candidate, run_dir, run_vars)
         write_ledger_summary(summarize_ledger(documents_dir, seeds_dir), run_dir / "ledger")
     except OSError as exc:
@@ -220,7 +255,7 @@ def _release_and_switch(paths: Paths, run_id: str, pages: dict[str, Path], recor
         say(f"retention could not finish ({exc}); the next run retries it")
 
 
-def refresh(paths: Paths, seeds_dir: Path) -> int:
+def refresh(paths: Paths, seeds_dir: Path, full_refresh: bool = False) -> int:
     """One write-audit-publish run; returns the exit code and appends the run log."""
     run_id = new_run_id()
     started = time.monotonic()
@@ -242,7 +277,7 @@ def refresh(paths: Paths, seeds_dir: Path) -> int:
             raise RefreshError(EXIT_PUBLISH, f"cannot publish into {paths.root}: {exc}; nothing was built") from exc
         run_dir = _workspace(paths, run_id)
         record.candidate_dir = str(run_dir)
-        pages = _build_and_audit(paths, run_dir, run_id, seeds_dir, record)
+        pages = _build_and_audit(paths, run_dir, run_id, seeds_dir, record, full_refresh)
         _release_and_switch(paths, run_id, pages, record)
         shutil.rmtree(run_dir, ignore_errors=True)
         record.reason, record.candidate_dir = "all checks passed", ""
@@ -304,17 +339,21 @@ def rollback(paths: Paths) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Command-line entry point: ``refresh [--rollback] [--warehouse PATH] [--seeds DIR]``."""
+    """Command-line entry point: ``refresh [--rollback | --full-refresh] [--warehouse PATH] [--seeds DIR]``."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--warehouse", default=os.environ.get("NTP_WAREHOUSE", "warehouse/ntp_poverty.duckdb"),
                         help="published DuckDB file (default: $NTP_WAREHOUSE or warehouse/ntp_poverty.duckdb)")
     parser.add_argument("--seeds", default=str(PROJECT_DIR / "seeds"), help="seeds folder to validate")
-    parser.add_argument("--rollback", action="store_true", help="switch back to the previous release")
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--rollback", action="store_true", help="switch back to the previous release")
+    mode.add_argument("--full-refresh", action="store_true",
+                      help="compute every row again (default: only the feed partitions whose files changed, "
+                           "when the published build had the same project fingerprint)")
     args = parser.parse_args(argv)
     paths = Paths(Path(args.warehouse).absolute())
     if args.rollback:
         return rollback(paths)
-    return refresh(paths, Path(args.seeds))
+    return refresh(paths, Path(args.seeds), args.full_refresh)
 
 
 if __name__ == "__main__":

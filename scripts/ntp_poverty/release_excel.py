@@ -27,12 +27,13 @@ Decisions, and why:
 * **Two header rows.** Row 1 is the Vietnamese label (the column's ``meta.label_vi`` in the dbt
   YAML when it has one, else :data:`LABELS_VI`, else the column name); row 2 is the column name as
   in the warehouse (English), which carries the autofilter. Both rows are frozen.
-* **Row limit.** A sheet holds at most 1,048,576 rows. A mart that does not fit (with its two
-  header rows) is refused with :class:`SheetTooLargeError` naming it, before anything is written.
-  It is a :class:`~ntp_poverty.releases.ReleaseError`, so the refresh stops with exit 6 and keeps
-  the previous release: a truncated workbook would be wrong, and one split into numbered sheets
-  easy to read half of. When a mart nears the limit, drop it from the workbook deliberately (the
-  Parquet export and the data package carry it whole).
+* **Row limit.** A sheet holds at most 1,048,576 rows; the workbook stops well before, at
+  :data:`SHEET_ROWS` rows per sheet (headers included): a sheet of hundreds of thousands of rows is
+  not read in Excel but filtered, which the Parquet export does better, and writing one costs about a
+  minute per 400,000 rows of every release. A mart that does not fit, as the national marts do at
+  millions of line items, gets no sheet: the README sheet lists it with its row count and says where
+  it is whole (the Parquet export and the data package), and its columns stay on the columns sheet.
+  A truncated sheet would be wrong, and one split into numbered sheets easy to read half of.
 * **One reading of the dbt YAML.** :func:`read_model_docs` (descriptions, data types, grain) is
   also what :mod:`ntp_poverty.release_datapackage` builds its Table Schemas from.
 * **Streaming.** Rows are fetched in batches and written with XlsxWriter's ``constant_memory``
@@ -48,7 +49,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 import duckdb
 import xlsxwriter
@@ -60,6 +61,10 @@ WORKBOOK_NAME = "ntp_poverty.xlsx"
 README_SHEET = "README"
 COLUMNS_SHEET = "columns"
 EXCEL_MAX_ROWS = 1_048_576
+#: Rows per sheet (headers included) the workbook writes at most; larger marts are listed, not written.
+SHEET_ROWS = 100_000
+#: How the README sheet marks a mart that has no sheet because it is too large.
+OMITTED_LABEL = "Không có trong tệp này / not in this workbook"
 HEADER_ROWS = 2
 RUN_ID_LABEL = "Lần làm mới / Run id"
 MARTS_YAML_DIR = Path("models") / "marts"
@@ -127,10 +132,6 @@ LABELS_VI: dict[str, str] = {
 
 class WorkbookError(ReleaseError):
     """The workbook cannot be written; the message names the file, sheet (mart) and column."""
-
-
-class SheetTooLargeError(WorkbookError):
-    """A mart has more rows than one Excel sheet holds."""
 
 
 # --- what the dbt YAML says about a model ----------------------------------------------------------
@@ -306,6 +307,7 @@ class Mart:
     kinds: list[str]
     n_rows: int
     widths: list[int]
+    fits: bool = True  # False: more rows than one sheet holds; listed on the README sheet, no sheet
 
 
 def list_marts(con: duckdb.DuckDBPyConnection) -> list[str]:
@@ -348,11 +350,6 @@ def inspect_mart(con: duckdb.DuckDBPyConnection, doc: ModelDoc, max_rows: int, p
     measures += [f'max(abs("{c.name}"))' for c in decimal_columns]
     row = con.execute(f"select count(*), {', '.join(measures)} from marts.{doc.name}").fetchone()
     n_rows, lengths, largest = row[0], row[1:1 + len(names)], row[1 + len(names):]
-    if n_rows + HEADER_ROWS > max_rows:
-        raise SheetTooLargeError(
-            f"{path}: mart {doc.name} has {n_rows:,} rows; an Excel sheet holds {max_rows - HEADER_ROWS:,} below its "
-            f"{HEADER_ROWS} header rows: not writing the workbook (use parquet/{doc.name}.parquet or the data "
-            f"package's CSV)")
     for column, value in zip(decimal_columns, largest):
         if value is not None and value >= EXACT_LIMIT:
             raise WorkbookError(f"{path}: mart {doc.name}, column {column.name}: {value} has more than 15 significant "
@@ -361,7 +358,8 @@ def inspect_mart(con: duckdb.DuckDBPyConnection, doc: ModelDoc, max_rows: int, p
     for column, kind, length in zip(columns, kinds, lengths):
         header = max([len(column.name)] + [len(word) for word in label_vi(column).split()])
         widths.append(min(max(_display_width(kind, length), header, 6) + 2, MAX_WIDTH))
-    return Mart(doc=doc, columns=columns, kinds=kinds, n_rows=n_rows, widths=widths)
+    return Mart(doc=doc, columns=columns, kinds=kinds, n_rows=n_rows, widths=widths,
+                fits=n_rows + HEADER_ROWS <= max_rows)
 
 
 def mart_rows(con: duckdb.DuckDBPyConnection, mart: Mart) -> Iterator[tuple[Any, ...]]:
@@ -376,12 +374,12 @@ def mart_rows(con: duckdb.DuckDBPyConnection, mart: Mart) -> Iterator[tuple[Any,
 # --- writing ----------------------------------------------------------------------------------------
 
 
-def _write_cell(sheet: Any, row: int, col: int, value: Any, kind: str, fmt: Any, where: str) -> None:
+def _write_cell(sheet: Any, row: int, col: int, value: Any, kind: str, fmt: Any, where: Callable[[], str]) -> None:
     if value is None:
         return
     if kind == "text":
         if sheet.write_string(row, col, str(value), fmt) == -2:
-            raise WorkbookError(f"{where}: a text longer than Excel's 32,767 characters")
+            raise WorkbookError(f"{where()}: a text longer than Excel's 32,767 characters")
     elif kind == "boolean":
         sheet.write_boolean(row, col, bool(value), fmt)
     elif kind in {"date", "timestamp"}:
@@ -423,10 +421,10 @@ def _write_readme(book: Any, styles: dict[str, Any], run_id: str, built_at: str,
     sheet.write_string(row, 3, "Mô tả cột / every column of every mart: data type and description")
     row += 1
     for mart in marts:
-        sheet.write_string(row, 0, mart.doc.name)
+        sheet.write_string(row, 0, mart.doc.name if mart.fits else "—")
         sheet.write_string(row, 1, f"marts.{mart.doc.name}")
         sheet.write_number(row, 2, mart.n_rows, styles["count"])
-        sheet.write_string(row, 3, mart.doc.description, styles["wrap"])
+        sheet.write_string(row, 3, mart.doc.description if mart.fits else omitted_note(mart), styles["wrap"])
         row += 1
     row += 1
     sheet.write_string(row, 0, "Thuật ngữ / Glossary", styles["title"])
@@ -457,6 +455,12 @@ def _write_columns(book: Any, styles: dict[str, Any], marts: list[Mart]) -> None
     sheet.autofilter(HEADER_ROWS - 1, 0, max(row - 1, HEADER_ROWS - 1), len(headers) - 1)
 
 
+def omitted_note(mart: Mart) -> str:
+    """The README sheet's line for a mart too large for a sheet: where to read it whole."""
+    return (f"{OMITTED_LABEL}: {mart.n_rows:,} dòng / rows, more than a sheet of this workbook holds; đọc / read "
+            f"parquet/{mart.doc.name}.parquet or datapackage/. {mart.doc.description}")
+
+
 def _write_mart(book: Any, styles: dict[str, Any], con: duckdb.DuckDBPyConnection, mart: Mart,
                 target: Path) -> None:
     sheet = book.add_worksheet(mart.doc.name)
@@ -471,7 +475,7 @@ def _write_mart(book: Any, styles: dict[str, Any], con: duckdb.DuckDBPyConnectio
     for values in mart_rows(con, mart):
         for col, (value, kind, fmt) in enumerate(zip(values, mart.kinds, formats)):
             _write_cell(sheet, row, col, value, kind, fmt,
-                        f"{target}: sheet {mart.doc.name}, column {mart.columns[col].name}, row {row + 1}")
+                        lambda: f"{target}: sheet {mart.doc.name}, column {mart.columns[col].name}, row {row + 1}")
         row += 1
     sheet.freeze_panes(HEADER_ROWS, 0)
     sheet.autofilter(HEADER_ROWS - 1, 0, max(row - 1, HEADER_ROWS - 1), len(mart.columns) - 1)
@@ -488,10 +492,10 @@ def _styles(book: Any) -> dict[str, Any]:
 
 
 def write_workbook(database: Path, target: Path, run_id: str, project_dir: Path,
-                   max_rows: int = EXCEL_MAX_ROWS) -> Path:
+                   max_rows: int = SHEET_ROWS) -> Path:
     """Write ``target/ntp_poverty.xlsx`` from the marts of ``database``; return its path.
 
-    ``max_rows`` is Excel's sheet limit (a parameter so a test can prove the refusal cheaply).
+    ``max_rows`` is the rows a sheet may have (a parameter so a test can prove the omission cheaply).
     """
     docs = read_model_docs(yaml_files(project_dir, MARTS_YAML_DIR))
     terms = glossary(project_dir)
@@ -521,7 +525,8 @@ def write_workbook(database: Path, target: Path, run_id: str, project_dir: Path,
                           marts, terms)
             _write_columns(book, styles, marts)
             for mart in marts:
-                _write_mart(book, styles, con, mart, path)
+                if mart.fits:
+                    _write_mart(book, styles, con, mart, path)
         finally:
             book.close()
     return path

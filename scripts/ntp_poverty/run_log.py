@@ -60,6 +60,9 @@ class RunRecord:
     git_commit: str
     published_path: str
     action: str = "refresh"  # refresh | rollback | interrupted
+    mode: str = ""  # full | incremental (refresh runs that got as far as planning the build)
+    mode_reason: str = ""
+    rebuilt_partitions: list[str] = field(default_factory=list)
     ended_at: str = ""
     duration_s: float = 0.0
     published: bool = False

@@ -19,7 +19,9 @@ are reported per unit, up to every component × source × capital type (about 55
 Memory stays bounded by one province-year, written as one file before the next is generated.
 
 Usage: ``python -m ntp_poverty.synthetic --rows N --out feeds/synthetic --seed 42 [--errors K]``
-(``make synthetic ROWS=N``). The committed sample feed is this generator's output too; its command
+(``make synthetic ROWS=N``); ``--revise FRACTION --revision N --out FEED`` rewrites a deterministic
+fraction of an existing feed's partitions (:mod:`ntp_poverty.synthetic_revise`, for benchmarks and
+tests of the incremental refresh). The committed sample feed is this generator's output too; its command
 is in feeds/README.md.
 """
 
@@ -158,9 +160,35 @@ def _write(folder: Path, tables: list[pa.Table], fmt: str) -> Path:
     return path
 
 
-def write_feed(args: argparse.Namespace) -> dict:
-    """Generate the feed into ``args.out`` (replacing it) and return the manifest."""
-    started = time.monotonic()
+def generate_partition(plans: list[Plan], folder: Path, root: Path, args: argparse.Namespace, q: float, g: float,
+                       documented: set[tuple[str, int, str]], error_reports: set[str], counts: dict[str, int],
+                       errors: list[dict], salt: tuple[str, ...] = ()) -> list[pa.Table]:
+    """The reports of one partition (province-year) as tables, in file order; adds to ``counts`` and
+    ``errors``. ``salt`` keys the random draws of a revision (:mod:`ntp_poverty.synthetic_revise`)."""
+    credit = not args.no_policy_credit
+    tables, next_row = [], 1
+    for plan in plans:
+        units = _units(plan, q, args.max_units_per_level, args.seed, documented)
+        if units is None:
+            continue
+        rng = keyed_rng(args.seed, "report", plan.report_id, *salt)
+        report = generate(plan.report_id, plan.year, plan.month, plan.phase, units, g, credit, rng)
+        if plan.report_id in error_reports:
+            errors.append(_error_entry(report, *plant_error(report, rng), next_row, folder, root, args.format))
+        tables.append(to_table(report, next_row))
+        next_row += len(report)
+        leaves = int(np.isin(report.kind, (LEAF, CREDIT_LEAF)).sum())
+        counts["rows"] += len(report)
+        counts["leaf_rows"] += leaves
+        counts["printed_totals"] += len(report) - leaves
+        counts["reports"] += 1
+    return tables
+
+
+def feed_plan(args: argparse.Namespace) -> tuple[Geography, set[tuple[str, int, str]], tuple[int, ...], set[str] | None,
+                                                 tuple[int, ...], float, float, float | None, set[str]]:
+    """What a feed's arguments decide before any row is drawn: the geography, the documented cells
+    left out, years, provinces, months, the sizing (q, g, natural size) and the reports with errors."""
     reference = Path(args.reference)
     reference = reference if reference.is_absolute() else PROJECT_DIR / reference
     geography = load_geography(reference, args.seed)
@@ -178,6 +206,13 @@ def write_feed(args: argparse.Namespace) -> dict:
     if args.errors > len(sampled):
         raise SystemExit(f"--errors {args.errors}: the feed has only {len(sampled)} reports")
     error_reports = set(keyed_rng(args.seed, "errors").choice(sampled, args.errors, replace=False).tolist())
+    return geography, documented, years, provinces, months, q, g, natural, error_reports
+
+
+def write_feed(args: argparse.Namespace) -> dict:
+    """Generate the feed into ``args.out`` (replacing it) and return the manifest."""
+    started = time.monotonic()
+    geography, documented, years, provinces, months, q, g, natural, error_reports = feed_plan(args)
 
     out = Path(args.out)
     partial = out.with_name(out.name + ".partial")
@@ -185,23 +220,8 @@ def write_feed(args: argparse.Namespace) -> dict:
     counts = {"rows": 0, "leaf_rows": 0, "printed_totals": 0, "reports": 0, "files": 0}
     errors = []
     for plans in _reports(geography, years, provinces, months):
-        tables, next_row = [], 1
         folder = partial / f"province={plans[0].province}" / f"year={plans[0].year}"
-        for plan in plans:
-            units = _units(plan, q, args.max_units_per_level, args.seed, documented)
-            if units is None:
-                continue
-            rng = keyed_rng(args.seed, "report", plan.report_id)
-            report = generate(plan.report_id, plan.year, plan.month, plan.phase, units, g, credit, rng)
-            if plan.report_id in error_reports:
-                errors.append(_error_entry(report, *plant_error(report, rng), next_row, folder, partial, args.format))
-            tables.append(to_table(report, next_row))
-            next_row += len(report)
-            leaves = int(np.isin(report.kind, (LEAF, CREDIT_LEAF)).sum())
-            counts["rows"] += len(report)
-            counts["leaf_rows"] += leaves
-            counts["printed_totals"] += len(report) - leaves
-            counts["reports"] += 1
+        tables = generate_partition(plans, folder, partial, args, q, g, documented, error_reports, counts, errors)
         if tables:
             _write(folder, tables, args.format)
             counts["files"] += 1
@@ -259,7 +279,15 @@ def _write_acknowledgments(path: Path, errors: list[dict]) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    argv = sys.argv[1:] if argv is None else argv
+    if any(a == "--revise" or a.startswith("--revise=") for a in argv):
+        # revise an existing feed in place (its manifest's arguments are kept as they are)
+        from ntp_poverty.synthetic_revise import main as revise_main  # noqa: PLC0415 - imports this module
+
+        return revise_main(argv)
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0],
+                                     epilog="--revise FRACTION --revision N --out FEED: rewrite a deterministic "
+                                            "fraction of FEED's partitions (ntp_poverty.synthetic_revise)")
     size_group = parser.add_mutually_exclusive_group(required=True)
     size_group.add_argument("--rows", type=int, help="leaf rows to write (approximately)")
     size_group.add_argument("--density", type=float,

@@ -12,6 +12,7 @@ source_values as (
 
     -- one component × single funding source in a block: all capital types together ...
     select
+        source_partition,
         document_id,
         statement_group,
         geography_code,
@@ -35,6 +36,7 @@ source_values as (
 
     -- ... and each capital type on its own
     select
+        source_partition,
         document_id,
         statement_group,
         geography_code,

@@ -64,6 +64,7 @@ same_column_values as (
     -- its own cell, or else the sum of its sub-projects' cells
     select
         component_totals.amount_id,
+        component_totals.source_partition,
         component_totals.part_component,
         coalesce(
             sum(case
@@ -95,6 +96,7 @@ source_decomposed_values as (
     -- also with the parts whose capital type the document does not state
     select
         component_total_sources.amount_id,
+        component_total_sources.source_partition,
         component_total_sources.part_component,
         coalesce(
             sum(case
@@ -143,6 +145,7 @@ component_check_candidates as (
 
     select
         same_column_values.amount_id,
+        same_column_values.source_partition,
         same_column_values.part_component,
         same_column_values.amount_million_vnd as same_column_amount,
         source_decomposed_values.amount_million_vnd as decomposed_amount,
@@ -160,6 +163,7 @@ component_check_sums as (
 
     select
         amount_id,
+        source_partition,
         count(same_column_amount) as n_same_column,
         count(*) as n_parts_expected,
         sum(same_column_amount) as same_column_sum,
@@ -173,7 +177,7 @@ component_check_sums as (
             "'; '", 'part_component'
         ) }} as parts_detail
     from component_check_candidates
-    group by amount_id
+    group by amount_id, source_partition
 
 ),
 
@@ -183,6 +187,7 @@ component_checks as (
     -- counting parts of unstated capital type when that is what makes the total agree
     select
         component_check_sums.amount_id,
+        component_check_sums.source_partition,
         'components_to_total' as check_code,
         case
             when

@@ -48,7 +48,10 @@ restatements as (
 
 leaf_ids as (
 
-    select distinct amount_id from leaves
+    select distinct
+        source_partition,
+        amount_id
+    from leaves
 
 ),
 
@@ -62,7 +65,9 @@ per_year_amounts as (
             as claimed_year
     from checked_amounts
     left join leaf_ids
-        on checked_amounts.amount_id = leaf_ids.amount_id
+        on
+            checked_amounts.source_partition = leaf_ids.source_partition
+            and checked_amounts.amount_id = leaf_ids.amount_id
     where
         checked_amounts.amount_basis = 'per_year'
         and leaf_ids.amount_id is null
@@ -74,6 +79,7 @@ leaf_windows as (
     -- the years whose leaves each comparison sums: the whole period, or one claimed year
     select
         amount_id,
+        source_partition,
         'restatement_equals_leaves' as check_code,
         cast(null as integer) as fiscal_year,
         period_start_year as first_year,
@@ -84,6 +90,7 @@ leaf_windows as (
 
     select
         amount_id,
+        source_partition,
         'per_year_total_equals_leaves' as check_code,
         claimed_year as fiscal_year,
         claimed_year as first_year,
@@ -96,6 +103,7 @@ leaf_comparisons as (
 
     select
         leaf_windows.amount_id,
+        leaf_windows.source_partition,
         leaf_windows.check_code,
         leaf_windows.fiscal_year,
         leaves.amount_id as leaf_amount_id,
@@ -103,10 +111,13 @@ leaf_comparisons as (
         leaves.amount_million_vnd
     from leaf_windows
     inner join checked_amounts as compared
-        on leaf_windows.amount_id = compared.amount_id
+        on
+            leaf_windows.source_partition = compared.source_partition
+            and leaf_windows.amount_id = compared.amount_id
     left join leaves
         on
-            compared.document_id = leaves.document_id
+            compared.source_partition = leaves.source_partition
+            and compared.document_id = leaves.document_id
             and compared.geography_code = leaves.geography_code
             and compared.phase_code = leaves.phase_code
             and leaves.fiscal_year between leaf_windows.first_year and leaf_windows.last_year
@@ -135,6 +146,7 @@ leaf_checks as (
     -- a window without any leaf is an incomplete breakdown (0 of at least 1 part found)
     select
         amount_id,
+        source_partition,
         check_code,
         fiscal_year,
         coalesce(sum(amount_million_vnd), 0) as computed_amount_million_vnd,
@@ -145,7 +157,7 @@ leaf_checks as (
         || coalesce(cast(max(leaf_fiscal_year) as {{ dbt.type_string() }}), 'no year')
             as parts_detail
     from leaf_comparisons
-    group by amount_id, check_code, fiscal_year
+    group by amount_id, source_partition, check_code, fiscal_year
 
 ),
 

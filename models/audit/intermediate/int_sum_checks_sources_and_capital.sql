@@ -43,6 +43,7 @@ source_parts as (
 
     select
         totals.amount_id,
+        totals.source_partition,
         totals.part_source,
         source_values.amount_million_vnd
     from source_totals as totals
@@ -59,6 +60,7 @@ source_checks as (
 
     select
         amount_id,
+        source_partition,
         'funding_sources_to_total' as check_code,
         sum(amount_million_vnd) as computed_amount_million_vnd,
         count(amount_million_vnd) as n_parts_found,
@@ -69,7 +71,7 @@ source_checks as (
             "'; '", 'part_source'
         ) }} as parts_detail
     from source_parts
-    group by amount_id
+    group by amount_id, source_partition
     -- sources are all printed, or the total has another breakdown (checked by another family)
     having count(amount_million_vnd) = count(*)
 
@@ -80,6 +82,7 @@ capital_parts as (
 
     select
         totals.amount_id,
+        totals.source_partition,
         cells.capital_type_code as part_capital,
         cells.amount_million_vnd
     from totals
@@ -98,6 +101,7 @@ capital_checks as (
 
     select
         amount_id,
+        source_partition,
         'capital_types_to_total' as check_code,
         sum(amount_million_vnd) as computed_amount_million_vnd,
         count(*) as n_parts_found,
@@ -106,7 +110,7 @@ capital_checks as (
             "part_capital || '=' || amount_million_vnd", "'; '", 'part_capital'
         ) }} as parts_detail
     from capital_parts
-    group by amount_id
+    group by amount_id, source_partition
 
 ),
 

@@ -1,5 +1,6 @@
 -- Every line item of the feed, CSV and Parquet files together (the staging models type them the
--- same way); intermediate, read by the printings, the document and the statement-group registries.
+-- same way), with the partition each came from (its folder); intermediate, read by the printings,
+-- the document and the statement-group registries.
 with
 
 csv_line_items as (
@@ -14,7 +15,7 @@ parquet_line_items as (
 
 ),
 
-final as (
+line_items as (
 
     {{ union_all_by_name('csv_line_items', 'parquet_line_items', [
         'report_id', 'geography_code', 'component_code', 'funding_source_code',
@@ -23,6 +24,15 @@ final as (
         'sums_funding_sources', 'sums_capital_types', 'amount_printed', 'fiscal_year',
         'period_month', 'amount_million_vnd', 'is_printed_total'
     ]) }}
+
+),
+
+final as (
+
+    select
+        *,
+        {{ feed_partition_key('partition_province_code', 'partition_year') }} as source_partition
+    from line_items
 
 )
 

@@ -1,4 +1,11 @@
-{{ config(materialized='table') }}
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook={'sql': '{{ delete_rebuilt_partitions() }}', 'transaction': false}
+    )
+}}
 -- Every printed money amount: the transcribed documents' (seed plan_amounts) and the feeds' line
 -- items, in the same columns, so that leaves, facts and sum checks cover both.
 -- A transcribed amount is flagged when the transcription marks it as a repeat of a cell the
@@ -10,18 +17,21 @@
 -- (null for documents and for annual feed figures). A table although intermediate: several models
 -- and tests read it, and computing the union once instead of once per reader keeps a feed of tens
 -- of millions of line items within time and memory.
+-- Incremental by feed partition (macros/delete_rebuilt_partitions.sql): a refresh recomputes only
+-- the partitions whose files changed (delete, then insert); every other run recomputes all rows.
 with
 
 amounts as (
 
     select * from {{ ref('stg_transcription__plan_amounts') }}
-    where unit_printed != '%'
+    where unit_printed != '%' and {{ in_rebuilt_partitions("'documents'") }}
 
 ),
 
 feed_line_items as (
 
     select * from {{ ref('int_feed_line_items_unioned') }}
+    where {{ in_rebuilt_partitions() }}
 
 ),
 
@@ -29,6 +39,7 @@ transcribed as (
 
     select
         *,
+        'documents' as source_partition,
         cast(null as integer) as period_month,
         repeats_amount_id is not null as is_repeat_printing
     from amounts
@@ -48,6 +59,7 @@ fed as (
         phase_code,
 
         -- provenance
+        source_partition,
         feed_file as source_file,
         file_row_number as source_line,
         concat_ws(

@@ -1,5 +1,8 @@
+{{ config(materialized='table') }}
 -- Annual amounts (after precedence) rolled up to every level of the component tree: each
 -- sub-project, each project (its own amounts and its sub-projects') and ALL, by funding source.
+-- A table although intermediate: two marts and a key test read it, and computing the roll-up once
+-- instead of three times is a third of the marts' time at national scale.
 with
 
 amounts as (

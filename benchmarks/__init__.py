@@ -1,0 +1,1 @@
+"""Benchmarks of the refresh: `make bench` (benchmarks/run.py) writes BENCHMARKS.md."""

@@ -1,0 +1,19 @@
+{% macro delete_rebuilt_partitions(column='source_partition') %}
+    {#- Pre-hook of an incremental model (delete+insert by partition): delete the rows of the
+        partitions about to be computed again, including partitions whose files were removed;
+        without `changed_partitions` every row, so that a plain `dbt build` recomputes the
+        whole table and can never leave stale rows behind. -#}
+    {%- if is_incremental() -%}
+        {%- if target.type != 'duckdb' -%}
+            {{ exceptions.raise_compiler_error(
+                "An incremental build by feed partition deletes rows, which Parquet tables on "
+                ~ target.type ~ " cannot: build with --full-refresh (Delta or Iceberg tables would allow it).") }}
+        {%- endif -%}
+        {%- set changed = rebuilt_partitions() -%}
+        {%- if changed is none -%}
+            delete from {{ this }}
+        {%- elif changed | length > 0 -%}
+            delete from {{ this }} where {{ column }} in ({{ sql_string_list(changed) }})
+        {%- endif -%}
+    {%- endif -%}
+{%- endmacro %}

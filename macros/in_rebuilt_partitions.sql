@@ -1,0 +1,15 @@
+{% macro in_rebuilt_partitions(column='source_partition') %}
+    {#- Row filter of an incremental model: in an incremental run with `changed_partitions`, only
+        the rows of those partitions are computed again; otherwise (a full refresh, a first build,
+        or `dbt build` without the var) every row. -#}
+    {%- set changed = rebuilt_partitions() -%}
+    {%- if is_incremental() and changed is not none -%}
+        {%- if changed | length == 0 -%}
+            false
+        {%- else -%}
+            {{ column }} in ({{ sql_string_list(changed) }})
+        {%- endif -%}
+    {%- else -%}
+        true
+    {%- endif -%}
+{%- endmacro %}

@@ -1,0 +1,235 @@
+"""The benchmark's parts measure and compare what they claim (no timing is asserted): the process-tree
+sampler, the engine floor against a dbt build, pandas against the marts, the feed revision mode, and
+the incremental refresh against a full refresh of the revised feed."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from conftest import BIN, ROOT, run_dbt
+from ntp_poverty import synthetic
+from ntp_poverty.validate_feeds import validate
+
+sys.path.insert(0, str(ROOT))  # the benchmarks package lives at the project root
+
+from benchmarks import floor, pandas_marts, report  # noqa: E402
+from benchmarks.measure import run_measured  # noqa: E402
+from benchmarks.run import link_copy, medians, step_times  # noqa: E402
+
+REFERENCE = ROOT / "seeds" / "reference"
+MB = 1024 ** 2
+TINY = ["--rows", "2000", "--provinces", "11,93", "--years", "2022,2023", "--seed", "42", "--errors", "2"]
+
+
+def _feed(out: Path, *args: str) -> dict:
+    assert synthetic.main(["--out", str(out), *args]) == 0
+    return json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+
+
+def _bytes(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+# --- the sampler ---------------------------------------------------------------------------------
+
+ALLOCATE = "import time; block = bytearray({mb} * 1024 * 1024); block[::4096] = b'x' * len(block[::4096]); time.sleep(0.8)"
+
+
+def test_the_sampler_measures_a_child_that_allocates(tmp_path: Path) -> None:
+    measured = run_measured([sys.executable, "-c", ALLOCATE.format(mb=300)], log=tmp_path / "log")
+    assert measured.returncode == 0 and not measured.killed_at_cap
+    assert measured.peak_rss_bytes >= 290 * MB and measured.peak_single_rss_bytes >= 290 * MB
+    assert measured.wall_s >= 0.8 and measured.cpu_s > 0 and measured.samples >= 3
+
+
+def test_the_sampler_sums_the_process_tree_and_kills_at_its_cap(tmp_path: Path) -> None:
+    grandchild = f"import subprocess, sys; subprocess.run([sys.executable, '-c', {ALLOCATE.format(mb=200)!r}]); " \
+                 + ALLOCATE.format(mb=150).replace("time.sleep(0.8)", "")
+    two = f"import subprocess, sys; p = subprocess.Popen([sys.executable, '-c', {ALLOCATE.format(mb=200)!r}]); " \
+          f"{ALLOCATE.format(mb=150)}; p.wait()"
+    measured = run_measured([sys.executable, "-c", two])
+    assert measured.returncode == 0
+    assert measured.peak_rss_bytes >= 340 * MB  # both processes at once
+    assert 190 * MB <= measured.peak_single_rss_bytes < measured.peak_rss_bytes
+    capped = run_measured([sys.executable, "-c", grandchild], memory_cap_bytes=100 * MB)
+    assert capped.killed_at_cap and capped.returncode != 0
+
+
+def test_the_steps_of_a_refresh_are_read_from_its_timed_lines(tmp_path: Path) -> None:
+    script = ("import time\n"
+              "for line in ['run x: preflight before building', 'preflight: ok', 'dbt build into the candidate',"
+              " 'dbt docs generate', 'Great Expectations checkpoint', 'assembling release x', 'published release x']:\n"
+              "    print('[refresh 00:00:00] ' + line, flush=True); time.sleep(0.2)\n")
+    measured = run_measured([sys.executable, "-c", script], log=tmp_path / "log")
+    steps = step_times(measured)
+    assert list(steps) == ["startup", "preflight", "dbt_build", "docs", "gx", "release", "finish"]
+    assert 0.3 <= steps["preflight"] <= 1.0 and sum(steps.values()) == pytest.approx(measured.wall_s, abs=0.01)
+
+
+# --- the floor and pandas against a dbt build of a tiny feed ----------------------------------------
+
+@pytest.fixture(scope="module")
+def tiny_build(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """A tiny synthetic feed, a dbt build of it, and the engine floor of the same compiled project."""
+    work = tmp_path_factory.mktemp("bench")
+    feed = work / "feed"
+    _feed(feed, *TINY)
+    warehouse = work / "dbt" / "ntp_poverty.duckdb"
+    env_feeds = {"NTP_FEEDS": str(feed)}
+    with pytest.MonkeyPatch.context() as patch:
+        for key, value in env_feeds.items():
+            patch.setenv(key, value)
+        built = run_dbt(["build", "--full-refresh", "--vars", json.dumps({"run_id": "tiny", "git_commit": "c"})],
+                        warehouse, work / "dbt")
+        assert built.returncode == 0, built.stdout[-4000:]
+        floor_db = work / "floor" / "ntp_poverty.duckdb"
+        manifest = floor.compile_project(work / "floor" / "target", floor_db, feed,
+                                         {"run_id": "tiny", "git_commit": "c"}, dbt=BIN / "dbt")
+        result = floor.run_floor(manifest, floor_db)
+    assert result.models > 40 and result.tests > 300 and result.seeds > 10
+    assert result.failed_tests == {}
+    return {"feed": feed, "warehouse": warehouse, "floor": floor_db, "work": work}
+
+
+@pytest.mark.slow
+def test_the_floor_reproduces_the_marts_of_a_dbt_build(tiny_build: dict[str, Path]) -> None:
+    assert floor.compare_marts(tiny_build["floor"], tiny_build["warehouse"], ("marts", "core", "audit"),
+                               ignore_columns={"audit.warehouse_build": {"built_at"}}) == []
+
+
+@pytest.mark.slow
+def test_a_mart_that_differs_fails_the_comparison(tiny_build: dict[str, Path], tmp_path: Path) -> None:
+    broken = tmp_path / "broken.duckdb"
+    shutil.copy(tiny_build["floor"], broken)
+    with duckdb.connect(str(broken)) as con:
+        con.execute("update marts.funding_mix set central_budget = central_budget + 1 "
+                    "where rowid = (select min(rowid) from marts.funding_mix)")
+        con.execute("delete from marts.yoy_change where rowid = (select min(rowid) from marts.yoy_change)")
+    differences = floor.compare_marts(broken, tiny_build["warehouse"])
+    assert [d.split(":")[0] for d in differences] == ["marts.funding_mix", "marts.yoy_change"]
+    assert "1 row(s) only in" in differences[0] and "0 row(s) only in" in differences[1]
+
+
+@pytest.mark.slow
+def test_pandas_equals_the_marts(tiny_build: dict[str, Path]) -> None:
+    outputs, timings = pandas_marts.build(tiny_build["feed"], ROOT / "seeds")
+    assert set(timings) >= {"read", "funding_mix", "yoy_change", "source_sum_checks"}
+    assert all(len(frame) > 0 for frame in outputs.values())
+    assert pandas_marts.compare(outputs, tiny_build["warehouse"]) == []
+    # the two deliberate errors of the feed are totals over sources that do not add up (or their grand total)
+    assert (~outputs["source_sum_checks"]["adds_up"]).sum() >= 1
+    outputs["yoy_change"].loc[outputs["yoy_change"].index[0], "amount"] += 0.01
+    outputs["funding_mix"] = outputs["funding_mix"].iloc[1:]
+    differences = pandas_marts.compare(outputs, tiny_build["warehouse"])
+    assert any(d.startswith("funding_mix: 0 row(s) only in pandas, 1 only") for d in differences)
+    assert any(d.startswith("yoy_change.amount: 1 row(s) differ") for d in differences)
+
+
+# --- the revision mode ---------------------------------------------------------------------------
+
+def test_a_revision_changes_only_the_chosen_partitions_and_their_totals_add_up(tmp_path: Path) -> None:
+    original = tmp_path / "original"
+    before = _feed(original, *TINY)
+    feed = tmp_path / "revised"
+    link_copy(original, feed)
+    untouched = _bytes(original)
+    assert synthetic.main(["--revise", "0.3", "--revision", "1", "--out", str(feed)]) == 0
+    after = json.loads((feed / "manifest.json").read_text(encoding="utf-8"))
+    assert _bytes(original) == untouched  # the hard-linked original is intact
+    [revision] = after["revisions"]
+    partitions = [p for p in untouched if p.startswith("province=")]
+    assert revision["revision"] == 1 and len(revision["files"]) == max(1, round(0.3 * len(partitions)))
+    revised = _bytes(feed)
+    changed = {p for p in untouched if revised.get(p) != untouched[p]}
+    assert changed - {"manifest.json", "acknowledged.csv"} == set(revision["files"])
+    assert validate(feed, REFERENCE) == []
+    assert after["arguments"] == before["arguments"]
+    # the same revision again gives the same files; the counts follow the files
+    again = tmp_path / "again"
+    link_copy(original, again)
+    synthetic.main(["--revise", "0.3", "--revision", "1", "--out", str(again)])
+    assert {p: b for p, b in _bytes(again).items() if p != "manifest.json"} == \
+        {p: b for p, b in revised.items() if p != "manifest.json"}
+    with duckdb.connect() as con:
+        [(rows, leaves, reports)] = con.execute(
+            f"select count(*), count(*) filter (where not is_printed_total), count(distinct report_id) "
+            f"from read_parquet('{feed}/province=*/year=*/*.parquet')").fetchall()
+    assert (rows, leaves, reports) == (after["counts"]["rows"], after["counts"]["leaf_rows"],
+                                       after["counts"]["reports"])
+    _assert_only_the_manifests_errors(feed, after)
+
+
+def test_a_revision_of_every_partition_keeps_the_deliberate_errors_valid(tmp_path: Path) -> None:
+    feed = tmp_path / "feed"
+    before = _feed(feed, *TINY)
+    assert synthetic.main(["--revise", "1", "--revision", "2", "--out", str(feed)]) == 0
+    after = json.loads((feed / "manifest.json").read_text(encoding="utf-8"))
+    assert [e["report_id"] for e in after["errors"]] == [e["report_id"] for e in before["errors"]]
+    assert after["errors"] != before["errors"]  # re-planted in the regenerated reports
+    assert validate(feed, REFERENCE) == []
+    _assert_only_the_manifests_errors(feed, after)
+
+
+def _assert_only_the_manifests_errors(feed: Path, manifest: dict) -> None:
+    """Every total over sources adds up but the manifest's; acknowledged.csv names exactly its findings."""
+    outputs, _ = pandas_marts.build(feed, ROOT / "seeds")
+    checks = outputs["source_sum_checks"]
+    failing = set(checks.loc[~checks["adds_up"] & checks["reported_total_id"].str.startswith(("alloc-", "disb-")),
+                             "reported_total_id"])
+    expected = {f"{f['document_id']}:{f['source_line']}" for e in manifest["errors"] for f in e["findings"]
+                if f["check_code"] == "funding_sources_to_total"}
+    assert failing == expected
+    with duckdb.connect() as con:
+        acknowledged = set(con.execute(f"select document_id, cast(source_line as integer), check_code "
+                                       f"from read_csv('{feed}/acknowledged.csv', all_varchar = true)").fetchall())
+        for error in manifest["errors"]:
+            [(printed,)] = con.execute(
+                f"select cast(amount_million_vnd as varchar) from read_parquet('{feed}/{error['file']}') "
+                f"where row_number = {error['row_number']}").fetchall()
+            assert printed == error["printed_million_vnd"] != error["correct_million_vnd"]
+    assert acknowledged == {(f["document_id"], f["source_line"], f["check_code"]) for e in manifest["errors"]
+                            for f in e["findings"]}
+
+
+# --- the report ------------------------------------------------------------------------------------
+
+def test_the_report_keeps_the_spark_block(tmp_path: Path) -> None:
+    results = tmp_path / "results"
+    results.mkdir()
+    run = {"run": 1, "load_average_at_start": [0.5, 0.5, 0.5],
+           "full_refresh": {"wall_s": 30.0, "cpu_s": 40.0, "peak_rss_bytes": 2 * 1024 ** 3,
+                            "peak_single_rss_bytes": 1024 ** 3, "leaf_rows_per_s": 100, "rows_per_s": 150,
+                            "steps_s": {"dbt_build": 20.0, "docs": 5.0}},
+           "floor": {"wall_s": 15.0, "cpu_s": 14.0, "peak_rss_bytes": 1024 ** 3, "seeds_s": 1.0, "models_s": 10.0,
+                     "tests_s": 3.0, "marts_equal": True, "failed_tests": {}, "slowest_models": [["sum_checks", 4.0]]},
+           "pandas": {"wall_s": 60.0, "cpu_s": 60.0, "peak_rss_bytes": 3 * 1024 ** 3, "compared_equal": True},
+           "incremental": {"wall_s": 10.0, "peak_rss_bytes": 1024 ** 3, "revised_partitions": 3,
+                           "steps_s": {"dbt_build": 6.0}},
+           "ratios": {"full_over_floor": 2.0, "dbt_build_over_floor": 1.33, "pandas_over_full": 2.0,
+                      "pandas_over_floor": 4.0, "incremental_over_full": 0.33}}
+    result = {"rows": 10_000_000, "feed": "feeds/synthetic", "runs": [run], "median": medians([run]),
+              "feed_counts": {"rows": 1, "leaf_rows": 1, "printed_totals": 0, "reports": 1, "files": 1},
+              "machine": {"cpu": "x", "cores": 2, "ram_gb": 24, "os": "Linux", "python": "3.11",
+                          "packages": {"duckdb": "2"}, "git_commit": "abc", "date": "today",
+                          "duckdb_settings": {"memory_limit": "4GB", "threads": "1", "dbt_threads": "1"}}}
+    (results / "10000000.json").write_text(json.dumps(result), encoding="utf-8")
+    markdown = tmp_path / "BENCHMARKS.md"
+    markdown.write_text(f"stale text\n{report.BEGIN}\nspark numbers\n{report.END}\ntrailing\n", encoding="utf-8")
+    report.write(results, markdown)
+    text = markdown.read_text(encoding="utf-8")
+    assert f"{report.BEGIN}\nspark numbers\n{report.END}" in text and "stale text" not in text
+    assert "## 10,000,000 rows" in text and "| full refresh / engine floor | 2.00 |" in text
+    assert "**FAIL**" in text  # 2.0 > 1.5 and pandas only 2× slower: said plainly
+    markdown.unlink()
+    report.write(results, markdown)
+    assert f"{report.BEGIN}\n{report.END}" in markdown.read_text(encoding="utf-8")
+
+
+# --- the incremental refresh equals a full refresh of the revised feed ---------------------------

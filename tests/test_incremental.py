@@ -1,0 +1,213 @@
+"""Proofs of the incremental refresh: only changed feed partitions are rebuilt, and the result is the
+warehouse a full rebuild from scratch gives, row for row (scripts/ntp_poverty/increments.py,
+macros/delete_rebuilt_partitions.sql)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from conftest import ROOT
+from ntp_poverty.increments import (
+    FULL,
+    INCREMENTAL,
+    MAX_CHANGED_SHARE,
+    changed_partitions,
+    partition_hashes,
+    plan_build,
+    project_fingerprint,
+)
+
+# The sample feed's generator command (feeds/README.md) over more provinces and years, so that two
+# changed partitions are few enough for an incremental build (increments.MAX_CHANGED_SHARE).
+FEED_COMMAND = ["--density", "0.5", "--errors", "0", "--format", "csv", "--provinces", "11,93,14",
+                "--years", "2022,2023,2024,2025", "--months", "6,12", "--max-units-per-level", "1",
+                "--no-policy-credit"]
+REPLACED = "province=11/year=2022"
+REMOVED = "province=93/year=2025"
+SCHEMAS = ("staging", "intermediate", "core", "marts", "audit")
+
+
+def synthetic(out: Path, seed: int) -> None:
+    """A small synthetic feed (FEED_COMMAND) with the given seed."""
+    subprocess.run([sys.executable, "-m", "ntp_poverty.synthetic", *FEED_COMMAND, "--out", str(out),
+                    "--seed", str(seed)], cwd=ROOT, check=True, capture_output=True, text=True,
+                   env=dict(os.environ, PYTHONPATH=str(ROOT / "scripts")))
+
+
+def refresh(warehouse: Path, feed: Path, *args: str) -> dict:
+    """Run the refresh on ``feed`` into ``warehouse``; return its run-log line."""
+    env = dict(os.environ, NTP_FEEDS=str(feed), DBT_SEND_ANONYMOUS_USAGE_STATS="false")
+    proc = subprocess.run([sys.executable, str(ROOT / "scripts" / "refresh"), "--warehouse", str(warehouse), *args],
+                          cwd=ROOT, env=env, capture_output=True, text=True, check=False, timeout=900)
+    assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-4000:]
+    return json.loads((warehouse.parent / "refresh_runs.jsonl").read_text(encoding="utf-8").splitlines()[-1])
+
+
+def tables(con: duckdb.DuckDBPyConnection) -> list[str]:
+    rows = con.execute(
+        "select table_schema || '.' || table_name from information_schema.tables "
+        f"where table_catalog = 'a' and table_type = 'BASE TABLE' and table_schema in {SCHEMAS} "
+        "and table_name != 'warehouse_build' order by 1").fetchall()
+    return [r[0] for r in rows]
+
+
+def differences(left: Path, right: Path) -> dict[str, tuple[int, int]]:
+    """Per table of ``left``: rows missing from ``right`` and rows only in ``right`` (multisets)."""
+    out: dict[str, tuple[int, int]] = {}
+    with duckdb.connect() as con:
+        con.execute(f"attach '{left}' as a (read_only)")
+        con.execute(f"attach '{right}' as b (read_only)")
+        for table in tables(con):
+            only_a = con.execute(f"select count(*) from (from a.{table} except all from b.{table})").fetchall()[0][0]
+            only_b = con.execute(f"select count(*) from (from b.{table} except all from a.{table})").fetchall()[0][0]
+            out[table] = (only_a, only_b)
+    return out
+
+
+@pytest.fixture(scope="module")
+def incremental_then_full(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """A published full build of a feed, the feed changed (one partition replaced, one removed), an
+    incremental refresh of it, and a full build of the changed feed from scratch."""
+    work = tmp_path_factory.mktemp("incremental")
+    feed, other = work / "feed", work / "other"
+    synthetic(feed, 7)
+    synthetic(other, 8)
+    warehouse = work / "incremental" / "ntp_poverty.duckdb"
+    first = refresh(warehouse, feed)
+    before = warehouse.parent / "releases" / first["release"] / "ntp_poverty.duckdb"
+    shutil.rmtree(feed / REPLACED)
+    shutil.copytree(other / REPLACED, feed / REPLACED)
+    shutil.rmtree(feed / REMOVED)
+    second = refresh(warehouse, feed)
+    scratch = work / "scratch" / "ntp_poverty.duckdb"
+    full = refresh(scratch, feed)
+    return {"feed": feed, "first": first, "second": second, "full": full, "before": before,
+            "incremental": warehouse.parent / "releases" / second["release"] / "ntp_poverty.duckdb",
+            "scratch": scratch.parent / "releases" / full["release"] / "ntp_poverty.duckdb"}
+
+
+@pytest.mark.slow
+def test_the_refresh_rebuilds_only_the_changed_partitions(incremental_then_full: dict) -> None:
+    first, second = incremental_then_full["first"], incremental_then_full["second"]
+    assert first["mode"] == FULL and first["mode_reason"] == "nothing is published yet"
+    assert second["mode"] == INCREMENTAL, second["mode_reason"]
+    assert second["rebuilt_partitions"] == sorted([REPLACED, REMOVED])
+    with duckdb.connect(str(incremental_then_full["incremental"]), read_only=True) as con:
+        mode, n = con.execute("select refresh_mode, n_rebuilt_partitions from audit.warehouse_build").fetchall()[0]
+    assert (mode, n) == ("incremental", 2)
+
+
+@pytest.mark.slow
+def test_an_incremental_refresh_equals_a_full_rebuild_from_scratch(incremental_then_full: dict) -> None:
+    diff = differences(incremental_then_full["incremental"], incremental_then_full["scratch"])
+    assert "marts.funding_mix" in diff and "core.fct_plan_amount" in diff and "audit.sum_checks" in diff
+    assert {t: d for t, d in diff.items() if d != (0, 0)} == {}
+
+
+@pytest.mark.slow
+def test_the_change_was_real_so_the_comparison_can_fail(incremental_then_full: dict) -> None:
+    """The published build before the change differs from the rebuild: equality above is not vacuous."""
+    diff = differences(incremental_then_full["before"], incremental_then_full["scratch"])
+    changed = {t for t, d in diff.items() if d != (0, 0)}
+    assert {"core.fct_plan_amount", "audit.sum_checks", "marts.funding_mix", "audit.feed_partitions"} <= changed
+
+
+@pytest.mark.slow
+def test_the_recorded_partition_hashes_are_the_files_hashes(incremental_then_full: dict) -> None:
+    with duckdb.connect(str(incremental_then_full["incremental"]), read_only=True) as con:
+        recorded = dict(con.execute("select source_partition, content_hash from audit.feed_partitions").fetchall())
+    assert recorded == partition_hashes(incremental_then_full["feed"])
+    assert REMOVED not in recorded and REPLACED in recorded
+
+
+# The plan, without building: a fake published file holding what a build records.
+
+def fake_published(path: Path, fingerprint: str | None, partitions: dict[str, str]) -> Path:
+    with duckdb.connect(str(path)) as con:
+        con.execute("create schema audit")
+        if fingerprint is None:
+            con.execute("create table audit.warehouse_build as select 'r' as run_id")
+        else:
+            con.execute("create table audit.warehouse_build as select 'r' as run_id, ? as project_fingerprint",
+                        [fingerprint])
+        con.execute("create table audit.feed_partitions (source_partition varchar, content_hash varchar)")
+        con.executemany("insert into audit.feed_partitions values (?, ?)", list(partitions.items()))
+    return path
+
+
+def small_feed(root: Path, partitions: int) -> Path:
+    for i in range(partitions):
+        folder = root / f"province={10 + i:02d}" / "year=2024"
+        folder.mkdir(parents=True)
+        (folder / "line_items.csv").write_text(f"report_id\nr{i}\n", encoding="utf-8")
+    return root
+
+
+def small_project(root: Path) -> Path:
+    (root / "models").mkdir(parents=True)
+    (root / "models" / "m.sql").write_text("select 1 as x\n", encoding="utf-8")
+    (root / "dbt_project.yml").write_text("name: p\n", encoding="utf-8")
+    return root
+
+
+def test_a_plan_is_full_without_a_published_build_or_when_asked(tmp_path: Path) -> None:
+    project, feed = small_project(tmp_path / "p"), small_feed(tmp_path / "f", 4)
+    assert plan_build(None, project, feed, False).mode == FULL
+    published = fake_published(tmp_path / "w.duckdb", project_fingerprint(project, feed), partition_hashes(feed))
+    assert plan_build(published, project, feed, False).mode == INCREMENTAL
+    asked = plan_build(published, project, feed, True)
+    assert asked.mode == FULL and "--full-refresh" in asked.reason
+
+
+def test_a_plan_is_incremental_over_exactly_the_changed_partitions(tmp_path: Path) -> None:
+    project, feed = small_project(tmp_path / "p"), small_feed(tmp_path / "f", 8)
+    published = fake_published(tmp_path / "w.duckdb", project_fingerprint(project, feed), partition_hashes(feed))
+    (feed / "province=10" / "year=2024" / "line_items.csv").write_text("report_id\nchanged\n", encoding="utf-8")
+    shutil.rmtree(feed / "province=11")
+    plan = plan_build(published, project, feed, False)
+    assert plan.mode == INCREMENTAL
+    assert plan.changed == ("province=10/year=2024", "province=11/year=2024")
+
+
+def test_a_changed_model_forces_a_full_build(tmp_path: Path) -> None:
+    """Rows of unchanged partitions were computed by the old code: they must be computed again."""
+    project, feed = small_project(tmp_path / "p"), small_feed(tmp_path / "f", 4)
+    published = fake_published(tmp_path / "w.duckdb", project_fingerprint(project, feed), partition_hashes(feed))
+    (project / "models" / "m.sql").write_text("select 2 as x\n", encoding="utf-8")
+    plan = plan_build(published, project, feed, False)
+    assert plan.mode == FULL and "project" in plan.reason
+
+
+def test_another_feed_folder_forces_a_full_build(tmp_path: Path) -> None:
+    project, feed = small_project(tmp_path / "p"), small_feed(tmp_path / "f", 4)
+    published = fake_published(tmp_path / "w.duckdb", project_fingerprint(project, feed), partition_hashes(feed))
+    moved = feed.rename(tmp_path / "g")
+    assert plan_build(published, project, moved, False).mode == FULL
+
+
+def test_a_release_without_a_fingerprint_is_rebuilt_fully(tmp_path: Path) -> None:
+    project, feed = small_project(tmp_path / "p"), small_feed(tmp_path / "f", 4)
+    published = fake_published(tmp_path / "w.duckdb", None, partition_hashes(feed))
+    assert plan_build(published, project, feed, False).mode == FULL
+
+
+def test_most_partitions_changed_is_a_full_build(tmp_path: Path) -> None:
+    project, feed = small_project(tmp_path / "p"), small_feed(tmp_path / "f", 8)
+    published = fake_published(tmp_path / "w.duckdb", project_fingerprint(project, feed), partition_hashes(feed))
+    for i in range(int(8 * MAX_CHANGED_SHARE) + 1):
+        (feed / f"province={10 + i:02d}" / "year=2024" / "line_items.csv").write_text("report_id\nx\n",
+                                                                                       encoding="utf-8")
+    plan = plan_build(published, project, feed, False)
+    assert plan.mode == FULL and "partitions changed" in plan.reason
+
+
+def test_changed_partitions_are_added_removed_or_different() -> None:
+    assert changed_partitions({"a": "1", "b": "2", "c": "3"}, {"a": "1", "b": "9", "d": "4"}) == ("b", "c", "d")
