@@ -117,8 +117,9 @@ final as (
 
     {{ union_all_by_name('transcribed', 'fed', [
         'amount_id', 'document_id', 'geography_code', 'component_code', 'funding_source_code',
-        'capital_type_code', 'phase_code', 'source_file', 'source_line', 'source_text', 'locator',
-        'statement_group', 'value_printed', 'unit_printed', 'period_printed', 'period_inferred',
+        'capital_type_code', 'phase_code', 'source_file', 'source_partition', 'source_line',
+        'source_text', 'locator', 'statement_group', 'value_printed', 'unit_printed',
+        'period_printed', 'period_inferred',
         'period_rule', 'component_label_printed', 'amount_basis', 'capital_type_basis',
         'sums_components', 'sums_funding_sources', 'sums_capital_types', 'repeats_amount_id',
         'note', 'value_numeric', 'amount_million_vnd', 'period_start_year', 'period_end_year',
