@@ -29,6 +29,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -64,11 +65,23 @@ class FloorResult:
     slowest_models: list[tuple[str, float]] = field(default_factory=list)
 
 
+def profile_setting(variable: str, profiles: Path = PROJECT_DIR / "profiles.yml") -> str:
+    """The value profiles.yml gives a setting: the environment variable ``variable``, else the default
+    written beside it in the profile (``env_var('NAME', 'default')``), so the bench never keeps a copy."""
+    if variable in os.environ:
+        return os.environ[variable]
+    dev_output = profiles.read_text(encoding="utf-8").split("\n    spark:")[0]  # the DuckDB target, not Spark's
+    found = re.search(r"env_var\('" + re.escape(variable) + r"',\s*'([^']*)'\)", dev_output)
+    if found is None:
+        raise ValueError(f"{profiles}: no env_var('{variable}', '<default>') in the profile")
+    return found.group(1)
+
+
 def duckdb_settings(database: Path) -> dict[str, str]:
     """The connection settings of profiles.yml, from the same environment variables and defaults."""
     return {
-        "memory_limit": os.environ.get("NTP_DUCKDB_MEMORY_LIMIT", "3GB"),  # as profiles.yml
-        "threads": os.environ.get("NTP_DUCKDB_THREADS", "1"),
+        "memory_limit": profile_setting("NTP_DUCKDB_MEMORY_LIMIT"),
+        "threads": profile_setting("NTP_DUCKDB_THREADS"),
         "temp_directory": os.environ.get("NTP_DUCKDB_TEMP", str(database) + ".tmp"),
         "storage_compatibility_version": "v1.5.0",
     }

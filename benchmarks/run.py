@@ -42,7 +42,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks import report
-from benchmarks.floor import compare_marts, compile_project
+from benchmarks.floor import compare_marts, compile_project, profile_setting
 from benchmarks.measure import Measurement, run_measured
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
@@ -317,9 +317,9 @@ def machine_facts() -> dict[str, Any]:
             "os": f"{platform.system()} {platform.release()}", "python": platform.python_version(),
             "packages": packages, "git_commit": _git_commit(),
             "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            "duckdb_settings": {"memory_limit": os.environ.get("NTP_DUCKDB_MEMORY_LIMIT", "3GB"),  # as profiles.yml
-                                "threads": os.environ.get("NTP_DUCKDB_THREADS", "1"),
-                                "dbt_threads": os.environ.get("NTP_DBT_THREADS", "1")}}
+            "duckdb_settings": {"memory_limit": profile_setting("NTP_DUCKDB_MEMORY_LIMIT"),
+                                "threads": profile_setting("NTP_DUCKDB_THREADS"),
+                                "dbt_threads": profile_setting("NTP_DBT_THREADS")}}
 
 
 def medians(runs: list[dict[str, Any]]) -> dict[str, Any]:

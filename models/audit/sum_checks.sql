@@ -1,17 +1,9 @@
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='append',
-        on_schema_change='fail',
-        pre_hook={'sql': '{{ delete_rebuilt_partitions() }}', 'transaction': false}
-    )
-}}
 -- Every comparison of a printed total with the sum of what it claims to sum, passing or not:
 -- the five families (intermediate models, one per family) with the printed total's provenance.
 -- Transcribed documents and feed reports alike; a per-year amount is compared in each year it
 -- claims.
--- Incremental by feed partition (macros/delete_rebuilt_partitions.sql): a refresh recomputes only
--- the partitions whose files changed (delete, then insert); every other run recomputes all rows.
+-- Incremental by feed partition (dbt_project.yml, macros/delete_rebuilt_partitions.sql): a refresh
+-- recomputes only the partitions whose files changed (delete, then insert); every other run all rows.
 with
 
 checked_amounts as (

@@ -1,16 +1,8 @@
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='append',
-        on_schema_change='fail',
-        pre_hook={'sql': '{{ delete_rebuilt_partitions() }}', 'transaction': false}
-    )
-}}
 -- Annual grain: document × geography × fiscal_year × period_month × component × funding source
 -- × capital type × phase (period_month only for monthly feed line items). Leaves only, so any
 -- slice can be summed without double counting. Transcribed documents and feed reports alike.
--- Incremental by feed partition (macros/delete_rebuilt_partitions.sql): a refresh recomputes only
--- the partitions whose files changed (delete, then insert); every other run recomputes all rows.
+-- Incremental by feed partition (dbt_project.yml, macros/delete_rebuilt_partitions.sql): a refresh
+-- recomputes only the partitions whose files changed (delete, then insert); every other run all rows.
 with
 
 annualized as (

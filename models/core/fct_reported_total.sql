@@ -1,16 +1,8 @@
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='append',
-        on_schema_change='fail',
-        pre_hook={'sql': '{{ delete_rebuilt_partitions() }}', 'transaction': false}
-    )
-}}
 -- Every printed amount that is not a leaf: printed subtotals and totals, and restatements of
 -- amounts printed in more detail elsewhere in the same document (text vs appendix), of the
 -- transcribed documents and of the feed reports (int_plan_amounts_printings holds both).
--- Incremental by feed partition (macros/delete_rebuilt_partitions.sql): a refresh recomputes only
--- the partitions whose files changed (delete, then insert); every other run recomputes all rows.
+-- Incremental by feed partition (dbt_project.yml, macros/delete_rebuilt_partitions.sql): a refresh
+-- recomputes only the partitions whose files changed (delete, then insert); every other run all rows.
 with
 
 amounts as (

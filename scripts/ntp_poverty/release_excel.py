@@ -60,7 +60,6 @@ from ntp_poverty.releases import ReleaseError
 WORKBOOK_NAME = "ntp_poverty.xlsx"
 README_SHEET = "README"
 COLUMNS_SHEET = "columns"
-EXCEL_MAX_ROWS = 1_048_576
 #: Rows per sheet (headers included) the workbook writes at most; larger marts are listed, not written.
 SHEET_ROWS = 100_000
 #: How the README sheet marks a mart that has no sheet because it is too large.

@@ -1,5 +1,7 @@
 -- Every counted printed amount (repeat printings excluded), with the capital scope of its parts
 -- and the block that holds them: the totals and parts every sum-check family compares.
+-- A view: each family filters it by partition in its root CTE, and the filter reaches the
+-- printings table through it (no CTE here is read twice, so none is materialized).
 with
 
 printings as (

@@ -1,10 +1,13 @@
 -- Single-source values per block: one component × funding source with all capital types
 -- together, and each capital type on its own (the parts of totals over sources and components).
+-- A table incremental by feed partition (dbt_project.yml): a refresh computes only the changed
+-- partitions' rows, reading only their printings (the filter in the root CTEs).
 with
 
 cells as (
 
     select * from {{ ref('int_sum_check_amounts') }}
+    where {{ in_rebuilt_partitions() }}
 
 ),
 

@@ -1,16 +1,20 @@
 -- Family 3 of the sum checks: a component total (sub-projects -> project -> programme) = its
 -- listed components, in the same column when every one prints it, else from single-source values.
+-- A table incremental by feed partition (dbt_project.yml): a refresh computes only the changed
+-- partitions' rows, reading only their printings (the filter in the root CTEs).
 with
 
 checked_amounts as (
 
     select * from {{ ref('int_sum_check_amounts') }}
+    where {{ in_rebuilt_partitions() }}
 
 ),
 
 source_values as (
 
     select * from {{ ref('int_sum_check_source_values') }}
+    where {{ in_rebuilt_partitions() }}
 
 ),
 

@@ -1,11 +1,14 @@
 -- Families 4 and 5 of the sum checks, against the annual leaves: an amount restated over a
 -- period = the leaves of its years; a per-year amount that is not a leaf = the leaves of each
 -- year it claims.
+-- A table incremental by feed partition (dbt_project.yml): a refresh computes only the changed
+-- partitions' rows, reading only their printings (the filter in the root CTEs).
 with
 
 checked_amounts as (
 
     select * from {{ ref('int_sum_check_amounts') }}
+    where {{ in_rebuilt_partitions() }}
 
 ),
 
@@ -24,6 +27,7 @@ components as (
 leaves as (
 
     select * from {{ ref('int_plan_amounts_annualized') }}
+    where {{ in_rebuilt_partitions() }}
 
 ),
 

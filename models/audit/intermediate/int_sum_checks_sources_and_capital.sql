@@ -1,17 +1,21 @@
 -- Families 1 and 2 of the sum checks: a total over funding sources = its sources (the
 -- document's own definition of total), and a total over capital types = its development and
 -- recurrent parts.
+-- A table incremental by feed partition (dbt_project.yml): a refresh computes only the changed
+-- partitions' rows, reading only their printings (the filter in the root CTEs).
 with
 
 checked_amounts as (
 
     select * from {{ ref('int_sum_check_amounts') }}
+    where {{ in_rebuilt_partitions() }}
 
 ),
 
 source_values as (
 
     select * from {{ ref('int_sum_check_source_values') }}
+    where {{ in_rebuilt_partitions() }}
 
 ),
 

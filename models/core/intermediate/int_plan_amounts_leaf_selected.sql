@@ -1,18 +1,10 @@
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='append',
-        on_schema_change='fail',
-        pre_hook={'sql': '{{ delete_rebuilt_partitions() }}', 'transaction': false}
-    )
-}}
 -- The most detailed printed amounts (leaves): one row per printed amount (document or feed) that
 -- no other printed row breaks down further and that is not a repeat of the same cell. See
 -- _core__models.yml. A table although intermediate: several models and tests read it, and
 -- running the self-join once instead of once per reader keeps a feed of tens of millions of line
 -- items within time and memory.
--- Incremental by feed partition (macros/delete_rebuilt_partitions.sql): a refresh recomputes only
--- the partitions whose files changed (delete, then insert); every other run recomputes all rows.
+-- Incremental by feed partition (dbt_project.yml, macros/delete_rebuilt_partitions.sql): a refresh
+-- recomputes only the partitions whose files changed (delete, then insert); every other run all rows.
 with
 
 printings as (

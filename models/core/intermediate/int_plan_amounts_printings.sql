@@ -1,11 +1,3 @@
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='append',
-        on_schema_change='fail',
-        pre_hook={'sql': '{{ delete_rebuilt_partitions() }}', 'transaction': false}
-    )
-}}
 -- Every printed money amount: the transcribed documents' (seed plan_amounts) and the feeds' line
 -- items, in the same columns, so that leaves, facts and sum checks cover both.
 -- A transcribed amount is flagged when the transcription marks it as a repeat of a cell the
@@ -17,8 +9,8 @@
 -- (null for documents and for annual feed figures). A table although intermediate: several models
 -- and tests read it, and computing the union once instead of once per reader keeps a feed of tens
 -- of millions of line items within time and memory.
--- Incremental by feed partition (macros/delete_rebuilt_partitions.sql): a refresh recomputes only
--- the partitions whose files changed (delete, then insert); every other run recomputes all rows.
+-- Incremental by feed partition (dbt_project.yml, macros/delete_rebuilt_partitions.sql): a refresh
+-- recomputes only the partitions whose files changed (delete, then insert); every other run all rows.
 with
 
 amounts as (
