@@ -79,12 +79,12 @@ spark-build: $(SPARK_STAMP) java
 spark-clean:
 	rm -rf $(NTP_SPARK_WAREHOUSE) target/spark logs/spark
 
-## Time the Spark build (local[2]) on a synthetic feed of about ROWS rows (written to feeds/synthetic
-## when it holds another size): median of RUNS runs, wall time and peak RSS of the whole process
-## tree, written between the spark markers of BENCHMARKS.md.
+## The same dbt build on Spark (NTP_SPARK_MASTER, default local[2]) and on DuckDB, RUNS times, on the synthetic
+## feed of ROWS leaf rows that `make bench` uses: wall, CPU and peak RSS of each engine's process tree, the
+## ratio run by run; raw numbers in benchmarks/results/spark/ROWS.json, BENCHMARKS.md rewritten.
 RUNS ?= 3
 bench-spark: $(STAMP) $(SPARK_STAMP) java
-	$(BIN)/python benchmarks/spark_bench.py --rows $(ROWS) --runs $(RUNS) --feed feeds/synthetic
+	$(BIN)/python -m benchmarks.spark_bench --rows $(ROWS) --runs $(RUNS) --master '$(NTP_SPARK_MASTER)'
 
 ## Every test: pytest (unit, provenance, bad input, full builds and refreshes into temporary
 ## warehouses, analyses, the report in headless Chromium) including sqlfluff, and the Spark build

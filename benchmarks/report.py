@@ -5,9 +5,9 @@ run's value), the ratios against the targets of issue 11 with pass or fail said 
 targets are stated for 10 million rows; at other sizes they are shown for information), and where
 the time of a refresh goes, step by step, on the synthetic feed and on the real data.
 
-The part of BENCHMARKS.md between ``<!-- spark:begin -->`` and ``<!-- spark:end -->`` belongs to the
-Spark comparison (benchmarks/spark_bench.py): it is kept verbatim (and the markers are written,
-empty, when absent).
+The last section compares the engines, from every ``benchmarks/results/spark/<rows>.json`` written by
+``make bench-spark`` (benchmarks/spark_bench.py): the same ``dbt build`` on Spark and on DuckDB, run by
+run. The whole file is generated; nothing in it is kept by hand.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-BEGIN, END = "<!-- spark:begin -->", "<!-- spark:end -->"
 GB = 1024 ** 3
 STEP_NAMES = {"startup": "start, lock, recovery", "preflight": "preflight (seeds, provenance, ledger, feed)",
               "dbt_build": "dbt build (seeds, models, tests)", "docs": "dbt docs", "gx": "Great Expectations",
@@ -206,7 +205,7 @@ def section(result: dict[str, Any]) -> list[str]:
 INTRO = """# Benchmarks
 
 Written by `make bench` (`benchmarks/run.py`, `benchmarks/report.py`) from every
-`benchmarks/results/<rows>.json`; do not edit by hand outside the Spark block. Reproduce on this
+`benchmarks/results/<rows>.json`; do not edit it by hand. Reproduce on this
 machine with
 
 ```sh
@@ -236,29 +235,65 @@ at other sizes the verdicts are for information.
 """
 
 
-def render(results_dir: Path, spark_block: str) -> str:
+SPARK_INTRO = """## Spark and DuckDB: the same dbt build on both engines
+
+Written by `make bench-spark ROWS=<rows> RUNS=<runs>` (`benchmarks/spark_bench.py`) from every
+`benchmarks/results/spark/<rows>.json`. Each run builds the project from scratch with `dbt build
+--full-refresh` (every seed, model and test) first on Spark (dbt-spark session mode, Parquet tables),
+then on DuckDB (the profile's settings), on the same synthetic feed as `make bench`; wall time and the
+peak RSS of the whole process tree (dbt and, on Spark, the JVM). Spark / DuckDB is computed run by run,
+then its median taken. Only `dbt build` is compared: preflight, docs, GX and the release are the
+refresh's, on DuckDB (sections above).
+"""
+
+
+def spark_section(results: list[dict[str, Any]]) -> list[str]:
+    """The engines' comparison: one row per feed size, then each size's machine and runs."""
+    lines = [SPARK_INTRO]
+    if not results:
+        return lines + ["No Spark results yet: run `make bench-spark`.", ""]
+    lines += ["| leaf rows | line items | runs | master | Spark (s) | Spark peak RSS (GB) | DuckDB (s) | "
+              "DuckDB peak RSS (GB) | Spark / DuckDB | Spark runs (s) |",
+              "|---:|---:|---:|---|---:|---:|---:|---:|---:|---|"]
+    for result in results:
+        median, counts, runs = result["median"], result["feed_counts"], result["runs"]
+        lines.append(
+            f"| {counts['leaf_rows']:,} | {counts['rows']:,} | {len(runs)} | `{result['master']}` | "
+            f"{_fmt(_get(median, 'spark', 'wall_s'))} | {_fmt(_gb(_get(median, 'spark', 'peak_rss_bytes')))} | "
+            f"{_fmt(_get(median, 'duckdb', 'wall_s'))} | {_fmt(_gb(_get(median, 'duckdb', 'peak_rss_bytes')))} | "
+            f"{_fmt(_get(median, 'ratios', 'spark_over_duckdb'))} | "
+            + ", ".join(_fmt(_get(r, "spark", "wall_s")) for r in runs) + " |")
+    lines.append("")
+    for result in results:
+        machine, runs = result["machine"], result["runs"]
+        packages = ", ".join(f"{k} {v}" for k, v in {**machine["packages"], **machine["spark_packages"]}.items())
+        lines.append(f"- {result['rows']:,} rows: feed `{result['feed']}`; {len(runs)} run(s)"
+                     + (" (fewer than 3: not a median of 3)" if len(runs) < 3 else "")
+                     + f"; {machine['cpu']}, {machine['cores']} cores, {machine['ram_gb']} GB RAM; {packages}; "
+                     f"commit `{machine['git_commit'][:12]}`; {machine['date']}; load average at the start of "
+                     "each run " + ", ".join(f"{r['load_average_at_start'][0]:.2f}" for r in runs) + ".")
+    return lines + [""]
+
+
+def _results(folder: Path) -> list[dict[str, Any]]:
+    return sorted((json.loads(p.read_text(encoding="utf-8")) for p in folder.glob("*.json")), key=lambda r: r["rows"])
+
+
+def render(results_dir: Path) -> str:
     """The whole BENCHMARKS.md."""
-    results = sorted((json.loads(p.read_text(encoding="utf-8")) for p in results_dir.glob("*.json")),
-                     key=lambda r: r["rows"])
+    results = _results(results_dir)
     lines = [INTRO]
     if not results:
         lines.append("No results yet: run `make bench`.\n")
     for result in results:
         lines += section(result)
-    return "\n".join(lines).rstrip() + "\n\n" + spark_block.strip() + "\n"
-
-
-def spark_block_of(markdown: Path) -> str:
-    """The Spark block of the current file (markers included), or empty markers."""
-    text = markdown.read_text(encoding="utf-8") if markdown.exists() else ""
-    if BEGIN in text and END in text and text.index(BEGIN) < text.index(END):
-        return text[text.index(BEGIN):text.index(END) + len(END)]
-    return f"{BEGIN}\n{END}"
+    lines += spark_section(_results(results_dir / "spark"))
+    return "\n".join(lines).rstrip() + "\n"
 
 
 def write(results_dir: Path, markdown: Path) -> None:
-    """Rewrite ``markdown`` from the results, keeping its Spark block."""
-    markdown.write_text(render(results_dir, spark_block_of(markdown)), encoding="utf-8")
+    """Rewrite ``markdown`` from the results."""
+    markdown.write_text(render(results_dir), encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -322,8 +322,11 @@ def machine_facts() -> dict[str, Any]:
                                 "dbt_threads": profile_setting("NTP_DBT_THREADS")}}
 
 
-def medians(runs: list[dict[str, Any]]) -> dict[str, Any]:
-    """Median of every number of the runs, by the same path (ratios: the median of the per-run ratios)."""
+def medians(runs: list[dict[str, Any]],
+            keep: tuple[str, ...] = ("full_refresh", "floor", "pandas", "incremental", "real_data", "ratios"),
+            ) -> dict[str, Any]:
+    """Median of every number of the runs under the keys ``keep``, by the same path (ratios: the median
+    of the per-run ratios)."""
     def walk(values: list[Any]) -> Any:
         first = values[0]
         if isinstance(first, bool) or first is None:
@@ -336,7 +339,6 @@ def medians(runs: list[dict[str, Any]]) -> dict[str, Any]:
             return {k: walk([v[k] for v in values]) for k in keys}
         return None
 
-    keep = ("full_refresh", "floor", "pandas", "incremental", "real_data", "ratios")
     return {k: walk([r[k] for r in runs]) for k in keep if all(k in r for r in runs)}
 
 

@@ -1,10 +1,17 @@
-"""Time the Spark build (dbt-spark, local[2]) on a synthetic feed: `make bench-spark ROWS=<n> RUNS=<k>`.
+"""``make bench-spark``: the same dbt project built on Spark and on DuckDB, run by run, on the bench's feed.
 
-Each run is `dbt build --target spark --full-refresh` (every seed, model and test) into a fresh
-warehouse folder, with NTP_FEEDS pointing at the feed. Measured per run: wall time and the peak
-resident memory of the whole process tree (dbt, the JVM it starts, anything else below it), sampled
-from /proc every 0.2 s. The median of the runs (at least 3) is written to BENCHMARKS.md between
-``<!-- spark:begin -->`` and ``<!-- spark:end -->`` only; the rest of that file belongs to others.
+For the synthetic feed of ``--rows`` leaf rows that ``make bench`` uses (:func:`benchmarks.run.ensure_feed`:
+``feeds/synthetic`` when it is that feed, else ``target/bench/feeds/<rows>``), each run ``i`` of ``--runs``:
+
+1. **Spark**: ``dbt build --target spark --full-refresh`` (every seed, model and test, dbt-spark session
+   mode, master ``--master``, default ``local[2]``) into a fresh warehouse folder;
+2. **DuckDB**: ``dbt build --full-refresh`` (the default target, the settings of profiles.yml) into a fresh
+   file: the same command on the other engine, so the ratio is measured pair by pair in the same run.
+
+Both are measured by :mod:`benchmarks.measure` (wall, CPU and peak RSS of the whole process tree: dbt and,
+for Spark, the JVM it starts). The raw numbers go to ``benchmarks/results/spark/<rows>.json`` and
+:mod:`benchmarks.report` rewrites ``BENCHMARKS.md`` (its Spark section lists every size measured).
+A failed build stops the bench with its log's tail.
 """
 
 from __future__ import annotations
@@ -12,166 +19,94 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import shutil
-import statistics
 import subprocess
 import sys
-import threading
 import time
-from dataclasses import dataclass
-from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-BENCHMARKS = ROOT / "BENCHMARKS.md"
-BEGIN, END = "<!-- spark:begin -->", "<!-- spark:end -->"
-PAGE_KB = os.sysconf("SC_PAGE_SIZE") // 1024
+from benchmarks import report
+from benchmarks.measure import run_measured
+from benchmarks.run import PROJECT_DIR, BenchError, _env, _manifest, _tail, ensure_feed, machine_facts, medians
 
-
-@dataclass(frozen=True)
-class Run:
-    wall_s: float
-    peak_rss_mb: float
-    returncode: int
+SPARK_DBT = PROJECT_DIR / ".venv-spark" / "bin" / "dbt"
+DUCKDB_DBT = PROJECT_DIR / ".venv" / "bin" / "dbt"
 
 
-def _children() -> dict[int, list[int]]:
-    tree: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        ppid = int(stat.rsplit(")", 1)[1].split()[1])
-        tree.setdefault(ppid, []).append(int(entry.name))
-    return tree
+def spark_versions(dbt: Path = SPARK_DBT) -> dict[str, str]:
+    """pyspark, dbt-spark and dbt-core as installed in the Spark virtualenv (not importable from here)."""
+    code = ("import json; from importlib.metadata import version; "
+            "print(json.dumps({n: version(n) for n in ('pyspark', 'dbt-spark', 'dbt-core')}))")
+    out = subprocess.run([str(dbt.parent / "python"), "-c", code], capture_output=True, text=True, check=True)
+    return json.loads(out.stdout)
 
 
-def tree_rss_kb(root: int) -> int:
-    """Resident memory (kB) of ``root`` and every process below it."""
-    tree, total, stack = _children(), 0, [root]
-    while stack:
-        pid = stack.pop()
-        try:
-            total += int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * PAGE_KB
-        except (OSError, IndexError, ValueError):
-            pass
-        stack.extend(tree.get(pid, []))
-    return total
+def _build(engine: str, command: list[str], env: dict[str, str], log: Path) -> dict[str, Any]:
+    measurement = run_measured(command, env=env, cwd=PROJECT_DIR, log=log, interval=0.2)
+    if measurement.returncode != 0:
+        raise BenchError(f"the {engine} build failed (exit {measurement.returncode}); {log}:\n{_tail(log)}")
+    return {"wall_s": measurement.wall_s, "cpu_s": round(measurement.cpu_s, 3),
+            "peak_rss_bytes": measurement.peak_rss_bytes}
 
 
-def measure(cmd: list[str], env: dict[str, str], log: Path) -> Run:
-    """Run ``cmd`` to completion; its wall time and the peak RSS of its process tree."""
-    peak = 0
-    with log.open("w", encoding="utf-8") as out:
-        started = time.monotonic()
-        process = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-        done = threading.Event()
-
-        def sample() -> None:
-            nonlocal peak
-            while not done.is_set():
-                peak = max(peak, tree_rss_kb(process.pid))
-                done.wait(0.2)
-
-        sampler = threading.Thread(target=sample, daemon=True)
-        sampler.start()
-        returncode = process.wait()
-        wall = time.monotonic() - started
-        done.set()
-        sampler.join()
-    return Run(wall, peak / 1024, returncode)
-
-
-def ensure_feed(feed: Path, rows: int, errors: int) -> dict:
-    """The synthetic feed of about ``rows`` rows in ``feed`` (regenerated when it holds another size)."""
-    manifest = feed / "manifest.json"
-    if manifest.exists():
-        data = json.loads(manifest.read_text(encoding="utf-8"))
-        if data.get("arguments", {}).get("rows") == rows:
-            return data
-    env = dict(os.environ, PYTHONPATH=str(ROOT / "scripts"))
-    subprocess.run([sys.executable, "-m", "ntp_poverty.synthetic", "--rows", str(rows), "--errors", str(errors),
-                    "--out", str(feed), "--seed", "42"], cwd=ROOT, env=env, check=True)
-    return json.loads(manifest.read_text(encoding="utf-8"))
-
-
-def write_section(text: str, path: Path = BENCHMARKS) -> None:
-    """Replace what lies between the spark markers of BENCHMARKS.md (creating file or markers if absent)."""
-    block = f"{BEGIN}\n{text.rstrip()}\n{END}"
-    if not path.exists():
-        path.write_text(f"# Benchmarks\n\n{block}\n", encoding="utf-8")
-        return
-    current = path.read_text(encoding="utf-8")
-    if BEGIN in current and END in current and current.index(BEGIN) < current.index(END):
-        before, rest = current.split(BEGIN, 1)
-        after = rest.split(END, 1)[1]
-        path.write_text(before + block + after, encoding="utf-8")
-    else:
-        path.write_text(current.rstrip("\n") + f"\n\n{block}\n", encoding="utf-8")
+def one_run(index: int, feed: Path, work: Path, master: str) -> dict[str, Any]:
+    """Build on Spark, then on DuckDB, each from scratch into ``work/run-<index>``."""
+    run_dir = work / f"run-{index}"
+    shutil.rmtree(run_dir, ignore_errors=True)
+    run_dir.mkdir(parents=True)
+    load = list(os.getloadavg())
+    print(f"[bench-spark run {index}] Spark dbt build on {master}", flush=True)
+    spark = _build("Spark", [str(SPARK_DBT), "build", "--target", "spark", "--full-refresh",
+                             "--target-path", str(run_dir / "spark-target"), "--log-path", str(run_dir / "spark-logs")],
+                   _env(NTP_FEEDS=str(feed), NTP_SPARK_MASTER=master, NTP_SPARK_WAREHOUSE=str(run_dir / "spark")),
+                   run_dir / "spark.log")
+    shutil.rmtree(run_dir / "spark", ignore_errors=True)
+    print(f"[bench-spark run {index}] DuckDB dbt build", flush=True)
+    duck = _build("DuckDB", [str(DUCKDB_DBT), "build", "--full-refresh", "--target-path", str(run_dir / "duckdb-target"),
+                             "--log-path", str(run_dir / "duckdb-logs")],
+                  _env(NTP_FEEDS=str(feed), NTP_WAREHOUSE=str(run_dir / "ntp_poverty.duckdb")), run_dir / "duckdb.log")
+    shutil.rmtree(run_dir, ignore_errors=True)
+    print(f"[bench-spark run {index}] Spark {spark['wall_s']:.1f} s, DuckDB {duck['wall_s']:.1f} s", flush=True)
+    return {"run": index, "load_average_at_start": load, "spark": spark, "duckdb": duck,
+            "ratios": {"spark_over_duckdb": round(spark["wall_s"] / duck["wall_s"], 3)}}
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, required=True, help="size of the synthetic feed (rows)")
-    parser.add_argument("--runs", type=int, default=3, help="runs (at least 3; the median is reported)")
-    parser.add_argument("--feed", type=Path, default=ROOT / "feeds" / "synthetic")
-    parser.add_argument("--errors", type=int, default=5)
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--rows", type=int, default=1_000_000, help="leaf rows of the synthetic feed")
+    parser.add_argument("--runs", type=int, default=3, help="runs (medians of at least 3 are reported)")
     parser.add_argument("--master", default="local[2]")
-    parser.add_argument("--workdir", type=Path, default=ROOT / "warehouse" / "spark-bench")
+    parser.add_argument("--work", type=Path, default=PROJECT_DIR / "target" / "bench", help="bench work folder")
+    parser.add_argument("--results", type=Path, default=PROJECT_DIR / "benchmarks" / "results")
+    parser.add_argument("--markdown", type=Path, default=PROJECT_DIR / "BENCHMARKS.md")
     args = parser.parse_args(argv)
-    if args.runs < 3:
-        parser.error("--runs must be at least 3")
-    feed = args.feed if args.feed.is_absolute() else ROOT / args.feed
-    dbt = ROOT / ".venv-spark" / "bin" / "dbt"
-    if not dbt.exists():
-        parser.error(f"{dbt} is missing: run `make spark-venv`")
-    manifest = ensure_feed(feed, args.rows, args.errors)
-    runs: list[Run] = []
-    for number in range(1, args.runs + 1):
-        workdir = args.workdir / f"run{number}"
-        shutil.rmtree(workdir, ignore_errors=True)
-        workdir.mkdir(parents=True)
-        env = dict(os.environ, NTP_FEEDS=str(feed), NTP_SPARK_MASTER=args.master,
-                   NTP_SPARK_WAREHOUSE=str(workdir / "warehouse"), DBT_PROFILES_DIR=str(ROOT),
-                   PYTHONPATH=str(ROOT / "scripts"), DBT_SEND_ANONYMOUS_USAGE_STATS="false")
-        cmd = [str(dbt), "build", "--target", "spark", "--full-refresh",
-               "--target-path", str(workdir / "target"), "--log-path", str(workdir / "logs")]
-        run = measure(cmd, env, workdir / "dbt.out")
-        print(f"run {number}: {run.wall_s:.1f} s, peak RSS {run.peak_rss_mb:.0f} MB, exit {run.returncode}",
-              flush=True)
-        runs.append(run)
-        if run.returncode != 0:
-            print((workdir / "dbt.out").read_text(encoding="utf-8")[-4000:], file=sys.stderr)
-            break
-    ok = [r for r in runs if r.returncode == 0]
-    counts = manifest.get("counts", {})
-    lines = [
-        "## Spark build (dbt-spark, session mode)",
-        "",
-        f"`make bench-spark ROWS={args.rows} RUNS={args.runs}` — `dbt build --target spark --full-refresh` "
-        f"(every seed, model and test) on master `{args.master}`, feed `{feed.relative_to(ROOT) if feed.is_relative_to(ROOT) else feed}` "
-        f"({counts.get('rows', '?'):,} line items in {counts.get('files', '?')} "
-        f"{manifest.get('arguments', {}).get('format', '?')} files); median of {len(ok)} successful run(s) of "
-        f"{len(runs)}; peak RSS of the whole process tree (dbt, the JVM). Measured "
-        f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC on {os.cpu_count()} cores, {platform.platform()}.",
-        "",
-        "| rows | runs | median wall (s) | median peak RSS (MB) | max peak RSS (MB) | all runs (s) |",
-        "|---:|---:|---:|---:|---:|---|",
-    ]
-    if ok:
-        lines.append(f"| {args.rows:,} | {len(ok)} | {statistics.median(r.wall_s for r in ok):.1f} | "
-                     f"{statistics.median(r.peak_rss_mb for r in ok):.0f} | {max(r.peak_rss_mb for r in ok):.0f} | "
-                     f"{', '.join(f'{r.wall_s:.1f}' for r in runs)} |")
-    else:
-        lines.append(f"| {args.rows:,} | 0 | failed (exit {runs[-1].returncode}) | | | |")
-    write_section("\n".join(lines))
-    print(f"wrote the spark section of {BENCHMARKS}")
-    return 0 if len(ok) == len(runs) == args.runs else 1
+    if args.runs < 1:
+        parser.error("--runs must be at least 1")
+    if not SPARK_DBT.exists():
+        parser.error(f"{SPARK_DBT} is missing: run `make spark-venv`")
+    work = args.work.absolute()
+    started = time.monotonic()
+    try:
+        feed = ensure_feed(args.rows, work)
+        facts = machine_facts() | {"spark_packages": spark_versions()}
+        runs = [one_run(i, feed, work / "spark" / str(args.rows), args.master) for i in range(1, args.runs + 1)]
+    except BenchError as exc:
+        print(f"[bench-spark] FAILED: {exc}", file=sys.stderr)
+        return 1
+    result = {"rows": args.rows, "master": args.master,
+              "feed": str(feed.relative_to(PROJECT_DIR) if feed.is_relative_to(PROJECT_DIR) else feed),
+              "feed_counts": _manifest(feed)["counts"], "machine": facts, "runs": runs,
+              "median": medians(runs, keep=("spark", "duckdb", "ratios")),
+              "bench_seconds": round(time.monotonic() - started, 1)}
+    folder = args.results / "spark"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{args.rows}.json"
+    path.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    report.write(args.results, args.markdown)
+    print(f"[bench-spark] results in {path}; {args.markdown} rewritten from {args.results}")
+    return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    raise SystemExit(main())

@@ -200,7 +200,7 @@ def _assert_only_the_manifests_errors(feed: Path, manifest: dict) -> None:
 
 # --- the report ------------------------------------------------------------------------------------
 
-def test_the_report_keeps_the_spark_block(tmp_path: Path) -> None:
+def test_the_report_is_written_from_the_results_with_the_engines_compared(tmp_path: Path) -> None:
     results = tmp_path / "results"
     results.mkdir()
     run = {"run": 1, "load_average_at_start": [0.5, 0.5, 0.5],
@@ -221,15 +221,31 @@ def test_the_report_keeps_the_spark_block(tmp_path: Path) -> None:
                           "duckdb_settings": {"memory_limit": "4GB", "threads": "1", "dbt_threads": "1"}}}
     (results / "10000000.json").write_text(json.dumps(result), encoding="utf-8")
     markdown = tmp_path / "BENCHMARKS.md"
-    markdown.write_text(f"stale text\n{report.BEGIN}\nspark numbers\n{report.END}\ntrailing\n", encoding="utf-8")
+    markdown.write_text("stale text\n", encoding="utf-8")
     report.write(results, markdown)
     text = markdown.read_text(encoding="utf-8")
-    assert f"{report.BEGIN}\nspark numbers\n{report.END}" in text and "stale text" not in text
+    assert "stale text" not in text
     assert "## 10,000,000 rows" in text and "| full refresh / engine floor | 2.00 |" in text
     assert "**FAIL**" in text  # 2.0 > 1.5 and pandas only 2× slower: said plainly
-    markdown.unlink()
+    assert "No Spark results yet" in text
+    # the engines' comparison comes from results/spark/<rows>.json, the ratio taken run by run
+    spark_runs = [{"run": i, "load_average_at_start": [1.0, 1.0, 1.0],
+                   "spark": {"wall_s": spark, "cpu_s": 1.0, "peak_rss_bytes": 3 * 1024 ** 3},
+                   "duckdb": {"wall_s": duck, "cpu_s": 1.0, "peak_rss_bytes": 1024 ** 3},
+                   "ratios": {"spark_over_duckdb": round(spark / duck, 3)}}
+                  for i, (spark, duck) in enumerate([(300.0, 100.0), (500.0, 100.0), (200.0, 50.0)], start=1)]
+    (results / "spark").mkdir()
+    (results / "spark" / "1000000.json").write_text(json.dumps({
+        "rows": 1_000_000, "master": "local[2]", "feed": "target/bench/feeds/1000000",
+        "feed_counts": {"rows": 1_773_476, "leaf_rows": 994_154, "printed_totals": 1, "reports": 1, "files": 322},
+        "machine": result["machine"] | {"spark_packages": {"pyspark": "4.0.5"}}, "runs": spark_runs,
+        "median": medians(spark_runs, keep=("spark", "duckdb", "ratios"))}), encoding="utf-8")
     report.write(results, markdown)
-    assert f"{report.BEGIN}\n{report.END}" in markdown.read_text(encoding="utf-8")
+    text = markdown.read_text(encoding="utf-8")
+    # medians: Spark 300 (not the 333 mean), DuckDB 100, ratio median of 3, 5, 4 = 4 (not 300/100 = 3)
+    assert ("| 994,154 | 1,773,476 | 3 | `local[2]` | 300.00 | 3.00 | 100.00 | 1.00 | 4.00 | "
+            "300.00, 500.00, 200.00 |") in text
+    assert "pyspark 4.0.5" in text and text.index("## 10,000,000 rows") < text.index("## Spark and DuckDB")
 
 
 # --- the incremental refresh equals a full refresh of the revised feed ---------------------------

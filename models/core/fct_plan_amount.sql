@@ -12,6 +12,22 @@ annualized as (
 
 ),
 
+-- the development-investment leaves alone, read on their own: were `annualized` read twice, it would
+-- be computed once and held whole (every column), which at national scale spills to disk
+development_leaves as (
+
+    select
+        document_id,
+        fiscal_year,
+        phase_code,
+        amount_million_vnd
+    from {{ ref('int_plan_amounts_annualized') }}
+    where
+        {{ in_rebuilt_partitions() }}
+        and capital_type_code = 'development_investment'
+
+),
+
 amounts as (
 
     select * from {{ ref('stg_transcription__plan_amounts') }}
@@ -44,8 +60,7 @@ leaf_development_sums as (
         fiscal_year,
         phase_code,
         sum(amount_million_vnd) as amount_million_vnd
-    from annualized
-    where capital_type_code = 'development_investment'
+    from development_leaves
     group by all
 
 ),

@@ -62,6 +62,61 @@ component_total_sources as (
 
 ),
 
+-- every cell and every single-source value twice over: as a part of its own component and as a part
+-- of its parent component, so that a listed component finds its own value and its sub-projects'
+-- values by one equality (an `or` in the join would pair each total with its whole block)
+cell_parts as (
+
+    select
+        {{ sum_check_part_columns('cells') }},
+        cells.funding_source_code,
+        cells.sums_funding_sources,
+        cells.capital_type_code,
+        cells.component_code as part_component,
+        true as is_own_value
+    from cells
+
+    union all
+
+    select
+        {{ sum_check_part_columns('cells') }},
+        cells.funding_source_code,
+        cells.sums_funding_sources,
+        cells.capital_type_code,
+        components.parent_component_code as part_component,
+        false as is_own_value
+    from cells
+    inner join components
+        on cells.component_code = components.component_code
+    where components.parent_component_code is not null
+
+),
+
+source_value_parts as (
+
+    select
+        {{ sum_check_part_columns('source_values') }},
+        source_values.funding_source_code,
+        source_values.capital_scope,
+        source_values.component_code as part_component,
+        true as is_own_value
+    from source_values
+
+    union all
+
+    select
+        {{ sum_check_part_columns('source_values') }},
+        source_values.funding_source_code,
+        source_values.capital_scope,
+        components.parent_component_code as part_component,
+        false as is_own_value
+    from source_values
+    inner join components
+        on source_values.component_code = components.component_code
+    where components.parent_component_code is not null
+
+),
+
 same_column_values as (
 
     -- a listed component in the same column (same source, total definition and capital type):
@@ -71,26 +126,22 @@ same_column_values as (
         component_totals.source_partition,
         component_totals.part_component,
         coalesce(
-            sum(case
-                when cells.component_code = component_totals.part_component
-                    then cells.amount_million_vnd
-            end),
-            sum(case
-                when components.parent_component_code = component_totals.part_component
-                    then cells.amount_million_vnd
-            end)
+            sum(case when cell_parts.is_own_value then cell_parts.amount_million_vnd end),
+            sum(case when not cell_parts.is_own_value then cell_parts.amount_million_vnd end)
         ) as amount_million_vnd
     from component_totals
-    left join cells
+    left join cell_parts
         on
-            {{ same_block_and_period('component_totals', 'cells', 'parts_statement_group') }}
-            and component_totals.funding_source_code = cells.funding_source_code
+            {{ same_block_and_period('component_totals', 'cell_parts', 'parts_statement_group') }}
+            and component_totals.part_component = cell_parts.part_component
+            and component_totals.funding_source_code = cell_parts.funding_source_code
             and component_totals.sums_funding_sources
-            is not distinct from cells.sums_funding_sources
-            and component_totals.capital_type_code = cells.capital_type_code
-    left join components
-        on cells.component_code = components.component_code
-    group by all
+            is not distinct from cell_parts.sums_funding_sources
+            and component_totals.capital_type_code = cell_parts.capital_type_code
+    group by
+        component_totals.amount_id,
+        component_totals.source_partition,
+        component_totals.part_component
 
 ),
 
@@ -105,43 +156,39 @@ source_decomposed_values as (
         coalesce(
             sum(case
                 when
-                    source_values.component_code = component_total_sources.part_component
-                    and source_values.capital_scope = component_total_sources.capital_scope
-                    then source_values.amount_million_vnd
+                    value_parts.is_own_value
+                    and value_parts.capital_scope = component_total_sources.capital_scope
+                    then value_parts.amount_million_vnd
             end),
             sum(case
                 when
-                    components.parent_component_code = component_total_sources.part_component
-                    and source_values.capital_scope = component_total_sources.capital_scope
-                    then source_values.amount_million_vnd
+                    not value_parts.is_own_value
+                    and value_parts.capital_scope = component_total_sources.capital_scope
+                    then value_parts.amount_million_vnd
             end)
         ) as amount_million_vnd,
         coalesce(
-            sum(case
-                when source_values.component_code = component_total_sources.part_component
-                    then source_values.amount_million_vnd
-            end),
-            sum(case
-                when components.parent_component_code = component_total_sources.part_component
-                    then source_values.amount_million_vnd
-            end)
+            sum(case when value_parts.is_own_value then value_parts.amount_million_vnd end),
+            sum(case when not value_parts.is_own_value then value_parts.amount_million_vnd end)
         ) as amount_with_unstated_capital_million_vnd
     from component_total_sources
-    left join source_values
+    left join source_value_parts as value_parts
         on
-            {{ same_block_and_period('component_total_sources', 'source_values',
+            {{ same_block_and_period('component_total_sources', 'value_parts',
                                      'parts_statement_group') }}
-            and component_total_sources.part_source = source_values.funding_source_code
+            and component_total_sources.part_component = value_parts.part_component
+            and component_total_sources.part_source = value_parts.funding_source_code
             and (
-                component_total_sources.capital_scope = source_values.capital_scope
+                component_total_sources.capital_scope = value_parts.capital_scope
                 or (
                     component_total_sources.capital_scope != 'all'
-                    and source_values.capital_scope = 'unspecified'
+                    and value_parts.capital_scope = 'unspecified'
                 )
             )
-    left join components
-        on source_values.component_code = components.component_code
-    group by all
+    group by
+        component_total_sources.amount_id,
+        component_total_sources.source_partition,
+        component_total_sources.part_component
 
 ),
 

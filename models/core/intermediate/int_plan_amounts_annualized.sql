@@ -1,13 +1,9 @@
 -- Leaves spread over fiscal years: an amount per year becomes one row per year of its period;
 -- an amount for one year stays one row; an amount for a period of several years that the document
 -- does not split by year (Lạng Sơn's housing Đề án 2021-2025) stays one row with a null year.
+-- Each branch reads the leaves table itself: a CTE read three times would be computed once and held
+-- whole (every column of every leaf), which at national scale spills gigabytes to disk.
 with
-
-leaves as (
-
-    select * from {{ ref('int_plan_amounts_leaf_selected') }}
-
-),
 
 per_year as (
 
@@ -17,7 +13,7 @@ per_year as (
         true as is_derived,
         'per_year amount applied to each year of its period '
         || leaves.period_start_year || '-' || leaves.period_end_year as derivation_rule
-    from leaves
+    from {{ ref('int_plan_amounts_leaf_selected') }} as leaves
     where leaves.amount_basis = 'per_year'
 
 ),
@@ -29,7 +25,7 @@ single_period as (
         leaves.period_start_year as fiscal_year,
         false as is_derived,
         cast(null as {{ dbt.type_string() }}) as derivation_rule
-    from leaves
+    from {{ ref('int_plan_amounts_leaf_selected') }} as leaves
     where
         leaves.amount_basis = 'period_total'
         and leaves.period_start_year is not distinct from leaves.period_end_year
@@ -43,7 +39,7 @@ multi_year_period as (
         cast(null as integer) as fiscal_year,
         false as is_derived,
         cast(null as {{ dbt.type_string() }}) as derivation_rule
-    from leaves
+    from {{ ref('int_plan_amounts_leaf_selected') }} as leaves
     where
         leaves.amount_basis = 'period_total'
         and leaves.period_start_year < leaves.period_end_year

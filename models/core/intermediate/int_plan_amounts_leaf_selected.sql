@@ -14,6 +14,30 @@ printings as (
 
 ),
 
+-- the same rows, only the columns the self-join compares: the candidates are read three times, and
+-- what is read more than once is computed once and held (at national scale, narrow rows stay in memory)
+printed_cells as (
+
+    select
+        amount_id,
+        source_partition,
+        document_id,
+        statement_group,
+        geography_code,
+        component_code,
+        funding_source_code,
+        capital_type_code,
+        phase_code,
+        amount_basis,
+        period_start_year,
+        period_end_year,
+        period_month,
+        is_repeat_printing
+    from {{ ref('int_plan_amounts_printings') }}
+    where {{ in_rebuilt_partitions() }}
+
+),
+
 statement_groups as (
 
     select * from {{ ref('int_statement_groups') }}
@@ -48,30 +72,52 @@ component_ancestry as (
 
 candidates as (
 
-    select {{ star_exclude(['printings.is_repeat_printing'], 'printings') }}
-    from printings
+    select printed_cells.*
+    from printed_cells
     inner join statement_groups
         on
-            printings.document_id = statement_groups.document_id
-            and printings.statement_group = statement_groups.statement_group
+            printed_cells.document_id = statement_groups.document_id
+            and printed_cells.statement_group = statement_groups.statement_group
     where
         statement_groups.provides_leaves
-        and not printings.is_repeat_printing
-        and printings.amount_basis = statement_groups.leaf_amount_basis
-        and printings.funding_source_code != 'total'
-        and printings.capital_type_code != 'total'
+        and not printed_cells.is_repeat_printing
+        and printed_cells.amount_basis = statement_groups.leaf_amount_basis
+        and printed_cells.funding_source_code != 'total'
+        and printed_cells.capital_type_code != 'total'
+
+),
+
+-- where a component is broken down further: one row per block, period, source, capital type and
+-- ancestor component that has at least one descendant amount (distinct, so that each parent below
+-- matches at most one row instead of every one of its descendants' amounts)
+descendant_keys as (
+
+    select distinct
+        component_ancestry.ancestor_code,
+        child.source_partition,
+        child.document_id,
+        child.statement_group,
+        child.geography_code,
+        child.phase_code,
+        child.amount_basis,
+        child.period_start_year,
+        child.period_end_year,
+        child.period_month,
+        child.funding_source_code,
+        child.capital_type_code
+    from candidates as child
+    inner join component_ancestry
+        on child.component_code = component_ancestry.descendant_code
 
 ),
 
 broken_down_further as (
 
-    select distinct parent.amount_id
+    select parent.amount_id
     from candidates as parent
-    inner join component_ancestry
-        on parent.component_code = component_ancestry.ancestor_code
-    inner join candidates as child
+    inner join descendant_keys as child
         on
-            component_ancestry.descendant_code = child.component_code
+            parent.component_code = child.ancestor_code
             and {{ same_block_and_period('parent', 'child') }}
             and parent.funding_source_code = child.funding_source_code
             and parent.capital_type_code = child.capital_type_code
@@ -80,8 +126,10 @@ broken_down_further as (
 
 final as (
 
-    select candidates.*
-    from candidates
+    select {{ star_exclude(['printings.is_repeat_printing'], 'printings') }}
+    from printings
+    inner join candidates
+        on printings.amount_id = candidates.amount_id
     left join broken_down_further
         on candidates.amount_id = broken_down_further.amount_id
     where broken_down_further.amount_id is null
