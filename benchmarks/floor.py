@@ -29,7 +29,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import subprocess
 import sys
 import time
@@ -38,6 +37,8 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+
+from ntp_poverty.duckdb_connection import profile_setting
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 SCHEMAS = ("raw", "staging", "intermediate", "core", "marts", "audit")
@@ -63,18 +64,6 @@ class FloorResult:
     checkpoint_s: float = 0.0
     total_s: float = 0.0
     slowest_models: list[tuple[str, float]] = field(default_factory=list)
-
-
-def profile_setting(variable: str, profiles: Path = PROJECT_DIR / "profiles.yml") -> str:
-    """The value profiles.yml gives a setting: the environment variable ``variable``, else the default
-    written beside it in the profile (``env_var('NAME', 'default')``), so the bench never keeps a copy."""
-    if variable in os.environ:
-        return os.environ[variable]
-    dev_output = profiles.read_text(encoding="utf-8").split("\n    spark:")[0]  # the DuckDB target, not Spark's
-    found = re.search(r"env_var\('" + re.escape(variable) + r"',\s*'([^']*)'\)", dev_output)
-    if found is None:
-        raise ValueError(f"{profiles}: no env_var('{variable}', '<default>') in the profile")
-    return found.group(1)
 
 
 def duckdb_settings(database: Path) -> dict[str, str]:

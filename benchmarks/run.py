@@ -42,8 +42,9 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks import report
-from benchmarks.floor import compare_marts, compile_project, profile_setting
+from benchmarks.floor import compare_marts, compile_project
 from benchmarks.measure import Measurement, run_measured
+from ntp_poverty.duckdb_connection import profile_setting
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 PYTHON = Path(sys.executable)

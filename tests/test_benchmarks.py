@@ -250,21 +250,3 @@ def test_the_report_is_written_from_the_results_with_the_engines_compared(tmp_pa
 
 # --- the incremental refresh equals a full refresh of the revised feed ---------------------------
 
-
-def test_the_bench_reads_the_duckdb_settings_from_the_profile(tmp_path: Path,
-                                                               monkeypatch: pytest.MonkeyPatch) -> None:
-    # the default written in profiles.yml for the DuckDB target (not the Spark target's), unless the
-    # environment overrides it; a setting the profile does not define is an error, not a guess
-    profiles = tmp_path / "profiles.yml"
-    profiles.write_text("    dev:\n      threads: \"{{ env_var('NTP_DBT_THREADS', '1') }}\"\n"
-                        "      memory_limit: \"{{ env_var('NTP_DUCKDB_MEMORY_LIMIT', '7GB') }}\"\n"
-                        "    spark:\n      threads: \"{{ env_var('NTP_DBT_THREADS', '4') }}\"\n", encoding="utf-8")
-    monkeypatch.delenv("NTP_DBT_THREADS", raising=False)
-    monkeypatch.delenv("NTP_DUCKDB_MEMORY_LIMIT", raising=False)
-    assert floor.profile_setting("NTP_DBT_THREADS", profiles) == "1"
-    assert floor.profile_setting("NTP_DUCKDB_MEMORY_LIMIT", profiles) == "7GB"
-    monkeypatch.setenv("NTP_DUCKDB_MEMORY_LIMIT", "2GB")
-    assert floor.profile_setting("NTP_DUCKDB_MEMORY_LIMIT", profiles) == "2GB"
-    with pytest.raises(ValueError, match="NTP_DUCKDB_TEMP"):
-        floor.profile_setting("NTP_DUCKDB_TEMP", profiles)
-    assert floor.duckdb_settings(tmp_path / "w.duckdb")["memory_limit"] == "2GB"

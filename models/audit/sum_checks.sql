@@ -3,7 +3,7 @@
 -- Transcribed documents and feed reports alike; a per-year amount is compared in each year it
 -- claims.
 -- Incremental by feed partition (dbt_project.yml, macros/delete_rebuilt_partitions.sql): a refresh
--- recomputes only the partitions whose files changed (delete, then insert); every other run all rows.
+-- recomputes only the partitions whose files changed (delete, then insert); other runs all rows.
 with
 
 checked_amounts as (

@@ -2,7 +2,7 @@
 -- × capital type × phase (period_month only for monthly feed line items). Leaves only, so any
 -- slice can be summed without double counting. Transcribed documents and feed reports alike.
 -- Incremental by feed partition (dbt_project.yml, macros/delete_rebuilt_partitions.sql): a refresh
--- recomputes only the partitions whose files changed (delete, then insert); every other run all rows.
+-- recomputes only the partitions whose files changed (delete, then insert); other runs all rows.
 with
 
 annualized as (
@@ -12,8 +12,8 @@ annualized as (
 
 ),
 
--- the development-investment leaves alone, read on their own: were `annualized` read twice, it would
--- be computed once and held whole (every column), which at national scale spills to disk
+-- the development-investment leaves alone, read on their own: were `annualized` read twice, it
+-- would be computed once and held whole (every column), which at national scale spills to disk
 development_leaves as (
 
     select

@@ -2,7 +2,7 @@
 -- amounts printed in more detail elsewhere in the same document (text vs appendix), of the
 -- transcribed documents and of the feed reports (int_plan_amounts_printings holds both).
 -- Incremental by feed partition (dbt_project.yml, macros/delete_rebuilt_partitions.sql): a refresh
--- recomputes only the partitions whose files changed (delete, then insert); every other run all rows.
+-- recomputes only the partitions whose files changed (delete, then insert); other runs all rows.
 with
 
 amounts as (

@@ -39,6 +39,7 @@ from typing import Any
 
 import duckdb
 
+from ntp_poverty.duckdb_connection import connect
 from ntp_poverty.release_excel import (
     MARTS_YAML_DIR,
     ColumnDoc,
@@ -265,7 +266,7 @@ def write_datapackage(database: Path, target: Path, run_id: str, project_dir: Pa
         raise DataPackageError(str(exc)) from None
     (target / DATA_DIR).mkdir(parents=True, exist_ok=True)
     descriptor_path = target / DESCRIPTOR_NAME
-    with duckdb.connect(str(database), read_only=True) as con:
+    with connect(database) as con:
         for name in DIMENSIONS:
             if name not in core_docs:
                 raise DataPackageError(f"{project_dir / CORE_YAML_DIR}: no dbt YAML entry for core.{name}")

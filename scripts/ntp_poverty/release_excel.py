@@ -55,6 +55,7 @@ import duckdb
 import xlsxwriter
 import yaml
 
+from ntp_poverty.duckdb_connection import connect
 from ntp_poverty.releases import ReleaseError
 
 WORKBOOK_NAME = "ntp_poverty.xlsx"
@@ -500,7 +501,7 @@ def write_workbook(database: Path, target: Path, run_id: str, project_dir: Path,
     terms = glossary(project_dir)
     target.mkdir(parents=True, exist_ok=True)
     path = target / WORKBOOK_NAME
-    with duckdb.connect(str(database), read_only=True) as con:
+    with connect(database) as con:
         names = list_marts(con)
         missing = [name for name in names if name not in docs]
         if missing:

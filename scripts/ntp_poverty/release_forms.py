@@ -22,10 +22,10 @@ import re
 import shutil
 from pathlib import Path
 
-import duckdb
 
 from ntp_poverty import faults
 from ntp_poverty.build_steps import PROJECT_DIR
+from ntp_poverty.duckdb_connection import connect
 from ntp_poverty.offline_docs import make_offline
 from ntp_poverty.release_datapackage import write_datapackage
 from ntp_poverty.release_excel import write_workbook
@@ -46,7 +46,7 @@ def export_parquet(database: Path, target: Path, run_id: str, marts: list[str]) 
     """Write every mart as ``target/<mart>.parquet`` with ``run_id`` in the key-value metadata."""
     target.mkdir(parents=True)
     quoted = run_id.replace("'", "''")
-    with duckdb.connect(str(database), read_only=True) as con:
+    with connect(database) as con:
         for mart in marts:
             path = str(target / f"{mart}.parquet").replace("'", "''")
             con.execute(f"copy marts.{mart} to '{path}' (format parquet, kv_metadata {{run_id: '{quoted}'}})")
@@ -57,7 +57,9 @@ def export_partitioned_facts(database: Path, target: Path, run_id: str) -> None:
     file's key-value metadata; the two partition columns are in the folder names, as hive readers expect)."""
     quoted = run_id.replace("'", "''")
     target.mkdir(parents=True)
-    with duckdb.connect(str(database), read_only=True) as con:
+    with connect(database) as con:
+        # rows within a partition have no order to keep; keeping it would hold them in memory
+        con.execute("set preserve_insertion_order = false")
         for table, year in PARTITIONED_FACTS.items():
             path = str(target / table.split(".")[1]).replace("'", "''")
             con.execute(f"""

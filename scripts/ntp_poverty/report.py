@@ -22,11 +22,11 @@ from datetime import datetime, timezone
 from decimal import Decimal
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 import plotly.graph_objects as go
 from babel.numbers import format_decimal, format_percent
 
+from ntp_poverty.duckdb_connection import connect
 from ntp_poverty.reporting import print_errors
 
 SOURCE_COLOURS = {"central_budget": "#1f4e79", "local_budget": "#c55a11", "other_mobilized": "#70ad47"}
@@ -113,7 +113,7 @@ order by p.geography_code
 
 def read_marts(warehouse: Path) -> Marts:
     """Read the marts read-only from the published file."""
-    with duckdb.connect(str(warehouse), read_only=True) as con:
+    with connect(warehouse) as con:
         def frame(sql: str) -> pd.DataFrame:
             return con.execute(sql).df()
 

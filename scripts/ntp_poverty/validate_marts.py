@@ -20,12 +20,12 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Callable
 
-import duckdb
 import great_expectations as gx
 import pandas as pd
 from great_expectations import expectations as gxe
 from great_expectations.data_context.types.base import ProgressBarsConfig
 
+from ntp_poverty.duckdb_connection import connect
 from ntp_poverty.reporting import report
 
 
@@ -182,7 +182,7 @@ KIND_DTYPES = {"str": ["StringDtype"], "int": ["int32", "int64", "Int32", "Int64
 
 def read_mart(warehouse: Path, name: str) -> pd.DataFrame:
     """Read one mart read-only; decimals become floats (validation only)."""
-    with duckdb.connect(str(warehouse), read_only=True) as con:
+    with connect(warehouse) as con:
         frame = con.execute(f"select * from marts.{name}").df()
     for column in frame.columns:
         values = frame[column]

@@ -4,7 +4,7 @@
 -- running the self-join once instead of once per reader keeps a feed of tens of millions of line
 -- items within time and memory.
 -- Incremental by feed partition (dbt_project.yml, macros/delete_rebuilt_partitions.sql): a refresh
--- recomputes only the partitions whose files changed (delete, then insert); every other run all rows.
+-- recomputes only the partitions whose files changed (delete, then insert); other runs all rows.
 with
 
 printings as (
@@ -14,8 +14,8 @@ printings as (
 
 ),
 
--- the same rows, only the columns the self-join compares: the candidates are read three times, and
--- what is read more than once is computed once and held (at national scale, narrow rows stay in memory)
+-- the same rows, only the columns the self-join compares: the candidates are read three times,
+-- and what is read more than once is computed once and held (narrow rows stay in memory)
 printed_cells as (
 
     select

@@ -10,7 +10,7 @@
 -- and tests read it, and computing the union once instead of once per reader keeps a feed of tens
 -- of millions of line items within time and memory.
 -- Incremental by feed partition (dbt_project.yml, macros/delete_rebuilt_partitions.sql): a refresh
--- recomputes only the partitions whose files changed (delete, then insert); every other run all rows.
+-- recomputes only the partitions whose files changed (delete, then insert); other runs all rows.
 with
 
 amounts as (
