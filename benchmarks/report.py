@@ -77,7 +77,7 @@ RATIOS = (  # label, key, target text, predicate at 10M
     ("dbt build step / engine floor", "dbt_build_over_floor", "(for information)", None),
     ("pandas / full refresh", "pandas_over_full", "≥ 10 (or pandas out of memory)", lambda v: v >= 10),
     ("pandas / engine floor", "pandas_over_floor", "(for information)", None),
-    ("incremental / full refresh", "incremental_over_full", "(for information)", None),
+    ("incremental / full refresh (1 % of partitions changed)", "incremental_over_full", "≤ 0.15", lambda v: v <= 0.15),
 )
 
 
@@ -121,13 +121,18 @@ def _ratios_table(result: dict[str, Any]) -> list[str]:
     oom = any(_get(r, "pandas", "out_of_memory") for r in runs)
     lines = ["| ratio (pair by pair in each run) | median | " + " | ".join(f"run {r['run']}" for r in runs)
              + " | target | verdict |", "|" + "---|" * (4 + len(runs))]
+    failed = any(_get(r, "incremental", "failed") for r in runs)
     for label, key, target, predicate in RATIOS:
         median = _get(result["median"], "ratios", key)
         values = [_get(r, "ratios", key) for r in runs]
-        if median is None and all(v is None for v in values) and not (key == "pandas_over_full" and oom):
+        if median is None and all(v is None for v in values) and not (key == "pandas_over_full" and oom) \
+                and not (key == "incremental_over_full" and failed):
             continue
+        verdict = _verdict(rows, median, predicate, oom and key == "pandas_over_full")
+        if key == "incremental_over_full" and failed:
+            verdict = "**FAIL** (an incremental refresh failed)"
         lines.append(f"| {label} | {_fmt(median)} | " + " | ".join(_fmt(v) for v in values)
-                     + f" | {target} | {_verdict(rows, median, predicate, oom and key == 'pandas_over_full')} |")
+                     + f" | {target} | {verdict} |")
     peak = _get(result["median"], "full_refresh", "peak_rss_bytes")
     worst = max((_get(r, "full_refresh", "peak_rss_bytes") or 0) for r in runs)
     verdict = ("**pass**" if worst <= MEMORY_TARGET else "**FAIL**") if rows >= TARGET_ROWS else \
@@ -177,6 +182,9 @@ def section(result: dict[str, Any]) -> list[str]:
     skipped = _get(runs[0], "incremental", "skipped")
     if skipped:
         notes.append(f"incremental refresh not measured: {skipped}")
+    for r in runs:
+        if _get(r, "incremental", "failed"):
+            notes.append(f"run {r['run']}: the incremental refresh FAILED ({r['incremental']['failed']})")
     compared = [_get(r, "pandas", "compared_equal") for r in runs]
     if any(c is True for c in compared):
         notes.append("pandas' funding_mix (all columns but n_source_findings), yoy_change and source-to-total sum "

@@ -227,7 +227,19 @@ def test_the_report_is_written_from_the_results_with_the_engines_compared(tmp_pa
     assert "stale text" not in text
     assert "## 10,000,000 rows" in text and "| full refresh / engine floor | 2.00 |" in text
     assert "**FAIL**" in text  # 2.0 > 1.5 and pandas only 2× slower: said plainly
+    assert "| incremental / full refresh (1 % of partitions changed) | 0.33 | 0.33 | ≤ 0.15 | **FAIL** |" in text
     assert "No Spark results yet" in text
+    # an incremental refresh that failed is kept as a finding and fails its target, the run's numbers kept
+    failed_run = run | {"incremental": {"failed": "the refresh exited 3: Out of Memory Error", "wall_s": None},
+                        "ratios": run["ratios"] | {"incremental_over_full": None}}
+    (results / "10000000.json").write_text(json.dumps(result | {"runs": [failed_run],
+                                                                "median": medians([failed_run])}), encoding="utf-8")
+    report.write(results, markdown)
+    text = markdown.read_text(encoding="utf-8")
+    assert "run 1: the incremental refresh FAILED (the refresh exited 3: Out of Memory Error)" in text
+    assert "| ≤ 0.15 | **FAIL** (an incremental refresh failed) |" in text
+    assert "| full refresh / engine floor | 2.00 |" in text
+    (results / "10000000.json").write_text(json.dumps(result), encoding="utf-8")
     # the engines' comparison comes from results/spark/<rows>.json, the ratio taken run by run
     spark_runs = [{"run": i, "load_average_at_start": [1.0, 1.0, 1.0],
                    "spark": {"wall_s": spark, "cpu_s": 1.0, "peak_rss_bytes": 3 * 1024 ** 3},
