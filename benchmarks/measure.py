@@ -42,13 +42,16 @@ class Measurement:
     memory_cap_bytes: int | None = None
     #: every output line with the seconds since the start at which it arrived (not in as_dict)
     lines: list[tuple[float, str]] = field(default_factory=list, repr=False)
+    #: the summed RSS of the tree at each sample: (seconds since the start, bytes) (not in as_dict)
+    rss_timeline: list[tuple[float, int]] = field(default_factory=list, repr=False)
 
     @property
     def cpu_s(self) -> float:
         return self.user_s + self.sys_s
 
     def as_dict(self) -> dict[str, object]:
-        return {k: v for k, v in asdict(self).items() if k != "lines"} | {"cpu_s": round(self.cpu_s, 3)}
+        return {k: v for k, v in asdict(self).items() if k not in ("lines", "rss_timeline")} \
+            | {"cpu_s": round(self.cpu_s, 3)}
 
 
 def _rss(pid: int) -> int:
@@ -120,6 +123,8 @@ class TreeSampler(threading.Thread):
         self.root, self.interval, self.cap = root, interval, memory_cap_bytes
         self.peak_total = self.peak_single = self.samples = 0
         self.killed_at_cap = False
+        self.started = time.monotonic()
+        self.timeline: list[tuple[float, int]] = []
         self._stop_event = threading.Event()
 
     def run(self) -> None:
@@ -127,6 +132,7 @@ class TreeSampler(threading.Thread):
             sizes = [_rss(pid) for pid in process_tree(self.root)]
             total = sum(sizes)
             self.samples += 1
+            self.timeline.append((round(time.monotonic() - self.started, 3), total))
             self.peak_total = max(self.peak_total, total)
             self.peak_single = max(self.peak_single, max(sizes, default=0))
             if self.cap is not None and total > self.cap and not self.killed_at_cap:
@@ -187,4 +193,4 @@ def run_measured(command: list[str], *, env: dict[str, str] | None = None, cwd: 
                        sys_s=round(after.ru_stime - before.ru_stime, 3),
                        peak_rss_bytes=sampler.peak_total, peak_single_rss_bytes=sampler.peak_single,
                        samples=sampler.samples, killed_at_cap=sampler.killed_at_cap,
-                       memory_cap_bytes=memory_cap_bytes, lines=lines)
+                       memory_cap_bytes=memory_cap_bytes, lines=lines, rss_timeline=sampler.timeline)

@@ -148,11 +148,14 @@ def _steps_table(result: dict[str, Any], source: str) -> list[str]:
     if not steps:
         return []
     total = sum(steps.values()) or 1.0
-    lines = ["| step | median (s) | share | " + " | ".join(f"run {r['run']}" for r in result["runs"]) + " |",
-             "|" + "---|" * (3 + len(result["runs"]))]
+    peaks = _get(result["median"], source, "steps_peak_rss_bytes") or {}
+    lines = ["| step | median (s) | share | " + " | ".join(f"run {r['run']}" for r in result["runs"])
+             + (" | peak RSS of the process tree during the step, median (GB)" if peaks else "") + " |",
+             "|" + "---|" * (3 + len(result["runs"]) + bool(peaks))]
     for step, seconds in sorted(steps.items(), key=lambda kv: -kv[1]):
         lines.append(f"| {STEP_NAMES.get(step, step)} | {_fmt(seconds)} | {seconds / total:.0%} | "
-                     + " | ".join(_fmt(_get(r, source, "steps_s", step)) for r in result["runs"]) + " |")
+                     + " | ".join(_fmt(_get(r, source, "steps_s", step)) for r in result["runs"])
+                     + (f" | {_fmt(_gb(peaks.get(step)))}" if peaks else "") + " |")
     return lines
 
 

@@ -117,8 +117,8 @@ def refresh_flags() -> set[str]:
     return {word.strip("[],") for word in out.split() if word.startswith(("--", "[--"))}
 
 
-def step_times(measurement: Measurement) -> dict[str, float]:
-    """Seconds per refresh step, from the arrival times of its ``[refresh HH:MM:SS]`` lines."""
+def _step_spans(measurement: Measurement) -> list[tuple[float, float, str]]:
+    """(start, end, step) of each refresh step, from the arrival times of its ``[refresh HH:MM:SS]`` lines."""
     marks = [(0.0, "startup")]
     for offset, line in measurement.lines:
         if not line.startswith("[refresh "):
@@ -127,10 +127,25 @@ def step_times(measurement: Measurement) -> dict[str, float]:
         step = next((name for key, name in STEPS if key in message), None)
         if step is not None and step != marks[-1][1]:
             marks.append((offset, step))
+    return [(start, end, name) for (start, name), (end, _) in zip(marks, marks[1:] + [(measurement.wall_s, "end")])]
+
+
+def step_times(measurement: Measurement) -> dict[str, float]:
+    """Seconds per refresh step."""
     times: dict[str, float] = {}
-    for (start, name), (end, _) in zip(marks, marks[1:] + [(measurement.wall_s, "end")]):
+    for start, end, name in _step_spans(measurement):
         times[name] = round(times.get(name, 0.0) + end - start, 3)
     return times
+
+
+def step_peaks(measurement: Measurement) -> dict[str, int]:
+    """The peak summed RSS of the process tree (bytes) during each refresh step: where the memory goes."""
+    peaks: dict[str, int] = {}
+    for start, end, name in _step_spans(measurement):
+        inside = [rss for offset, rss in measurement.rss_timeline if start <= offset < end]
+        if inside:
+            peaks[name] = max(peaks.get(name, 0), max(inside))
+    return peaks
 
 
 def _last_run(warehouse: Path) -> dict[str, Any]:
@@ -172,7 +187,9 @@ def one_run(index: int, rows: int, base_feed: Path, work: Path, options: argpars
     full_flags = ["--full-refresh"] if "--full-refresh" in flags else []
     say("full refresh " + " ".join(full_flags))
     full, record = _refresh(warehouse, feed, run_dir / "refresh_full.log", full_flags)
-    result["full_refresh"] = _summary(full, counts) | {"steps_s": step_times(full), "run_id": record["run_id"],
+    result["full_refresh"] = _summary(full, counts) | {"steps_s": step_times(full),
+                                                       "steps_peak_rss_bytes": step_peaks(full),
+                                                       "run_id": record["run_id"],
                                                        "mart_rows": record.get("mart_rows", {})}
     say(f"full refresh {full.wall_s} s, peak RSS {full.peak_rss_bytes / GB:.2f} GB")
 
@@ -239,6 +256,7 @@ def one_run(index: int, rows: int, base_feed: Path, work: Path, options: argpars
                                    env=_env(NTP_FEEDS=str(feed)), cwd=PROJECT_DIR, log=log)
         files = _manifest(feed)["revisions"][-1]["files"]
         result["incremental"] = _summary(incremental) | {"steps_s": step_times(incremental),
+                                                         "steps_peak_rss_bytes": step_peaks(incremental),
                                                          "revised_partitions": len(files)}
         if incremental.returncode != 0:
             # a failed incremental refresh is a finding of the bench, not a reason to lose the run's numbers

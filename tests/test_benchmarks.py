@@ -21,7 +21,7 @@ sys.path.insert(0, str(ROOT))  # the benchmarks package lives at the project roo
 
 from benchmarks import floor, pandas_marts, report  # noqa: E402
 from benchmarks.measure import run_measured  # noqa: E402
-from benchmarks.run import link_copy, medians, step_times  # noqa: E402
+from benchmarks.run import link_copy, medians, step_peaks, step_times  # noqa: E402
 
 REFERENCE = ROOT / "seeds" / "reference"
 MB = 1024 ** 2
@@ -71,6 +71,22 @@ def test_the_steps_of_a_refresh_are_read_from_its_timed_lines(tmp_path: Path) ->
     steps = step_times(measured)
     assert list(steps) == ["startup", "preflight", "dbt_build", "docs", "gx", "release", "finish"]
     assert 0.3 <= steps["preflight"] <= 1.0 and sum(steps.values()) == pytest.approx(measured.wall_s, abs=0.01)
+
+
+
+def test_the_memory_of_a_refresh_is_told_step_by_step(tmp_path: Path) -> None:
+    # 300 MB held during the dbt build only: that step's peak shows it, the next one does not
+    script = ("import time\n"
+              "print('[refresh 00:00:00] preflight: ok', flush=True); time.sleep(0.5)\n"
+              "print('[refresh 00:00:00] dbt build into the candidate', flush=True)\n"
+              "block = bytearray(300 * 1024 * 1024); block[::4096] = b'x' * len(block[::4096]); time.sleep(1.0)\n"
+              "del block; time.sleep(0.3)\n"
+              "print('[refresh 00:00:00] dbt docs generate', flush=True); time.sleep(0.8)\n")
+    measured = run_measured([sys.executable, "-c", script], log=tmp_path / "log")
+    peaks = step_peaks(measured)
+    assert set(peaks) >= {"preflight", "dbt_build", "docs"}
+    assert peaks["dbt_build"] - peaks["docs"] > 250 * 1024 ** 2
+    assert max(peaks.values()) == measured.peak_rss_bytes
 
 
 # --- the floor and pandas against a dbt build of a tiny feed ----------------------------------------
@@ -206,7 +222,8 @@ def test_the_report_is_written_from_the_results_with_the_engines_compared(tmp_pa
     run = {"run": 1, "load_average_at_start": [0.5, 0.5, 0.5],
            "full_refresh": {"wall_s": 30.0, "cpu_s": 40.0, "peak_rss_bytes": 2 * 1024 ** 3,
                             "peak_single_rss_bytes": 1024 ** 3, "leaf_rows_per_s": 100, "rows_per_s": 150,
-                            "steps_s": {"dbt_build": 20.0, "docs": 5.0}},
+                            "steps_s": {"dbt_build": 20.0, "docs": 5.0},
+                            "steps_peak_rss_bytes": {"dbt_build": 3 * 1024 ** 3, "docs": 1024 ** 3}},
            "floor": {"wall_s": 15.0, "cpu_s": 14.0, "peak_rss_bytes": 1024 ** 3, "seeds_s": 1.0, "models_s": 10.0,
                      "tests_s": 3.0, "marts_equal": True, "failed_tests": {}, "slowest_models": [["sum_checks", 4.0]]},
            "pandas": {"wall_s": 60.0, "cpu_s": 60.0, "peak_rss_bytes": 3 * 1024 ** 3, "compared_equal": True},
@@ -228,6 +245,7 @@ def test_the_report_is_written_from_the_results_with_the_engines_compared(tmp_pa
     assert "## 10,000,000 rows" in text and "| full refresh / engine floor | 2.00 |" in text
     assert "**FAIL**" in text  # 2.0 > 1.5 and pandas only 2× slower: said plainly
     assert "| incremental / full refresh (1 % of partitions changed) | 0.33 | 0.33 | ≤ 0.15 | **FAIL** |" in text
+    assert "| dbt build (seeds, models, tests) | 20.00 | 80% | 20.00 | 3.00 |" in text  # where the memory goes
     assert "No Spark results yet" in text
     # an incremental refresh that failed is kept as a finding and fails its target, the run's numbers kept
     failed_run = run | {"incremental": {"failed": "the refresh exited 3: Out of Memory Error", "wall_s": None},
