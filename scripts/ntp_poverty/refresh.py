@@ -59,7 +59,7 @@ from ntp_poverty.preflight import summary as preflight_summary
 from ntp_poverty.release_forms import assemble
 from ntp_poverty.releases import Layout, ReleaseError
 from ntp_poverty.refresh_lock import acquire_lock, release_lock
-from ntp_poverty.report import read_marts, render
+from ntp_poverty.report import write_report
 from ntp_poverty.reporting import print_errors
 from ntp_poverty.run_log import (
     EXIT_BUILD,
@@ -221,7 +221,7 @@ def _build_and_audit(paths: Paths, run_dir: Path, run_id: str, seeds_dir: Path, 
     say("rendering the HTML report from the candidate's marts")
     report_html = run_dir / "report.html"
     try:
-        report_html.write_text(render(read_marts(candidate)), encoding="utf-8")
+        write_report(candidate, report_html)
     except OSError as exc:
         raise RefreshError(EXIT_BUILD, f"the report could not be written: {exc}") from exc
     return {"candidate": candidate, "docs": site, "ledger": run_dir / "ledger", "report": report_html,

@@ -26,6 +26,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from babel.numbers import format_decimal, format_percent
 
+from ntp_poverty.child_process import in_child
 from ntp_poverty.duckdb_connection import connect
 from ntp_poverty.reporting import print_errors
 
@@ -109,6 +110,16 @@ select p.geography_code, p.name_vi, p.latitude, p.longitude, l.fiscal_year, l.ph
 from provinces as p left join latest as l using (geography_code)
 order by p.geography_code
 """
+
+
+def write_report(warehouse: Path, path: Path) -> None:
+    """Render the report of ``warehouse`` into ``path``, reading the marts in a child process
+    (ntp_poverty.child_process): their memory leaves with it."""
+    in_child(_write_report, warehouse, path)
+
+
+def _write_report(warehouse: Path, path: Path) -> None:
+    path.write_text(render(read_marts(warehouse)), encoding="utf-8")
 
 
 def read_marts(warehouse: Path) -> Marts:

@@ -25,6 +25,7 @@ import pandas as pd
 from great_expectations import expectations as gxe
 from great_expectations.data_context.types.base import ProgressBarsConfig
 
+from ntp_poverty.child_process import in_child
 from ntp_poverty.duckdb_connection import connect
 from ntp_poverty.reporting import report
 
@@ -226,7 +227,12 @@ def with_identity_columns(frame: pd.DataFrame, spec: MartSpec) -> pd.DataFrame:
 
 
 def validate(warehouse: Path, docs_dir: Path) -> list[str]:
-    """Run one checkpoint per mart; write Data Docs; return failure messages."""
+    """Run one checkpoint per mart; write Data Docs; return failure messages. The marts are read and
+    validated in a child process (ntp_poverty.child_process): their memory leaves with it."""
+    return in_child(_validate, warehouse, docs_dir)
+
+
+def _validate(warehouse: Path, docs_dir: Path) -> list[str]:
     failures: list[str] = []
     with tempfile.TemporaryDirectory() as project_root:
         context = gx.get_context(mode="file", project_root_dir=project_root)
