@@ -1,7 +1,7 @@
-{% macro delete_rebuilt_partitions(column='source_partition') %}
+{% macro delete_rebuilt_partitions(column='source_partition', level='partition') %}
     {#- Pre-hook of an incremental model (delete+insert by partition): delete the rows of the
-        partitions about to be computed again, including partitions whose files were removed;
-        without `changed_partitions` every row, so that a plain `dbt build` recomputes the
+        partitions (level `province`: provinces) about to be computed again, including partitions
+        whose files were removed; without `changed_partitions` every row, so that a plain `dbt build` recomputes the
         whole table and can never leave stale rows behind. -#}
     {%- if is_incremental() -%}
         {%- if target.type != 'duckdb' -%}
@@ -9,7 +9,7 @@
                 "An incremental build by feed partition deletes rows, which Parquet tables on "
                 ~ target.type ~ " cannot: build with --full-refresh (Delta or Iceberg tables would allow it).") }}
         {%- endif -%}
-        {%- set changed = rebuilt_partitions() -%}
+        {%- set changed = rebuilt_partitions(level) -%}
         {%- if changed is none -%}
             delete from {{ this }}
         {%- elif changed | length > 0 -%}

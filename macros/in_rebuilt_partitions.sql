@@ -1,8 +1,8 @@
-{% macro in_rebuilt_partitions(column='source_partition') %}
+{% macro in_rebuilt_partitions(column='source_partition', level='partition') %}
     {#- Row filter of an incremental model: in an incremental run with `changed_partitions`, only
-        the rows of those partitions are computed again; otherwise (a full refresh, a first build,
-        or `dbt build` without the var) every row. -#}
-    {%- set changed = rebuilt_partitions() -%}
+        the rows of those partitions (level `province`: of their provinces) are computed again;
+        otherwise (a full refresh, a first build, or `dbt build` without the var) every row. -#}
+    {%- set changed = rebuilt_partitions(level) -%}
     {%- if is_incremental() and changed is not none -%}
         {%- if changed | length == 0 -%}
             false

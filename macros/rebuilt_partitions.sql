@@ -1,10 +1,26 @@
-{% macro rebuilt_partitions() %}
-    {#- The feed partitions an incremental refresh rebuilds: the dbt var `changed_partitions` (a
-        list of `province=<code>/year=<yyyy>`, set by scripts/refresh from the partitions' content
-        hashes), or none when the var is not set (then every partition is rebuilt). -#}
+{% macro rebuilt_partitions(level='partition') %}
+    {#- What an incremental refresh rebuilds, from the dbt var `changed_partitions` (a list of
+        `province=<code>/year=<yyyy>`, set by scripts/refresh from the partitions' content hashes):
+        level `partition`, those feed partitions; level `province`, the provinces they belong to
+        (the slices of models whose rows combine several years of a province). None when the var
+        is not set (then everything is rebuilt). -#}
     {%- set changed = var('changed_partitions', none) -%}
     {%- if changed is string -%}
         {%- set changed = fromjson(changed) -%}
     {%- endif -%}
-    {{ return(changed) }}
+    {%- if changed is none or level == 'partition' -%}
+        {{ return(changed) }}
+    {%- elif level == 'province' -%}
+        {%- set provinces = [] -%}
+        {%- for partition in changed -%}
+            {%- set province = partition.split('/')[0].split('=')[-1] -%}
+            {%- if province not in provinces -%}
+                {%- do provinces.append(province) -%}
+            {%- endif -%}
+        {%- endfor -%}
+        {{ return(provinces | sort) }}
+    {%- else -%}
+        {{ exceptions.raise_compiler_error("rebuilt_partitions: level must be 'partition' or 'province', not '"
+            ~ level ~ "'") }}
+    {%- endif -%}
 {%- endmacro %}

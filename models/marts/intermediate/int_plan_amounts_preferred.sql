@@ -1,12 +1,35 @@
 -- Annual leaves after precedence: where several documents give amounts for the same geography ×
 -- year × phase × component × funding source, only the highest-precedence document's rows stay
 -- (issued over draft, then the later date; dim_document.precedence_rank). Core keeps them all.
+-- Incremental by province (dbt_project.yml): a precedence group lies within one geography, so the
+-- provinces of the changed feed partitions are recomputed whole, with their documents' rows.
 with
+
+geographies as (
+
+    select
+        geography_code,
+        province_code
+    from {{ ref('dim_geography') }}
+
+),
+
+rebuilt_geographies as (
+
+    select * from geographies
+    where {{ in_rebuilt_partitions('province_code', level='province') }}
+
+),
 
 amounts as (
 
-    select * from {{ ref('fct_plan_amount') }}
-    where not is_multi_year_amount
+    select
+        fct_plan_amount.*,
+        rebuilt_geographies.province_code
+    from {{ ref('fct_plan_amount') }} as fct_plan_amount
+    inner join rebuilt_geographies
+        on fct_plan_amount.geography_code = rebuilt_geographies.geography_code
+    where not fct_plan_amount.is_multi_year_amount
 
 ),
 
