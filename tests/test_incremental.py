@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import duckdb
+import pyarrow.parquet as pq
 import pytest
 
 from conftest import ROOT
@@ -130,6 +131,25 @@ def test_the_recorded_partition_hashes_are_the_files_hashes(incremental_then_ful
         recorded = dict(con.execute("select source_partition, content_hash from audit.feed_partitions").fetchall())
     assert recorded == partition_hashes(incremental_then_full["feed"])
     assert REMOVED not in recorded and REPLACED in recorded
+
+
+@pytest.mark.slow
+def test_the_released_parquet_facts_equal_a_full_rebuilds(incremental_then_full: dict) -> None:
+    """The incremental release carried most fact partitions over from the first release: its datasets
+    hold the same rows as the full rebuild's, and every file names the incremental run."""
+    incremental = incremental_then_full["incremental"].parent / "parquet" / "facts"
+    scratch = incremental_then_full["scratch"].parent / "parquet" / "facts"
+    run_id = incremental_then_full["second"]["run_id"]
+    for table in ("fct_plan_amount", "fct_reported_total", "sum_checks"):
+        assert rows_of_dataset(incremental / table) == rows_of_dataset(scratch / table), table
+        files = list((incremental / table).rglob("*.parquet"))
+        assert files and {pq.read_metadata(f).metadata[b"run_id"].decode() for f in files} == {run_id}
+
+
+def rows_of_dataset(folder: Path) -> list[tuple]:
+    with duckdb.connect() as con:
+        return con.execute(f"select * from read_parquet('{folder}/*/*/*.parquet', hive_partitioning = true) "
+                           "order by all").fetchall()
 
 
 # The plan, without building: a fake published file holding what a build records.

@@ -51,11 +51,12 @@ from pathlib import Path
 from ntp_poverty import faults, releases
 from ntp_poverty.build_steps import PROJECT_DIR, generate_docs, run_dbt, verify_candidate
 from ntp_poverty.feed_contract import feeds_dir
-from ntp_poverty.increments import BuildPlan, plan_build
+from ntp_poverty.increments import INCREMENTAL, BuildPlan, plan_build
 from ntp_poverty.ledger import summarize as summarize_ledger
 from ntp_poverty.ledger_summary import write_summary as write_ledger_summary
 from ntp_poverty.preflight import errors_of, run_preflight
 from ntp_poverty.preflight import summary as preflight_summary
+from ntp_poverty.release_facts import Reuse
 from ntp_poverty.release_forms import assemble
 from ntp_poverty.releases import Layout, ReleaseError
 from ntp_poverty.refresh_lock import acquire_lock, release_lock
@@ -235,8 +236,10 @@ def _release_and_switch(paths: Paths, run_id: str, pages: dict[str, Path], recor
     try:
         say(f"assembling release {run_id} (DuckDB file, Parquet, Excel, data package, docs, ledger, report, "
             "Data Docs)")
+        reuse = (Reuse(layout.release(previous) / "parquet" / "facts", tuple(record.rebuilt_partitions))
+                 if previous and record.mode == INCREMENTAL else None)
         assemble(layout.release(run_id), layout.database_name, pages["candidate"], run_id,
-                 sorted(record.mart_rows), pages)
+                 sorted(record.mart_rows), pages, reuse)
         releases.seal(layout, run_id, previous)
         faults.point("before_switch")
         releases.switch(layout, run_id)

@@ -5,8 +5,9 @@ every form of the current release names the same run:
 
 * the DuckDB file: ``audit.warehouse_build.run_id`` (written by dbt);
 * the Parquet export of every mart: key ``run_id`` in each file's key-value metadata; the large facts
-  (:data:`PARTITIONED_FACTS`) also as Parquet datasets partitioned ``province=<code>/year=<yyyy>/``
-  in ``parquet/facts/<table>/``, each file with the same key;
+  also as Parquet datasets partitioned ``province=<code>/year=<yyyy>/`` in ``parquet/facts/<table>/``
+  (:mod:`ntp_poverty.release_facts`; after an incremental build the unchanged partitions are carried
+  over from the previous release), each file with the same key;
 * the Excel workbook ``excel/ntp_poverty.xlsx`` (:mod:`ntp_poverty.release_excel`): its README sheet;
 * the data package ``datapackage/`` (:mod:`ntp_poverty.release_datapackage`): ``ntp:run_id``;
 * the docs site and the completeness ledger: a ``<meta name="ntp-run-id">`` and a banner;
@@ -29,18 +30,9 @@ from ntp_poverty.duckdb_connection import connect
 from ntp_poverty.offline_docs import make_offline
 from ntp_poverty.release_datapackage import write_datapackage
 from ntp_poverty.release_excel import write_workbook
+from ntp_poverty.release_facts import Reuse, export_partitioned_facts
 
 RUN_ID_META = "ntp-run-id"
-
-#: Large facts published as Parquet datasets partitioned by province and year: table -> its year.
-#: The province is the province of the document's geography (a feed report's: its folder's; a
-#: district's document: its province); the year the row's fiscal year, else the first of its period.
-PARTITIONED_FACTS: dict[str, str] = {
-    "core.fct_plan_amount": "coalesce(fact.fiscal_year, fact.period_start_year)",
-    "core.fct_reported_total": "fact.period_start_year",
-    "audit.sum_checks": "coalesce(fact.fiscal_year, fact.period_start_year)",
-}
-
 
 def export_parquet(database: Path, target: Path, run_id: str, marts: list[str]) -> None:
     """Write every mart as ``target/<mart>.parquet`` with ``run_id`` in the key-value metadata."""
@@ -50,26 +42,6 @@ def export_parquet(database: Path, target: Path, run_id: str, marts: list[str]) 
         for mart in marts:
             path = str(target / f"{mart}.parquet").replace("'", "''")
             con.execute(f"copy marts.{mart} to '{path}' (format parquet, kv_metadata {{run_id: '{quoted}'}})")
-
-
-def export_partitioned_facts(database: Path, target: Path, run_id: str) -> None:
-    """Write each large fact as ``target/<table>/province=<code>/year=<yyyy>/*.parquet`` (run id in each
-    file's key-value metadata; the two partition columns are in the folder names, as hive readers expect)."""
-    quoted = run_id.replace("'", "''")
-    target.mkdir(parents=True)
-    with connect(database) as con:
-        # rows within a partition have no order to keep; keeping it would hold them in memory
-        con.execute("set preserve_insertion_order = false")
-        for table, year in PARTITIONED_FACTS.items():
-            path = str(target / table.split(".")[1]).replace("'", "''")
-            con.execute(f"""
-                copy (
-                    select fact.*, geography.province_code as province, {year} as year
-                    from {table} as fact
-                    left join core.dim_document as document on fact.document_id = document.document_id
-                    left join core.dim_geography as geography on document.geography_code = geography.geography_code
-                ) to '{path}' (format parquet, partition_by (province, year), kv_metadata {{run_id: '{quoted}'}})
-            """)
 
 
 def stamp_html(text: str, run_id: str, label: str) -> str:
@@ -100,17 +72,19 @@ def assemble(
     run_id: str,
     marts: list[str],
     pages: dict[str, Path],
+    reuse: Reuse | None = None,
 ) -> None:
     """Move the candidate into ``release`` and write every other form beside it.
 
     ``pages`` names the run's other outputs: ``docs`` (the static docs site), ``ledger`` (folder of
     ledger.html/.md/.json), ``report`` (the report page), ``data_docs`` (the GX site folder).
+    ``reuse``: after an incremental build, the previous release's facts and the rebuilt partitions.
     """
     release.mkdir(parents=True)
     database = release / database_name
     os.replace(candidate, database)
     export_parquet(database, release / "parquet", run_id, marts)
-    export_partitioned_facts(database, release / "parquet" / "facts", run_id)
+    export_partitioned_facts(database, release / "parquet" / "facts", run_id, reuse)
     write_workbook(database, release / "excel", run_id, PROJECT_DIR)
     write_datapackage(database, release / "datapackage", run_id, PROJECT_DIR)
     faults.point("after_export")
