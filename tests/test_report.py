@@ -7,10 +7,12 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import duckdb
+import pandas as pd
 import pytest
 
+from ntp_poverty.report import CHART_GEOGRAPHIES, Marts, chart_scope, scope_note, vnd
 from ntp_poverty.report import main as report_main
-from ntp_poverty.report import vnd
 
 pytestmark = pytest.mark.slow
 
@@ -76,3 +78,29 @@ def test_screenshot_for_review(report: Path, tmp_path: Path) -> None:
                        user_dir=tmp_path / "profile")
     assert result.returncode == 0, result.stderr[-2000:]
     assert shot.stat().st_size > 50_000
+
+
+def _geographies(path: Path, communes: int) -> Path:
+    """A warehouse whose funding_mix has 3 provinces and ``communes`` communes."""
+    rows = [(f"p{i}", "province") for i in range(3)] + [(f"c{i}", "commune") for i in range(communes)]
+    with duckdb.connect(str(path)) as con:
+        con.execute("create schema marts; create schema core")
+        con.execute("create table core.dim_geography (geography_code varchar, admin_level varchar)")
+        con.executemany("insert into core.dim_geography values (?, ?)", rows)
+        con.execute("create table marts.funding_mix as select * from core.dim_geography")
+    return path
+
+
+def test_charts_by_geography_draw_every_geography_up_to_the_limit(tmp_path: Path) -> None:
+    with duckdb.connect(str(_geographies(tmp_path / "w.duckdb", CHART_GEOGRAPHIES - 3))) as con:
+        assert chart_scope(con) == ("true", 0)
+
+
+def test_charts_by_geography_draw_provinces_only_at_national_scale(tmp_path: Path) -> None:
+    with duckdb.connect(str(_geographies(tmp_path / "w.duckdb", CHART_GEOGRAPHIES - 2))) as con:
+        scope, left_out = chart_scope(con)
+        drawn = con.execute(f"select geography_code from marts.funding_mix where {scope} order by 1").fetchall()
+    assert left_out == CHART_GEOGRAPHIES - 2 and drawn == [("p0",), ("p1",), ("p2",)]
+    empty = pd.DataFrame()
+    note = scope_note(Marts(empty, empty, empty, empty, empty, empty, empty, "run", geographies_left_out=left_out))
+    assert f"{left_out} địa bàn" in note and f"{left_out} other geographies" in note

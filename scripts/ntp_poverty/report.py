@@ -22,6 +22,7 @@ from datetime import datetime, timezone
 from decimal import Decimal
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 import plotly.graph_objects as go
 from babel.numbers import format_decimal, format_percent
@@ -74,6 +75,7 @@ class Marts:
     province_funding: pd.DataFrame
     findings: pd.DataFrame
     run_id: str
+    geographies_left_out: int = 0  # of the charts by geography (CHART_GEOGRAPHIES)
 
 
 #: Each target once per year it is due in, with its family (Decree 07 dimension), the reported result
@@ -112,6 +114,25 @@ order by p.geography_code
 """
 
 
+#: The charts by geography (funding mix, year-over-year change) draw every geography when the marts
+#: hold at most this many; at national scale (thousands of districts and communes: hundreds of
+#: thousands of bars, a page of tens of MB that no one can read) they draw the provinces' own
+#: figures and say how many geographies are left to the marts.
+CHART_GEOGRAPHIES = 40
+PROVINCES_ONLY = ("geography_code in (select geography_code from core.dim_geography "
+                  "where admin_level = 'province')")
+
+
+def chart_scope(con: duckdb.DuckDBPyConnection) -> tuple[str, int]:
+    """The filter on ``geography_code`` of the charts by geography, and how many geographies it leaves out."""
+    total, provinces = con.execute(
+        "select count(distinct geography_code), count(distinct geography_code) filter (where admin_level = "
+        "'province') from marts.funding_mix").fetchall()[0]
+    if total <= CHART_GEOGRAPHIES:
+        return "true", 0
+    return PROVINCES_ONLY, total - provinces
+
+
 def write_report(warehouse: Path, path: Path) -> None:
     """Render the report of ``warehouse`` into ``path``, reading the marts in a child process
     (ntp_poverty.child_process): their memory leaves with it."""
@@ -128,13 +149,14 @@ def read_marts(warehouse: Path) -> Marts:
         def frame(sql: str) -> pd.DataFrame:
             return con.execute(sql).df()
 
+        scope, left_out = chart_scope(con)
         return Marts(
-            funding_mix=frame("select * from marts.funding_mix where project_code = 'ALL' "
+            funding_mix=frame(f"select * from marts.funding_mix where project_code = 'ALL' and {scope} "
                               "order by geography_code, fiscal_year, phase_code"),
             cross_province=frame("select * from marts.cross_province_comparison where component_code like 'DA_' "
                                  "order by fiscal_year, phase_code, component_code, geography_code"),
             yoy=frame("select * from marts.yoy_change where component_code = 'ALL' and funding_source_code = 'ALL' "
-                      "and prior_year_amount is not null order by geography_code, fiscal_year"),
+                      f"and prior_year_amount is not null and {scope} order by geography_code, fiscal_year"),
             targets=frame("select t.*, i.name_vi as indicator_name_vi, i.name_en as indicator_name_en "
                           "from marts.target_comparison as t inner join core.dim_indicator as i using (indicator_code) "
                           "order by has_conflict desc, geography_code, target_year, indicator_code"),
@@ -142,6 +164,7 @@ def read_marts(warehouse: Path) -> Marts:
             province_funding=frame(PROVINCE_FUNDING_SQL),
             findings=frame("select * from marts.data_quality_findings order by document_id, source_line, check_code"),
             run_id=con.execute("select run_id from audit.warehouse_build").fetchone()[0],
+            geographies_left_out=left_out,
         )
 
 
@@ -328,6 +351,17 @@ tr.has-conflict td { background: #fff4e5; } .conflict { color: #b34700; font-wei
 """
 
 
+def scope_note(marts: Marts) -> str:
+    """What the charts by geography leave to the marts, when they draw the provinces only."""
+    if not marts.geographies_left_out:
+        return ""
+    n = format_decimal(marts.geographies_left_out, locale="vi")
+    return (f"<p>Biểu đồ cơ cấu nguồn vốn và thay đổi so với năm trước chỉ vẽ số liệu cấp tỉnh; {n} địa bàn "
+            "khác (huyện, xã) có trong <code>marts.funding_mix</code> và <code>marts.yoy_change</code>. / The "
+            f"funding-mix and year-over-year charts draw the provinces' own figures only; {n} other geographies "
+            "(districts, communes) are in the marts.</p>")
+
+
 def render(marts: Marts) -> str:
     """The whole report as one HTML page."""
     target_charts = target_family_charts(marts)
@@ -345,7 +379,7 @@ def render(marts: Marts) -> str:
 <small>Plans of the National Target Program for Sustainable Poverty Reduction 2021–2025</small></h1>
 <p>Dữ liệu / Data: kho dữ liệu ntp_poverty, lần làm mới / refresh <code>{html.escape(marts.run_id)}</code>;
 lập lúc / generated {generated}. Đơn vị / unit: triệu đồng (million VND).</p>
-<h2>1. Cơ cấu nguồn vốn / Funding mix</h2><div class="chart">{charts['funding-mix']}</div>
+<h2>1. Cơ cấu nguồn vốn / Funding mix</h2>{scope_note(marts)}<div class="chart">{charts['funding-mix']}</div>
 <div class="chart">{charts['funding-map']}</div>
 <h2>2. So sánh giữa các tỉnh theo dự án / Cross-province comparison by project</h2>
 <div class="chart">{charts['cross-province']}</div>
