@@ -42,11 +42,11 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks import report
+from benchmarks.common import PROJECT_DIR, BenchError, bench_env, feed_manifest, log_tail
 from benchmarks.floor import compare_marts, compile_project
 from benchmarks.measure import Measurement, run_measured
 from ntp_poverty.duckdb_connection import profile_setting
 
-PROJECT_DIR = Path(__file__).resolve().parents[1]
 PYTHON = Path(sys.executable)
 GB = 1024 ** 3
 STEPS = (  # progress line of the refresh -> the step it starts (first match wins)
@@ -59,20 +59,6 @@ STEPS = (  # progress line of the refresh -> the step it starts (first match win
     ("Great Expectations", "gx"),
     ("HTML report", "report"),
 )
-
-
-class BenchError(Exception):
-    """A step of the bench failed or its outputs disagree: the bench stops loudly."""
-
-
-def _env(**extra: str) -> dict[str, str]:
-    return dict(os.environ, DBT_PROFILES_DIR=str(PROJECT_DIR), PYTHONPATH=str(PROJECT_DIR / "scripts"),
-                DBT_SEND_ANONYMOUS_USAGE_STATS="false", **extra)
-
-
-def _manifest(feed: Path) -> dict[str, Any] | None:
-    path = feed / "manifest.json"
-    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
 
 
 def _is_standard(manifest: dict[str, Any] | None, rows: int) -> bool:
@@ -89,13 +75,13 @@ def ensure_feed(rows: int, work: Path) -> Path:
     """The synthetic feed of ``rows`` rows (seed 42, 5 errors): feeds/synthetic if it is one, else
     target/bench/feeds/<rows>, written by the generator when missing or different."""
     standard = PROJECT_DIR / "feeds" / "synthetic"
-    if _is_standard(_manifest(standard), rows):
+    if _is_standard(feed_manifest(standard), rows):
         return standard
     feed = work / "feeds" / str(rows)
-    if not _is_standard(_manifest(feed), rows):
+    if not _is_standard(feed_manifest(feed), rows):
         print(f"[bench] writing the synthetic feed of {rows:,} rows into {feed}", flush=True)
         subprocess.run([str(PYTHON), "-m", "ntp_poverty.synthetic", "--rows", str(rows), "--out", str(feed),
-                        "--seed", "42", "--errors", "5"], cwd=PROJECT_DIR, env=_env(), check=True)
+                        "--seed", "42", "--errors", "5"], cwd=PROJECT_DIR, env=bench_env(), check=True)
     return feed
 
 
@@ -112,7 +98,7 @@ def link_copy(source: Path, destination: Path) -> None:
 
 def refresh_flags() -> set[str]:
     """The options ``scripts/refresh --help`` offers (to know whether --full-refresh exists yet)."""
-    out = subprocess.run([str(PYTHON), "scripts/refresh", "--help"], cwd=PROJECT_DIR, env=_env(),
+    out = subprocess.run([str(PYTHON), "scripts/refresh", "--help"], cwd=PROJECT_DIR, env=bench_env(),
                          capture_output=True, text=True, check=False).stdout
     return {word.strip("[],") for word in out.split() if word.startswith(("--", "[--"))}
 
@@ -155,7 +141,7 @@ def _last_run(warehouse: Path) -> dict[str, Any]:
 
 def _refresh(warehouse: Path, feed: Path, log: Path, flags: list[str]) -> tuple[Measurement, dict[str, Any]]:
     measurement = run_measured([str(PYTHON), "scripts/refresh", "--warehouse", str(warehouse), *flags],
-                               env=_env(NTP_FEEDS=str(feed)), cwd=PROJECT_DIR, log=log)
+                               env=bench_env(NTP_FEEDS=str(feed)), cwd=PROJECT_DIR, log=log)
     if measurement.returncode != 0:
         raise BenchError(f"the refresh exited {measurement.returncode}; see {log}")
     return measurement, _last_run(warehouse)
@@ -178,7 +164,7 @@ def one_run(index: int, rows: int, base_feed: Path, work: Path, options: argpars
     run_dir.mkdir(parents=True)
     feed = run_dir / "feed"
     link_copy(base_feed, feed)
-    counts = _manifest(base_feed)["counts"]
+    counts = feed_manifest(base_feed)["counts"]
     result: dict[str, Any] = {"run": index, "started_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
                               "load_average_at_start": os.getloadavg()}
     warehouse = run_dir / "warehouse" / "ntp_poverty.duckdb"
@@ -201,7 +187,7 @@ def one_run(index: int, rows: int, base_feed: Path, work: Path, options: argpars
     say("engine floor: compiled SQL in one DuckDB connection")
     floor = run_measured([str(PYTHON), "-m", "benchmarks.floor", "--manifest", str(manifest), "--database",
                           str(floor_db), "--out", str(floor_dir / "floor.json")],
-                         env=_env(), cwd=PROJECT_DIR, log=run_dir / "floor.log")
+                         env=bench_env(), cwd=PROJECT_DIR, log=run_dir / "floor.log")
     if floor.returncode != 0:
         raise BenchError(f"the engine floor failed (exit {floor.returncode}); see {run_dir / 'floor.log'}")
     inner = json.loads((floor_dir / "floor.json").read_text(encoding="utf-8"))
@@ -218,9 +204,9 @@ def one_run(index: int, rows: int, base_feed: Path, work: Path, options: argpars
         out = run_dir / "pandas"
         cap = int(options.pandas_memory_gb * GB)
         pandas = run_measured([str(PYTHON), "-m", "benchmarks.pandas_marts", "--feed", str(feed), "--out", str(out)],
-                              env=_env(), cwd=PROJECT_DIR, log=run_dir / "pandas.log", memory_cap_bytes=cap)
+                              env=bench_env(), cwd=PROJECT_DIR, log=run_dir / "pandas.log", memory_cap_bytes=cap)
         entry = _summary(pandas, counts)
-        if pandas.killed_at_cap or pandas.returncode in (-9, 137) or "MemoryError" in _tail(run_dir / "pandas.log"):
+        if pandas.killed_at_cap or pandas.returncode in (-9, 137) or "MemoryError" in log_tail(run_dir / "pandas.log"):
             entry["out_of_memory"] = f"pandas ran out of memory at {pandas.peak_rss_bytes / GB:.1f} GB"
             say(entry["out_of_memory"])
         elif pandas.returncode != 0:
@@ -247,14 +233,14 @@ def one_run(index: int, rows: int, base_feed: Path, work: Path, options: argpars
     if options.revise > 0 and "--full-refresh" in flags:
         say(f"incremental refresh after revising {options.revise:.0%} of the partitions")
         revised = subprocess.run([str(PYTHON), "-m", "ntp_poverty.synthetic", "--revise", str(options.revise),
-                                  "--revision", "1", "--out", str(feed)], cwd=PROJECT_DIR, env=_env(),
+                                  "--revision", "1", "--out", str(feed)], cwd=PROJECT_DIR, env=bench_env(),
                                  capture_output=True, text=True, check=False)
         if revised.returncode != 0:
             raise BenchError(f"the revision failed: {revised.stderr[-2000:]}")
         log = run_dir / "refresh_incremental.log"
         incremental = run_measured([str(PYTHON), "scripts/refresh", "--warehouse", str(warehouse)],
-                                   env=_env(NTP_FEEDS=str(feed)), cwd=PROJECT_DIR, log=log)
-        files = _manifest(feed)["revisions"][-1]["files"]
+                                   env=bench_env(NTP_FEEDS=str(feed)), cwd=PROJECT_DIR, log=log)
+        files = feed_manifest(feed)["revisions"][-1]["files"]
         result["incremental"] = _summary(incremental) | {"steps_s": step_times(incremental),
                                                          "steps_peak_rss_bytes": step_peaks(incremental),
                                                          "revised_partitions": len(files)}
@@ -297,10 +283,6 @@ def _failure(log: Path) -> str:
     lines = [line.strip() for line in log.read_text(encoding="utf-8", errors="replace").splitlines() if line.strip()]
     errors = [line for line in lines if "Error" in line or "error" in line.split(":", 1)[0]]
     return (errors or lines or ["(empty log)"])[0][:300]
-
-
-def _tail(path: Path) -> str:
-    return path.read_text(encoding="utf-8", errors="replace")[-4000:] if path.exists() else ""
 
 
 def ratios(result: dict[str, Any]) -> dict[str, float | None]:
@@ -404,7 +386,7 @@ def main(argv: list[str] | None = None) -> int:
     except BenchError as exc:
         print(f"[bench] FAILED: {exc}", file=sys.stderr)
         return 1
-    counts = _manifest(feed)["counts"]
+    counts = feed_manifest(feed)["counts"]
     result = {"rows": args.rows, "feed": str(feed.relative_to(PROJECT_DIR) if feed.is_relative_to(PROJECT_DIR)
                                              else feed),
               "feed_counts": counts, "runs_requested": args.runs, "revise": args.revise,

@@ -28,7 +28,8 @@ from typing import Any
 
 from benchmarks import report
 from benchmarks.measure import run_measured
-from benchmarks.run import PROJECT_DIR, BenchError, _env, _manifest, _tail, ensure_feed, machine_facts, medians
+from benchmarks.common import PROJECT_DIR, BenchError, bench_env, feed_manifest, log_tail
+from benchmarks.run import ensure_feed, machine_facts, medians
 
 SPARK_DBT = PROJECT_DIR / ".venv-spark" / "bin" / "dbt"
 DUCKDB_DBT = PROJECT_DIR / ".venv" / "bin" / "dbt"
@@ -45,7 +46,7 @@ def spark_versions(dbt: Path = SPARK_DBT) -> dict[str, str]:
 def _build(engine: str, command: list[str], env: dict[str, str], log: Path) -> dict[str, Any]:
     measurement = run_measured(command, env=env, cwd=PROJECT_DIR, log=log, interval=0.2)
     if measurement.returncode != 0:
-        raise BenchError(f"the {engine} build failed (exit {measurement.returncode}); {log}:\n{_tail(log)}")
+        raise BenchError(f"the {engine} build failed (exit {measurement.returncode}); {log}:\n{log_tail(log)}")
     return {"wall_s": measurement.wall_s, "cpu_s": round(measurement.cpu_s, 3),
             "peak_rss_bytes": measurement.peak_rss_bytes}
 
@@ -59,13 +60,13 @@ def one_run(index: int, feed: Path, work: Path, master: str) -> dict[str, Any]:
     print(f"[bench-spark run {index}] Spark dbt build on {master}", flush=True)
     spark = _build("Spark", [str(SPARK_DBT), "build", "--target", "spark", "--full-refresh",
                              "--target-path", str(run_dir / "spark-target"), "--log-path", str(run_dir / "spark-logs")],
-                   _env(NTP_FEEDS=str(feed), NTP_SPARK_MASTER=master, NTP_SPARK_WAREHOUSE=str(run_dir / "spark")),
+                   bench_env(NTP_FEEDS=str(feed), NTP_SPARK_MASTER=master, NTP_SPARK_WAREHOUSE=str(run_dir / "spark")),
                    run_dir / "spark.log")
     shutil.rmtree(run_dir / "spark", ignore_errors=True)
     print(f"[bench-spark run {index}] DuckDB dbt build", flush=True)
     duck = _build("DuckDB", [str(DUCKDB_DBT), "build", "--full-refresh", "--target-path", str(run_dir / "duckdb-target"),
                              "--log-path", str(run_dir / "duckdb-logs")],
-                  _env(NTP_FEEDS=str(feed), NTP_WAREHOUSE=str(run_dir / "ntp_poverty.duckdb")), run_dir / "duckdb.log")
+                  bench_env(NTP_FEEDS=str(feed), NTP_WAREHOUSE=str(run_dir / "ntp_poverty.duckdb")), run_dir / "duckdb.log")
     shutil.rmtree(run_dir, ignore_errors=True)
     print(f"[bench-spark run {index}] Spark {spark['wall_s']:.1f} s, DuckDB {duck['wall_s']:.1f} s", flush=True)
     return {"run": index, "load_average_at_start": load, "spark": spark, "duckdb": duck,
@@ -96,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     result = {"rows": args.rows, "master": args.master,
               "feed": str(feed.relative_to(PROJECT_DIR) if feed.is_relative_to(PROJECT_DIR) else feed),
-              "feed_counts": _manifest(feed)["counts"], "machine": facts, "runs": runs,
+              "feed_counts": feed_manifest(feed)["counts"], "machine": facts, "runs": runs,
               "median": medians(runs, keep=("spark", "duckdb", "ratios")),
               "bench_seconds": round(time.monotonic() - started, 1)}
     folder = args.results / "spark"

@@ -1,0 +1,33 @@
+"""What both benches (``make bench``, ``make bench-spark``) share: the project folder, the error that
+stops a bench, the environment of the commands they measure, a feed's manifest and a log's tail."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+
+
+class BenchError(Exception):
+    """A step of the bench failed or its outputs disagree: the bench stops loudly."""
+
+
+def bench_env(**extra: str) -> dict[str, str]:
+    """This process's environment for a measured command: the project's profiles, its scripts on the
+    Python path, no usage statistics; ``extra`` on top."""
+    return dict(os.environ, DBT_PROFILES_DIR=str(PROJECT_DIR), PYTHONPATH=str(PROJECT_DIR / "scripts"),
+                DBT_SEND_ANONYMOUS_USAGE_STATS="false", **extra)
+
+
+def feed_manifest(feed: Path) -> dict[str, Any] | None:
+    """The synthetic feed's ``manifest.json``, or None when the folder has none."""
+    path = feed / "manifest.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
+
+
+def log_tail(path: Path) -> str:
+    """The last 4,000 characters of a log (empty when it does not exist)."""
+    return path.read_text(encoding="utf-8", errors="replace")[-4000:] if path.exists() else ""
