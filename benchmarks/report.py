@@ -278,9 +278,13 @@ def spark_section(results: list[dict[str, Any]]) -> list[str]:
     for result in results:
         machine, runs = result["machine"], result["runs"]
         packages = ", ".join(f"{k} {v}" for k, v in {**machine["packages"], **machine["spark_packages"]}.items())
+        settings = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in machine.get("spark_settings", {}).items())
         lines.append(f"- {result['rows']:,} rows: feed `{result['feed']}`; {len(runs)} run(s)"
                      + (" (fewer than 3: not a median of 3)" if len(runs) < 3 else "")
                      + f"; {machine['cpu']}, {machine['cores']} cores, {machine['ram_gb']} GB RAM; {packages}; "
+                     + (f"Spark {settings} (the profile's defaults unless set in the environment); " if settings else "")
+                     + "DuckDB " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in machine["duckdb_settings"].items())
+                     + "; "
                      f"commit `{machine['git_commit'][:12]}`; {machine['date']}; load average at the start of "
                      "each run " + ", ".join(f"{r['load_average_at_start'][0]:.2f}" for r in runs) + ".")
     return lines + [""]

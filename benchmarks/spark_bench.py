@@ -30,6 +30,7 @@ from benchmarks import report
 from benchmarks.measure import run_measured
 from benchmarks.common import PROJECT_DIR, BenchError, bench_env, feed_manifest, log_tail
 from benchmarks.run import ensure_feed, machine_facts, medians
+from ntp_poverty.duckdb_connection import profile_setting
 
 SPARK_DBT = PROJECT_DIR / ".venv-spark" / "bin" / "dbt"
 DUCKDB_DBT = PROJECT_DIR / ".venv" / "bin" / "dbt"
@@ -41,6 +42,16 @@ def spark_versions(dbt: Path = SPARK_DBT) -> dict[str, str]:
             "print(json.dumps({n: version(n) for n in ('pyspark', 'dbt-spark', 'dbt-core')}))")
     out = subprocess.run([str(dbt.parent / "python"), "-c", code], capture_output=True, text=True, check=True)
     return json.loads(out.stdout)
+
+
+#: The Spark target's settings a run depends on: the environment variable, else profiles.yml's default.
+SPARK_SETTINGS = {"driver_memory": "NTP_SPARK_DRIVER_MEMORY", "executor_memory": "NTP_SPARK_EXECUTOR_MEMORY",
+                  "shuffle_partitions": "NTP_SPARK_SHUFFLE_PARTITIONS", "dbt_threads": "NTP_DBT_THREADS"}
+
+
+def spark_settings() -> dict[str, str]:
+    """What this bench's Spark builds run with (recorded beside the results)."""
+    return {name: profile_setting(variable, target="spark") for name, variable in SPARK_SETTINGS.items()}
 
 
 def _build(engine: str, command: list[str], env: dict[str, str], log: Path) -> dict[str, Any]:
@@ -90,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
     try:
         feed = ensure_feed(args.rows, work)
-        facts = machine_facts() | {"spark_packages": spark_versions()}
+        facts = machine_facts() | {"spark_packages": spark_versions(), "spark_settings": spark_settings()}
         runs = [one_run(i, feed, work / "spark" / str(args.rows), args.master) for i in range(1, args.runs + 1)]
     except BenchError as exc:
         print(f"[bench-spark] FAILED: {exc}", file=sys.stderr)

@@ -268,7 +268,9 @@ def test_the_report_is_written_from_the_results_with_the_engines_compared(tmp_pa
     (results / "spark" / "1000000.json").write_text(json.dumps({
         "rows": 1_000_000, "master": "local[2]", "feed": "target/bench/feeds/1000000",
         "feed_counts": {"rows": 1_773_476, "leaf_rows": 994_154, "printed_totals": 1, "reports": 1, "files": 322},
-        "machine": result["machine"] | {"spark_packages": {"pyspark": "4.0.5"}}, "runs": spark_runs,
+        "machine": result["machine"] | {"spark_packages": {"pyspark": "4.0.5"},
+                                        "spark_settings": {"driver_memory": "4g", "shuffle_partitions": "16"}},
+        "runs": spark_runs,
         "median": medians(spark_runs, keep=("spark", "duckdb", "ratios"))}), encoding="utf-8")
     report.write(results, markdown)
     text = markdown.read_text(encoding="utf-8")
@@ -276,6 +278,7 @@ def test_the_report_is_written_from_the_results_with_the_engines_compared(tmp_pa
     assert ("| 994,154 | 1,773,476 | 3 | `local[2]` | 300.00 | 3.00 | 100.00 | 1.00 | 4.00 | "
             "300.00, 500.00, 200.00 |") in text
     assert "pyspark 4.0.5" in text and text.index("## 10,000,000 rows") < text.index("## Spark and DuckDB")
+    assert "Spark driver memory 4g, shuffle partitions 16" in text  # the settings the runs used
 
 
 # --- the incremental refresh equals a full refresh of the revised feed ---------------------------

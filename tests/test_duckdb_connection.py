@@ -13,14 +13,16 @@ from ntp_poverty.duckdb_connection import connect, profile_setting
 PROFILE = ("    dev:\n      threads: \"{{ env_var('NTP_DBT_THREADS', '1') }}\"\n"
            "      memory_limit: \"{{ env_var('NTP_DUCKDB_MEMORY_LIMIT', '700MB') }}\"\n"
            "      threads: \"{{ env_var('NTP_DUCKDB_THREADS', '1') }}\"\n"
-           "    spark:\n      threads: \"{{ env_var('NTP_DBT_THREADS', '4') }}\"\n")
+           "    spark:\n      threads: \"{{ env_var('NTP_DBT_THREADS', '4') }}\"\n"
+           "        spark.driver.memory: \"{{ env_var('NTP_SPARK_DRIVER_MEMORY', '2g') }}\"\n")
 
 
 @pytest.fixture
 def profile(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     path = tmp_path / "profiles.yml"
     path.write_text(PROFILE, encoding="utf-8")
-    for name in ("NTP_DBT_THREADS", "NTP_DUCKDB_MEMORY_LIMIT", "NTP_DUCKDB_THREADS", "NTP_DUCKDB_TEMP"):
+    for name in ("NTP_DBT_THREADS", "NTP_DUCKDB_MEMORY_LIMIT", "NTP_DUCKDB_THREADS", "NTP_DUCKDB_TEMP",
+                 "NTP_SPARK_DRIVER_MEMORY"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setattr(duckdb_connection, "PROFILES", path)
     return path
@@ -34,6 +36,15 @@ def test_the_settings_are_the_duckdb_targets_defaults_unless_the_environment_say
     assert profile_setting("NTP_DUCKDB_MEMORY_LIMIT", profile) == "2GB"
     with pytest.raises(ValueError, match="NTP_DUCKDB_TEMP"):  # never a guessed default
         profile_setting("NTP_DUCKDB_TEMP", profile)
+
+
+def test_the_spark_targets_defaults_are_read_from_its_own_part(profile: Path) -> None:
+    assert profile_setting("NTP_DBT_THREADS", profile, target="spark") == "4"
+    assert profile_setting("NTP_SPARK_DRIVER_MEMORY", profile, target="spark") == "2g"
+    with pytest.raises(ValueError, match="in the duckdb target"):  # the Spark-only setting is not DuckDB's
+        profile_setting("NTP_SPARK_DRIVER_MEMORY", profile)
+    with pytest.raises(ValueError, match="target must be duckdb or spark"):
+        profile_setting("NTP_DBT_THREADS", profile, target="trino")
 
 
 def test_the_real_profile_defines_every_setting_the_connections_use() -> None:

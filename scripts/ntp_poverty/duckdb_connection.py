@@ -24,16 +24,19 @@ import duckdb
 PROFILES = Path(__file__).resolve().parents[2] / "profiles.yml"
 
 
-def profile_setting(variable: str, profiles: Path | None = None) -> str:
+def profile_setting(variable: str, profiles: Path | None = None, target: str = "duckdb") -> str:
     """The value profiles.yml gives a setting: the environment variable ``variable``, else the default
-    written beside it in the DuckDB target (``env_var('NAME', 'default')``; the Spark target's are not read)."""
+    written beside it in the ``target`` (``duckdb`` or ``spark``: ``env_var('NAME', 'default')``)."""
     if variable in os.environ:
         return os.environ[variable]
+    if target not in ("duckdb", "spark"):
+        raise ValueError(f"target must be duckdb or spark, not {target!r}")
     profiles = profiles or PROFILES
-    duckdb_target = profiles.read_text(encoding="utf-8").split("\n    spark:")[0]
-    found = re.search(r"env_var\('" + re.escape(variable) + r"',\s*'([^']*)'\)", duckdb_target)
+    duckdb_target, _, spark_target = profiles.read_text(encoding="utf-8").partition("\n    spark:")
+    text = duckdb_target if target == "duckdb" else spark_target
+    found = re.search(r"env_var\('" + re.escape(variable) + r"',\s*'([^']*)'\)", text)
     if found is None:
-        raise ValueError(f"{profiles}: no env_var('{variable}', '<default>') in the DuckDB target")
+        raise ValueError(f"{profiles}: no env_var('{variable}', '<default>') in the {target} target")
     return found.group(1)
 
 
