@@ -47,10 +47,19 @@ components as (
 
 ranked as (
 
+    -- only the columns the marts read: a narrow table, not a second copy of fct_plan_amount
     select
-        amounts.*,
+        amounts.plan_amount_id,
+        amounts.document_id,
+        amounts.geography_code,
+        amounts.province_code,
+        amounts.fiscal_year,
+        amounts.phase_code,
+        amounts.component_code,
         components.project_code,
-        components.component_level,
+        amounts.funding_source_code,
+        amounts.capital_type_code,
+        amounts.amount_million_vnd,
         min(documents.precedence_rank) over (
             partition by
                 amounts.geography_code, amounts.fiscal_year, amounts.phase_code,
