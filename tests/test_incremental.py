@@ -15,7 +15,7 @@ import duckdb
 import pyarrow.parquet as pq
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, run_dbt
 from ntp_poverty.increments import (
     FULL,
     INCREMENTAL,
@@ -235,3 +235,21 @@ def test_most_partitions_changed_is_a_full_build(tmp_path: Path) -> None:
 
 def test_changed_partitions_are_added_removed_or_different() -> None:
     assert changed_partitions({"a": "1", "b": "2", "c": "3"}, {"a": "1", "b": "9", "d": "4"}) == ("b", "c", "d")
+
+
+@pytest.mark.slow
+def test_a_feed_row_outside_its_folders_province_fails_the_dbt_test(built_warehouse: Path, tmp_path: Path) -> None:
+    """The province-level increments rely on it: the dbt test passes on the build, and a row moved
+    into another province's partition makes it fail."""
+    name = "feed_rows_lie_in_their_partitions_province"
+    assert run_dbt(["test", "--select", name], built_warehouse, tmp_path / "clean").returncode == 0
+    broken = tmp_path / "broken.duckdb"
+    shutil.copyfile(built_warehouse, broken)
+    with duckdb.connect(str(broken)) as con:
+        moved = con.execute(
+            "update core.fct_plan_amount set source_partition = 'province=01/year=2024' where plan_amount_id = "
+            "(select min(plan_amount_id) from core.fct_plan_amount where source_partition like 'province=%' "
+            "and source_partition not like 'province=01/%')").fetchall()[0][0]
+    assert moved == 1
+    result = run_dbt(["test", "--select", name], broken, tmp_path / "broken")
+    assert result.returncode != 0 and "Got 1 result" in result.stdout
