@@ -22,6 +22,7 @@ import duckdb
 from ntp_poverty.run_log import EXIT_BUILD, EXIT_TESTS, RefreshError, RunRecord, say
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
+SLOWEST_NODES = 15  # how many of the dbt build's slowest nodes the run log keeps
 MARTS_SQL = ("select table_name from information_schema.tables where table_schema = 'marts' "
              "and table_type = 'BASE TABLE' order by 1")
 
@@ -46,6 +47,17 @@ def _read_run_results(path: Path) -> list[dict[str, Any]]:
     return json.loads(path.read_text(encoding="utf-8")).get("results", [])
 
 
+def node_times(results: list[dict[str, Any]], slowest: int = SLOWEST_NODES
+               ) -> tuple[dict[str, float], list[dict[str, object]]]:
+    """Seconds per resource type (the prefix of a node's unique id) and the ``slowest`` nodes."""
+    per_type: Counter[str] = Counter()
+    for result in results:
+        per_type[result["unique_id"].split(".", 1)[0]] += float(result.get("execution_time") or 0.0)
+    ranked = sorted(results, key=lambda r: float(r.get("execution_time") or 0.0), reverse=True)[:slowest]
+    return ({kind: round(seconds, 2) for kind, seconds in sorted(per_type.items())},
+            [{"node": r["unique_id"], "seconds": round(float(r.get("execution_time") or 0.0), 2)} for r in ranked])
+
+
 def run_dbt(candidate: Path, run_dir: Path, run_vars: dict[str, Any], record: RunRecord,
             full_refresh: bool = True) -> None:
     """``dbt build`` into the candidate; raise RefreshError on model or test failures.
@@ -62,6 +74,7 @@ def run_dbt(candidate: Path, run_dir: Path, run_vars: dict[str, Any], record: Ru
             print(line[line.index("UNACKNOWLEDGED"):], file=sys.stderr)
     results = _read_run_results(run_dir / "target" / "run_results.json")
     record.tests = dict(Counter(r["status"] for r in results if r["unique_id"].startswith(("test.", "unit_test."))))
+    record.dbt_seconds, record.dbt_slowest = node_times(results)
     failed_nodes = [r for r in results if r["status"] in ("error", "fail")]
     if code == 0 and not failed_nodes:
         return

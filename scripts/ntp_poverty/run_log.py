@@ -72,6 +72,10 @@ class RunRecord:
     mart_rows: dict[str, int] = field(default_factory=dict)
     tests: dict[str, int] = field(default_factory=dict)
     findings: dict[str, int] = field(default_factory=dict)
+    # where the dbt build's time went: seconds per resource type (model, test, seed, unit_test) and
+    # the slowest nodes, each {"node": unique_id, "seconds": execution time}
+    dbt_seconds: dict[str, float] = field(default_factory=dict)
+    dbt_slowest: list[dict[str, object]] = field(default_factory=list)
     candidate_dir: str = ""
     cleaned: list[str] = field(default_factory=list)
     left: list[str] = field(default_factory=list)
