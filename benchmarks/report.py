@@ -159,6 +159,25 @@ def _steps_table(result: dict[str, Any], source: str) -> list[str]:
     return lines
 
 
+def _node_name(unique_id: str) -> str:
+    """``model.ntp_poverty.funding_mix`` -> ``funding_mix``; a test's name without its hash, cut at 60."""
+    kind, _, rest = unique_id.partition(".")
+    name = rest.partition(".")[2].split(".")[0]
+    return name if kind != "test" else f"test {name[:60]}"
+
+
+def _dbt_nodes(run: dict[str, Any], source: str, shown: int = 8) -> list[str]:
+    """The dbt build's node seconds per resource type and its slowest nodes (run 1, from the run log)."""
+    per_type, slowest = _get(run, source, "dbt_seconds"), _get(run, source, "dbt_slowest")
+    if not per_type:
+        return []
+    kinds = ", ".join(f"{kind}s {seconds:.1f}" for kind, seconds in sorted(per_type.items(), key=lambda kv: -kv[1])
+                      if seconds >= 0.05)
+    nodes = ", ".join(f"{_node_name(node['node'])} {node['seconds']:.1f}" for node in slowest[:shown])
+    return ["", f"dbt node seconds in this refresh's build (run {run['run']}, from its run log): {kinds}. "
+            f"Slowest nodes: {nodes}."]
+
+
 def section(result: dict[str, Any]) -> list[str]:
     """The Markdown section of one result file."""
     machine, counts, runs = result["machine"], result["feed_counts"], result["runs"]
@@ -203,8 +222,10 @@ def section(result: dict[str, Any]) -> list[str]:
     if slow:
         lines += ["", "Slowest models in the engine floor (run 1, seconds): "
                   + ", ".join(f"{name} {seconds:.1f}" for name, seconds in slow[:6]) + "."]
+    lines += _dbt_nodes(runs[0], "full_refresh")
     if _get(result["median"], "incremental", "steps_s"):
         lines += ["", "### Where the time of the incremental refresh goes", ""] + _steps_table(result, "incremental")
+        lines += _dbt_nodes(runs[0], "incremental")
     if _get(result["median"], "real_data", "steps_s"):
         lines += ["", "### Where the time goes on the real data (committed sample feed + transcribed documents)", "",
                   f"Full refresh: {_fmt(_get(result['median'], 'real_data', 'wall_s'))} s wall (median), peak RSS "

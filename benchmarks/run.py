@@ -139,6 +139,12 @@ def _last_run(warehouse: Path) -> dict[str, Any]:
     return json.loads(lines[-1])
 
 
+def _dbt_times(record: dict[str, Any]) -> dict[str, Any]:
+    """Where the refresh's dbt build spent its time, from its run log line (seconds per resource type,
+    the slowest nodes)."""
+    return {"dbt_seconds": record.get("dbt_seconds", {}), "dbt_slowest": record.get("dbt_slowest", [])}
+
+
 def _refresh(warehouse: Path, feed: Path, log: Path, flags: list[str]) -> tuple[Measurement, dict[str, Any]]:
     measurement = run_measured([str(PYTHON), "scripts/refresh", "--warehouse", str(warehouse), *flags],
                                env=bench_env(NTP_FEEDS=str(feed)), cwd=PROJECT_DIR, log=log)
@@ -176,7 +182,7 @@ def one_run(index: int, rows: int, base_feed: Path, work: Path, options: argpars
     result["full_refresh"] = _summary(full, counts) | {"steps_s": step_times(full),
                                                        "steps_peak_rss_bytes": step_peaks(full),
                                                        "run_id": record["run_id"],
-                                                       "mart_rows": record.get("mart_rows", {})}
+                                                       "mart_rows": record.get("mart_rows", {})} | _dbt_times(record)
     say(f"full refresh {full.wall_s} s, peak RSS {full.peak_rss_bytes / GB:.2f} GB")
 
     floor_dir = run_dir / "floor"
@@ -250,7 +256,8 @@ def one_run(index: int, rows: int, base_feed: Path, work: Path, options: argpars
                                       "wall_s": None}
             say(result["incremental"]["failed"])
         else:
-            result["incremental"]["run_id"] = _last_run(warehouse)["run_id"]
+            last = _last_run(warehouse)
+            result["incremental"] |= {"run_id": last["run_id"]} | _dbt_times(last)
             say(f"incremental refresh {incremental.wall_s} s ({len(files)} partitions revised)")
     else:
         result["incremental"] = {"skipped": "scripts/refresh has no --full-refresh (no incremental refresh yet)"

@@ -228,7 +228,10 @@ def test_the_report_is_written_from_the_results_with_the_engines_compared(tmp_pa
                      "tests_s": 3.0, "marts_equal": True, "failed_tests": {}, "slowest_models": [["sum_checks", 4.0]]},
            "pandas": {"wall_s": 60.0, "cpu_s": 60.0, "peak_rss_bytes": 3 * 1024 ** 3, "compared_equal": True},
            "incremental": {"wall_s": 10.0, "peak_rss_bytes": 1024 ** 3, "revised_partitions": 3,
-                           "steps_s": {"dbt_build": 6.0}},
+                           "steps_s": {"dbt_build": 6.0}, "dbt_seconds": {"model": 2.5, "test": 3.25, "seed": 0.01},
+                           "dbt_slowest": [{"node": "test.ntp_poverty.unique_fct_plan_amount_plan_amount_id.f8eb03a2bc",
+                                            "seconds": 1.5},
+                                           {"node": "model.ntp_poverty.funding_mix", "seconds": 1.25}]},
            "ratios": {"full_over_floor": 2.0, "dbt_build_over_floor": 1.33, "pandas_over_full": 2.0,
                       "pandas_over_floor": 4.0, "incremental_over_full": 0.33}}
     result = {"rows": 10_000_000, "feed": "feeds/synthetic", "runs": [run], "median": medians([run]),
@@ -247,6 +250,9 @@ def test_the_report_is_written_from_the_results_with_the_engines_compared(tmp_pa
     assert "| incremental / full refresh (1 % of partitions changed) | 0.33 | 0.33 | ≤ 0.15 | **FAIL** |" in text
     assert "| dbt build (seeds, models, tests) | 20.00 | 80% | 20.00 | 3.00 |" in text  # where the memory goes
     assert "No Spark results yet" in text
+    # where the incremental build's time went, from the run log: per resource type, then the slowest nodes
+    assert ("dbt node seconds in this refresh's build (run 1, from its run log): tests 3.2, models 2.5. "
+            "Slowest nodes: test unique_fct_plan_amount_plan_amount_id 1.5, funding_mix 1.2.") in text
     # an incremental refresh that failed is kept as a finding and fails its target, the run's numbers kept
     failed_run = run | {"incremental": {"failed": "the refresh exited 3: Out of Memory Error", "wall_s": None},
                         "ratios": run["ratios"] | {"incremental_over_full": None}}
