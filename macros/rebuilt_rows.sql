@@ -1,0 +1,14 @@
+{% macro rebuilt_rows(column='source_partition', level='partition') %}
+    {#- Row filter of a data test in an incremental refresh's build (the var `changed_partitions`
+        set, no --full-refresh): the rows of the rebuilt partitions (level `province`: of their
+        provinces), `false` when none changed; none in any other build, where a test checks every
+        row. Tests have no is_incremental(): this is its counterpart for them. -#}
+    {%- set changed = rebuilt_partitions(level) -%}
+    {%- if changed is none or flags.FULL_REFRESH -%}
+        {{ return(none) }}
+    {%- elif changed | length == 0 -%}
+        {{ return('false') }}
+    {%- else -%}
+        {{ return(column ~ ' in (' ~ sql_string_list(changed) ~ ')') }}
+    {%- endif -%}
+{%- endmacro %}
