@@ -4,11 +4,7 @@
         otherwise (a full refresh, a first build, or `dbt build` without the var) every row. -#}
     {%- set changed = rebuilt_partitions(level) -%}
     {%- if is_incremental() and changed is not none -%}
-        {%- if changed | length == 0 -%}
-            false
-        {%- else -%}
-            {{ column }} in ({{ sql_string_list(changed) }})
-        {%- endif -%}
+        {{ partition_filter(column, changed) }}
     {%- else -%}
         true
     {%- endif -%}

@@ -6,9 +6,7 @@
     {%- set changed = rebuilt_partitions(level) -%}
     {%- if changed is none or flags.FULL_REFRESH -%}
         {{ return(none) }}
-    {%- elif changed | length == 0 -%}
-        {{ return('false') }}
     {%- else -%}
-        {{ return(column ~ ' in (' ~ sql_string_list(changed) ~ ')') }}
+        {{ return(partition_filter(column, changed)) }}
     {%- endif -%}
 {%- endmacro %}

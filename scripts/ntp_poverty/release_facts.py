@@ -104,12 +104,15 @@ def _export(con: duckdb.DuckDBPyConnection, table: str, target: Path, run_id: st
     rows = _rows_sql(table, PARTITIONED_FACTS[table])
     options = f"format parquet, partition_by ({', '.join(PARTITION_COLUMNS)}), kv_metadata {{run_id: {_quote(run_id)}}}"
     previous = reuse.previous / target.name if reuse else None
-    whole = ("exported whole" if reuse is None or previous is None or not previous.is_dir()
-             else None if _same_columns(con, rows, previous, scratch)
-             else "exported whole (the previous release's files have other columns)")
-    if whole is not None or reuse is None or previous is None:
+    if reuse is None or previous is None or not previous.is_dir():
+        whole = "exported whole"
+    elif not _same_columns(con, rows, previous, scratch):
+        whole = "exported whole (the previous release's files have other columns)"
+    else:
+        whole = ""
+    if whole or reuse is None or previous is None:  # (the last two for the type checker: whole is set)
         con.execute(f"copy ({rows}) to {_quote(str(target))} ({options})")
-        return whole or "exported whole"
+        return whole
     affected = _affected(con, rows, previous, reuse.rebuilt) if reuse.rebuilt else set()
     target.mkdir(parents=True)
     if affected:
