@@ -21,7 +21,7 @@ sys.path.insert(0, str(ROOT))  # the benchmarks package lives at the project roo
 
 from benchmarks import floor, pandas_marts, report  # noqa: E402
 from benchmarks.measure import run_measured  # noqa: E402
-from benchmarks.run import link_copy, medians, step_peaks, step_times  # noqa: E402
+from benchmarks.run import link_copy, medians, ratios, step_peaks, step_times  # noqa: E402
 
 REFERENCE = ROOT / "seeds" / "reference"
 MB = 1024 ** 2
@@ -285,6 +285,29 @@ def test_the_report_is_written_from_the_results_with_the_engines_compared(tmp_pa
             "300.00, 500.00, 200.00 |") in text
     assert "pyspark 4.0.5" in text and text.index("## 10,000,000 rows") < text.index("## Spark and DuckDB")
     assert "Spark driver memory 4g, shuffle partitions 16" in text  # the settings the runs used
+
+
+def test_a_run_without_the_floor_reports_the_memory_target_and_no_floor_ratio(tmp_path: Path) -> None:
+    """The 50M run (--skip-floor --skip-pandas --revise 0): no floor ratio is invented, the memory
+    target is judged on the full refresh, and the section says why the floor is missing."""
+    run = {"run": 1, "load_average_at_start": [0.1, 0.1, 0.1],
+           "full_refresh": {"wall_s": 6000.0, "cpu_s": 6000.0, "peak_rss_bytes": int(4.5 * 1024 ** 3),
+                            "peak_single_rss_bytes": 3 * 1024 ** 3, "steps_s": {"dbt_build": 5000.0}},
+           "floor": {"skipped": "--skip-floor"}, "incremental": {"skipped": "--revise 0"}}
+    run["ratios"] = ratios(run)
+    assert run["ratios"]["full_over_floor"] is None and run["ratios"]["dbt_build_over_floor"] is None
+    result = {"rows": 50_000_000, "feed": "target/bench/feeds/50000000", "runs": [run], "median": medians([run]),
+              "feed_counts": {"rows": 1, "leaf_rows": 1, "printed_totals": 0, "reports": 1, "files": 1},
+              "machine": {"cpu": "x", "cores": 2, "ram_gb": 24, "os": "Linux", "python": "3.11",
+                          "packages": {"duckdb": "2"}, "git_commit": "abc", "date": "today",
+                          "duckdb_settings": {"memory_limit": "3GB", "threads": "1", "dbt_threads": "1"}}}
+    results = tmp_path / "results"
+    results.mkdir()
+    (results / "50000000.json").write_text(json.dumps(result), encoding="utf-8")
+    text = report.render(results)
+    assert "engine floor not measured (--skip-floor)" in text
+    assert "| full refresh / engine floor |" not in text
+    assert "| full refresh peak RSS, process tree (GB) | 4.50 | 4.50 | ≤ 4 (worst run) | **FAIL** |" in text
 
 
 # --- the incremental refresh equals a full refresh of the revised feed ---------------------------
