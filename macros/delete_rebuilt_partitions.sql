@@ -1,17 +1,23 @@
 {% macro delete_rebuilt_partitions(column='source_partition', level='partition') %}
     {#- Pre-hook of an incremental model (delete+insert by partition): delete the rows of the
-        partitions (level `province`: provinces) about to be computed again, including partitions
-        whose files were removed; without `changed_partitions` every row, so that a plain `dbt build` recomputes the
-        whole table and can never leave stale rows behind. -#}
+        partitions (level `province`: provinces; level `geography`: the geographies of those
+        provinces, for tables keyed by geography alone) about to be computed again, including
+        partitions whose files were removed; without `changed_partitions` every row, so that a plain
+        `dbt build` recomputes the whole table and can never leave stale rows behind. -#}
     {%- if is_incremental() -%}
         {%- if target.type != 'duckdb' -%}
             {{ exceptions.raise_compiler_error(
                 "An incremental build by feed partition deletes rows, which Parquet tables on "
                 ~ target.type ~ " cannot: build with --full-refresh (Delta or Iceberg tables would allow it).") }}
         {%- endif -%}
-        {%- set changed = rebuilt_partitions(level) -%}
+        {%- set changed = rebuilt_partitions('province' if level == 'geography' else level) -%}
         {%- if changed is none -%}
             delete from {{ this }}
+        {%- elif changed | length > 0 and level == 'geography' -%}
+            delete from {{ this }} where {{ column }} in (
+                select geography_code from {{ ref('dim_geography') }}
+                where province_code in ({{ sql_string_list(changed) }})
+            )
         {%- elif changed | length > 0 -%}
             delete from {{ this }} where {{ column }} in ({{ sql_string_list(changed) }})
         {%- endif -%}

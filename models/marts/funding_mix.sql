@@ -1,9 +1,12 @@
 -- Grain: geography × fiscal_year × phase × project_code (DA1..DA7 and ALL).
+-- Incremental by province (dbt_project.yml): a row sums one geography's amounts, so a refresh
+-- computes again the geographies of the changed partitions' provinces.
 with
 
 amounts as (
 
     select * from {{ ref('int_plan_amounts_preferred') }}
+    where {{ in_rebuilt_partitions('province_code', level='province') }}
 
 ),
 

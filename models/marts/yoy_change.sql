@@ -1,11 +1,15 @@
 -- Grain: geography × component_code (incl. ALL) × funding_source_code (incl. ALL) × fiscal_year.
 -- One phase per year: the plan figure of record (allocated, else requested, else forecast, else
 -- disbursed); a change between different phases is shown and flagged, never silently mixed.
+-- Incremental by province (dbt_project.yml): a row compares two years of one geography, so a
+-- refresh computes again the geographies of the changed partitions' provinces.
+-- depends_on: {{ ref('dim_geography') }} (the refresh's delete maps geographies to provinces)
 with
 
 component_amounts as (
 
     select * from {{ ref('int_component_amounts') }}
+    where {{ in_rebuilt_partitions('province_code', level='province') }}
 
 ),
 
