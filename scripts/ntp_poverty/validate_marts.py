@@ -16,12 +16,12 @@ import shutil
 import sys
 import tempfile
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 from typing import Callable
 
 import great_expectations as gx
 import pandas as pd
+import pyarrow as pa
 from great_expectations import expectations as gxe
 from great_expectations.data_context.types.base import ProgressBarsConfig
 
@@ -177,22 +177,31 @@ SPECS: dict[str, MartSpec] = {
 }
 # Nullable integers and booleans (a column with nulls, e.g. result_source_line) are pandas extension
 # dtypes, which GX recognises by their class names (Int32Dtype, BooleanDtype), not "Int32"/"boolean".
+# Arrow types read as pandas' nullable dtypes, so that a column with nulls keeps its kind
+ARROW_DTYPES = {pa.int8(): pd.Int8Dtype(), pa.int16(): pd.Int16Dtype(), pa.int32(): pd.Int32Dtype(),
+                pa.int64(): pd.Int64Dtype(), pa.bool_(): pd.BooleanDtype()}
 KIND_DTYPES = {"str": ["StringDtype"], "int": ["int32", "int64", "Int32", "Int64", "Int32Dtype", "Int64Dtype"],
                "float": ["float64", "Float64"], "bool": ["bool", "boolean", "BooleanDtype"]}
 
 
 def read_mart(warehouse: Path, name: str) -> pd.DataFrame:
-    """Read one mart read-only; decimals become floats (validation only)."""
+    """Read one mart read-only; decimals become floats (validation only).
+
+    Through Arrow, with the decimals cast to double by DuckDB: at national scale (millions of mart
+    rows) this is several times faster than DuckDB's own DataFrame conversion. Integer and boolean
+    columns become pandas' nullable dtypes (Int32, boolean), text ``pd.StringDtype()``, which the
+    type expectations name (:data:`KIND_DTYPES`)."""
     with connect(warehouse) as con:
-        frame = con.execute(f"select * from marts.{name}").df()
+        relation = con.sql(f"select * from marts.{name}")
+        columns = [f'cast("{column}" as double) as "{column}"' if str(kind).startswith("DECIMAL") else f'"{column}"'
+                   for column, kind in zip(relation.columns, relation.types)]
+        table = con.sql(f"select {', '.join(columns)} from marts.{name}").to_arrow_table()
+    frame = table.to_pandas(types_mapper=ARROW_DTYPES.get)
     for column in frame.columns:
-        values = frame[column]
-        if isinstance(values.dtype, pd.StringDtype):
+        if isinstance(frame[column].dtype, pd.StringDtype):
             # pandas 3 reads text as StringDtype(na_value=nan); GX's type check compares against
             # pd.StringDtype(), so the column is given exactly that dtype
-            frame[column] = values.astype(pd.StringDtype())
-        elif values.dtype == object and values.map(lambda v: v is None or isinstance(v, Decimal)).all():
-            frame[column] = values.astype("float64")
+            frame[column] = frame[column].astype(pd.StringDtype())
     return frame
 
 

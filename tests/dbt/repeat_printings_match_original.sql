@@ -1,11 +1,19 @@
 -- A row the transcription marks as a repeat (repeats_amount_id) must name a counted printing of the
 -- same cell: same document, block, component, source, capital type, phase, basis, period and value.
 -- Anything else would silently drop a number from every total.
+-- In an incremental refresh's build only the rebuilt partitions' printings are checked
+-- (macros/rebuilt_rows.sql): a repeat and its original share a document, and a document's rows lie
+-- in one partition (a report is one file; the transcriptions are the partition `documents`), so the
+-- verdict is the full check's; a repeat whose original lies elsewhere still fails, as missing.
+{%- set rebuilt = rebuilt_rows('source_partition') %}
 with
 
 printings as (
 
     select * from {{ ref('int_plan_amounts_printings') }}
+    {%- if rebuilt is not none %}
+    where {{ rebuilt }}
+    {%- endif %}
 
 ),
 
