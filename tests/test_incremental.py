@@ -291,3 +291,68 @@ def test_an_incremental_build_checks_the_keys_of_the_rebuilt_partitions_against_
         assert coordinates in result.stdout
     elsewhere = key_tests("elsewhere", [others])
     assert elsewhere.returncode == 0 and "Failure in test" not in elsewhere.stdout, elsewhere.stdout[-3000:]
+
+
+def test_an_incremental_build_checks_unique_values_of_the_rebuilt_partitions_against_every_row(
+        built_warehouse: Path, tmp_path: Path) -> None:
+    """The project's `unique` (macros/tests/unique.sql) with a partition column counts, in an
+    incremental refresh's build, the values of the rebuilt partitions over the whole table: a value
+    repeated across two partitions is found from either side and in a full build, and not looked at
+    when neither side is rebuilt."""
+    broken = tmp_path / "broken.duckdb"
+    shutil.copyfile(built_warehouse, broken)
+    table = "intermediate.int_plan_amounts_printings"
+    with duckdb.connect(str(broken)) as con:
+        partitions = [p for (p,) in con.execute(
+            f"select distinct source_partition from {table} where source_partition like 'province=%' "
+            "and not is_repeat_printing order by 1").fetchall()]
+        kept, others, copied_into = partitions[0], partitions[1], partitions[-1]
+        assert len({kept, copied_into, others}) == 3
+        # a printing of partition `kept` with its amount id in partition `copied_into`: a duplicate
+        # amount_id across two partitions
+        con.execute(f"insert into {table} by name select * replace ($1 as source_partition) from {table} "
+                    f"where amount_id = (select min(amount_id) from {table} where source_partition = $2 "
+                    "and not is_repeat_printing)", [copied_into, kept])
+    failure = "Failure in test unique_int_plan_amounts_printings_amount_id__source_partition"
+
+    def unique_tests(workdir: str, changed: list[str] | None) -> str:
+        extra = ["--vars", json.dumps({"changed_partitions": changed})] if changed is not None else []
+        result = run_dbt(["test", "--select", "int_plan_amounts_printings,test_name:unique", *extra],
+                         broken, tmp_path / workdir)
+        assert result.returncode in (0, 1), result.stdout[-3000:]
+        return result.stdout
+
+    for workdir, changed in (("full", None), ("rebuilt", [copied_into]), ("original", [kept])):
+        out = unique_tests(workdir, changed)
+        assert failure in out and out.count("Failure in test") == 1, out[-3000:]
+    assert "Failure in test" not in unique_tests("elsewhere", [others])
+
+
+def test_a_key_holding_the_partition_reads_only_the_rebuilt_partitions_and_finds_a_duplicate_inside(
+        built_warehouse: Path, tmp_path: Path) -> None:
+    """unique_combination_of_columns with the partition among its columns (the feed staging key: file,
+    row, partition) reads, in an incremental build, only the rebuilt partitions' rows: a line item
+    repeated inside a partition fails when that partition is rebuilt and in a full build."""
+    broken = tmp_path / "broken.duckdb"
+    shutil.copyfile(built_warehouse, broken)
+    table = "staging.stg_feeds__line_items_csv"
+    partition = "'province=' || partition_province_code || '/year=' || cast(partition_year as varchar)"
+    with duckdb.connect(str(broken)) as con:
+        partitions = [p for (p,) in con.execute(f"select distinct {partition} from {table} order by 1").fetchall()]
+        assert len(partitions) >= 2
+        con.execute(f"insert into {table} select * from {table} where {partition} = $1 limit 1", [partitions[0]])
+    failure = "Failure in test unique_combination_of_columns_stg_feeds__line_items_csv"
+
+    def key_test(workdir: str, changed: list[str] | None) -> subprocess.CompletedProcess[str]:
+        extra = ["--vars", json.dumps({"changed_partitions": changed})] if changed is not None else []
+        return run_dbt(["test", "--select", "stg_feeds__line_items_csv,test_name:unique_combination_of_columns",
+                        *extra], broken, tmp_path / workdir)
+
+    for workdir, changed in (("full", None), ("rebuilt", [partitions[0]])):
+        result = key_test(workdir, changed)
+        assert result.returncode == 1 and failure in result.stdout, result.stdout[-3000:]
+    result = key_test("elsewhere", [partitions[1]])
+    assert result.returncode == 0, result.stdout[-3000:]
+    [compiled] = [text for path in (tmp_path / "elsewhere" / "target" / "compiled").rglob("*.sql")
+                  if "stg_feeds__line_items_csv" in (text := path.read_text(encoding="utf-8"))]
+    assert f"where {partition} in ('{partitions[1]}')" in compiled and "exists" not in compiled  # no semi-join

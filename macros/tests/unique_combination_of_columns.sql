@@ -4,13 +4,17 @@
     With `partition_column`, an incremental refresh's build (macros/rebuilt_rows.sql) checks only
     the combinations that occur in the rebuilt partitions, each counted over the whole table: the
     same verdict, as every other combination was unique in the published build and none of its rows
-    changed; a full build checks every combination. -#}
+    changed; a full build checks every combination. When the partition is itself one of the columns,
+    equal combinations lie in one partition: only the rebuilt partitions' rows are read. -#}
 {%- set rebuilt = rebuilt_rows(partition_column, partition_level) if partition_column else none -%}
-{%- if rebuilt is none %}
+{%- if rebuilt is none or partition_column in combination_of_columns %}
 select
     {{ combination_of_columns | join(', ') }},
     count(*) as n_rows
 from {{ model }}
+{%- if rebuilt is not none %}
+where {{ rebuilt }}
+{%- endif %}
 group by all
 having count(*) > 1
 {%- else %}
