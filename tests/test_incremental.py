@@ -324,7 +324,7 @@ def test_an_incremental_build_checks_unique_values_of_the_rebuilt_partitions_aga
 
     for workdir, changed in (("full", None), ("rebuilt", [copied_into]), ("original", [kept])):
         out = unique_tests(workdir, changed)
-        assert failure in out and out.count("Failure in test") == 1, out[-3000:]
+        assert failure in out and out.count("Failure in test") == 1 and "Runtime Error" not in out, out[-3000:]
     assert "Failure in test" not in unique_tests("elsewhere", [others])
 
 
@@ -351,8 +351,37 @@ def test_a_key_holding_the_partition_reads_only_the_rebuilt_partitions_and_finds
     for workdir, changed in (("full", None), ("rebuilt", [partitions[0]])):
         result = key_test(workdir, changed)
         assert result.returncode == 1 and failure in result.stdout, result.stdout[-3000:]
+        assert "Runtime Error" not in result.stdout, result.stdout[-3000:]
     result = key_test("elsewhere", [partitions[1]])
     assert result.returncode == 0, result.stdout[-3000:]
     [compiled] = [text for path in (tmp_path / "elsewhere" / "target" / "compiled").rglob("*.sql")
                   if "stg_feeds__line_items_csv" in (text := path.read_text(encoding="utf-8"))]
     assert f"where {partition} in ('{partitions[1]}')" in compiled and "exists" not in compiled  # no semi-join
+
+
+def test_a_document_spread_over_two_partitions_fails_from_either_side(built_warehouse: Path, tmp_path: Path) -> None:
+    """tests/dbt/a_document_lies_in_one_partition.sql, which the printings' key test relies on to read
+    only the rebuilt partitions (key_determines_partition): a printing of a report copied into another
+    partition fails it in a full build and in an incremental build rebuilding either partition, and
+    not one rebuilding neither."""
+    broken = tmp_path / "broken.duckdb"
+    shutil.copyfile(built_warehouse, broken)
+    table = "intermediate.int_plan_amounts_printings"
+    with duckdb.connect(str(broken)) as con:
+        partitions = [p for (p,) in con.execute(f"select distinct source_partition from {table} "
+                                                "where source_partition like 'province=%' order by 1").fetchall()]
+        kept, others, copied_into = partitions[0], partitions[1], partitions[-1]
+        con.execute(f"insert into {table} by name select * replace ($1 as source_partition, amount_id || ':copy' "
+                    f"as amount_id) from {table} where amount_id = (select min(amount_id) from {table} "
+                    "where source_partition = $2 and not is_repeat_printing)", [copied_into, kept])
+
+    def singular(workdir: str, changed: list[str] | None) -> subprocess.CompletedProcess[str]:
+        extra = ["--vars", json.dumps({"changed_partitions": changed})] if changed is not None else []
+        return run_dbt(["test", "--select", "a_document_lies_in_one_partition", *extra], broken, tmp_path / workdir)
+
+    for workdir, changed in (("full", None), ("rebuilt", [copied_into]), ("original", [kept])):
+        result = singular(workdir, changed)
+        assert result.returncode == 1 and "Failure in test a_document_lies_in_one_partition" in result.stdout, \
+            result.stdout[-3000:]
+        assert "Got 1 result" in result.stdout and "Error" not in result.stdout, result.stdout[-3000:]
+    assert singular("elsewhere", [others]).returncode == 0

@@ -1,13 +1,15 @@
 {% test unique_combination_of_columns(model, combination_of_columns, partition_column=none,
-                                      partition_level='partition') %}
+                                      partition_level='partition', key_determines_partition=false) %}
 {#- Fails with each combination of the given columns that occurs more than once (nulls compare equal).
     With `partition_column`, an incremental refresh's build (macros/rebuilt_rows.sql) checks only
     the combinations that occur in the rebuilt partitions, each counted over the whole table: the
     same verdict, as every other combination was unique in the published build and none of its rows
-    changed; a full build checks every combination. When the partition is itself one of the columns,
-    equal combinations lie in one partition: only the rebuilt partitions' rows are read. -#}
+    changed; a full build checks every combination. When the combination determines the partition
+    (the partition is one of its columns, or `key_determines_partition`: a column of it is proven by
+    another test to lie in one partition), equal combinations lie in one partition: only the rebuilt
+    partitions' rows are read. -#}
 {%- set rebuilt = rebuilt_rows(partition_column, partition_level) if partition_column else none -%}
-{%- if rebuilt is none or partition_column in combination_of_columns %}
+{%- if rebuilt is none or key_determines_partition or partition_column in combination_of_columns %}
 select
     {{ combination_of_columns | join(', ') }},
     count(*) as n_rows
