@@ -263,14 +263,16 @@ def _validate(warehouse: Path, docs_dir: Path) -> list[str]:
             definition = context.validation_definitions.add(
                 gx.ValidationDefinition(name=f"{name}_validation", data=batch, suite=suite))
             checkpoint = context.checkpoints.add(gx.Checkpoint(
-                name=f"{name}_checkpoint", validation_definitions=[definition],
-                actions=[gx.checkpoint.UpdateDataDocsAction(name="data_docs", site_names=["ntp_poverty"])]))
+                name=f"{name}_checkpoint", validation_definitions=[definition]))
             result = checkpoint.run(batch_parameters={"dataframe": frame})
             for run in result.run_results.values():
                 for outcome in run.results:
                     if not outcome.success:
                         cfg = outcome.expectation_config
                         failures.append(f"marts.{name}: {cfg.type} {dict(cfg.kwargs)} failed")
+        # the site is built once from every stored result (an update action per checkpoint rebuilt
+        # every page eight times)
+        context.build_data_docs(site_names=["ntp_poverty"])
     return failures
 
 
