@@ -186,6 +186,8 @@ def section(result: dict[str, Any]) -> list[str]:
              f"Feed `{result['feed']}`: {counts['leaf_rows']:,} leaf rows, {counts['rows']:,} rows in all "
              f"({counts['printed_totals']:,} printed totals), {counts['reports']:,} reports in "
              f"{counts['files']:,} files. {len(runs)} run(s)"
+             + (f" of {result['runs_requested']} requested (the bench stopped after run {len(runs)})"
+                if result.get("runs_requested", len(runs)) > len(runs) else "")
              + (" (fewer than 3: not a median of 3, a development check only)" if len(runs) < 3 else "") + ".", "",
              f"Machine: {machine['cpu']}, {machine['cores']} cores, {machine['ram_gb']} GB RAM, {machine['os']}, "
              f"Python {machine['python']}; {packages}; DuckDB memory_limit "

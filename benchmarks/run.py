@@ -390,18 +390,28 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--runs must be at least 1")
     work = args.work.absolute()
     started = time.monotonic()
+    runs: list[dict[str, Any]] = []
     try:
         feed = ensure_feed(args.rows, work)
         flags = refresh_flags()
         facts = machine_facts()
-        runs = [one_run(i, args.rows, feed, work, args, flags) for i in range(1, args.runs + 1)]
+        for index in range(1, args.runs + 1):
+            runs.append(one_run(index, args.rows, feed, work, args, flags))
+            # written after every run: a bench stopped part way keeps the runs it finished
+            path = write_results(args, feed, flags, facts, runs, started)
     except BenchError as exc:
         print(f"[bench] FAILED: {exc}", file=sys.stderr)
         return 1
-    counts = feed_manifest(feed)["counts"]
+    print(f"[bench] results in {path}; {args.markdown} rewritten from {args.results}/*.json")
+    return 0
+
+
+def write_results(args: argparse.Namespace, feed: Path, flags: set[str], facts: dict[str, Any],
+                  runs: list[dict[str, Any]], started: float) -> Path:
+    """Write ``<results>/<rows>.json`` for the runs so far and rewrite the Markdown from every result."""
     result = {"rows": args.rows, "feed": str(feed.relative_to(PROJECT_DIR) if feed.is_relative_to(PROJECT_DIR)
                                              else feed),
-              "feed_counts": counts, "runs_requested": args.runs, "revise": args.revise,
+              "feed_counts": feed_manifest(feed)["counts"], "runs_requested": args.runs, "revise": args.revise,
               "refresh_has_full_refresh_flag": "--full-refresh" in flags,
               "machine": facts, "runs": runs, "median": medians(runs),
               "bench_seconds": round(time.monotonic() - started, 1)}
@@ -409,8 +419,7 @@ def main(argv: list[str] | None = None) -> int:
     path = args.results / f"{args.rows}.json"
     path.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     report.write(args.results, args.markdown)
-    print(f"[bench] results in {path}; {args.markdown} rewritten from {args.results}/*.json")
-    return 0
+    return path
 
 
 if __name__ == "__main__":

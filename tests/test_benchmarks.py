@@ -297,6 +297,7 @@ def test_a_run_without_the_floor_reports_the_memory_target_and_no_floor_ratio(tm
     run["ratios"] = ratios(run)
     assert run["ratios"]["full_over_floor"] is None and run["ratios"]["dbt_build_over_floor"] is None
     result = {"rows": 50_000_000, "feed": "target/bench/feeds/50000000", "runs": [run], "median": medians([run]),
+              "runs_requested": 3,
               "feed_counts": {"rows": 1, "leaf_rows": 1, "printed_totals": 0, "reports": 1, "files": 1},
               "machine": {"cpu": "x", "cores": 2, "ram_gb": 24, "os": "Linux", "python": "3.11",
                           "packages": {"duckdb": "2"}, "git_commit": "abc", "date": "today",
@@ -306,6 +307,7 @@ def test_a_run_without_the_floor_reports_the_memory_target_and_no_floor_ratio(tm
     (results / "50000000.json").write_text(json.dumps(result), encoding="utf-8")
     text = report.render(results)
     assert "engine floor not measured (--skip-floor)" in text
+    assert "1 run(s) of 3 requested (the bench stopped after run 1)" in text  # written after every run
     assert "| full refresh / engine floor |" not in text
     assert "| full refresh peak RSS, process tree (GB) | 4.50 | 4.50 | ≤ 4 (worst run) | **FAIL** |" in text
 
