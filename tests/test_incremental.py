@@ -328,11 +328,12 @@ def test_an_incremental_build_checks_unique_values_of_the_rebuilt_partitions_aga
     assert "Failure in test" not in unique_tests("elsewhere", [others])
 
 
-def test_a_key_holding_the_partition_reads_only_the_rebuilt_partitions_and_finds_a_duplicate_inside(
+def test_a_key_that_determines_the_partition_reads_only_the_rebuilt_partitions_and_finds_a_duplicate_inside(
         built_warehouse: Path, tmp_path: Path) -> None:
-    """unique_combination_of_columns with the partition among its columns (the feed staging key: file,
-    row, partition) reads, in an incremental build, only the rebuilt partitions' rows: a line item
-    repeated inside a partition fails when that partition is rebuilt and in a full build."""
+    """unique_combination_of_columns whose key determines the partition (key_determines_partition: the
+    feed staging key, file and row, as a file lies in one folder) reads, in an incremental build, only
+    the rebuilt partitions' rows: a line item repeated inside a partition fails when that partition
+    is rebuilt and in a full build."""
     broken = tmp_path / "broken.duckdb"
     shutil.copyfile(built_warehouse, broken)
     table = "staging.stg_feeds__line_items_csv"
