@@ -18,7 +18,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from conftest import ROOT, copy_project, run_dbt
-from ntp_poverty.validate_feeds import validate
+from ntp_poverty.validate_feeds import batches, validate
 
 SAMPLE = ROOT / "feeds" / "sample"
 REFERENCE = ROOT / "seeds" / "reference"
@@ -152,6 +152,33 @@ def test_a_missing_column_and_a_float_amount_are_refused(feed: Path) -> None:
     errors = validate(feed, REFERENCE)
     assert f"{path}:1: missing column 'phase_code'" in errors
     assert f"{parquet}: column 'amount_million_vnd': type DOUBLE is not allowed (allowed: VARCHAR, DECIMAL)" in errors
+
+
+def test_checking_folder_by_folder_finds_what_one_pass_finds(feed: Path) -> None:
+    """Rows are checked in batches of folders (validate_feeds.batches); what crosses batches still counts:
+    a report split over two folders, the rows of a rule counted over every batch, the first examples."""
+    hau_giang = _edit(feed, 3, amount_million_vnd="12,5")
+    son_la = feed / "province=11" / "year=2022" / "line_items.csv"
+    rows = _rows(son_la)
+    rows[0]["amount_million_vnd"] = "x"
+    rows[1]["report_id"] = _rows(hau_giang)[0]["report_id"]  # a report now in two files
+    _write(son_la, rows)
+    one_pass = validate(feed, REFERENCE, limit=1)
+    by_folder = validate(feed, REFERENCE, limit=1, batch_bytes=1)
+    assert by_folder == one_pass
+    assert [e for e in by_folder if "amount_million_vnd" in e or "more row" in e] == [
+        f"{son_la}: row 1: column amount_million_vnd: must be a decimal with at most 3 decimals and 15 integer "
+        "digits, '.' as decimal point (required) (value 'x')",
+        "... and 1 more row(s) whose column amount_million_vnd must be a decimal with at most 3 decimals and 15 "
+        "integer digits, '.' as decimal point (required)",
+    ]
+    assert any(e.startswith(f"{hau_giang}: column report_id: report ") and str(son_la) in e for e in by_folder)
+    assert len(batches_of(feed, 1)) == 5 and len(batches_of(feed, 1 << 30)) == 1
+
+
+def batches_of(feed: Path, size: int) -> list[dict[str, list[Path]]]:
+    files = {"csv": sorted(feed.glob("*/*/*.csv")), "parquet": sorted(feed.glob("*/*/*.parquet"))}
+    return batches(files, size)
 
 
 def test_a_feed_row_reaches_fct_plan_amount_with_its_provenance(built_warehouse: Path) -> None:

@@ -7,12 +7,13 @@ this first (``@check("feeds")`` in :mod:`ntp_poverty.preflight`; the refresh exi
 nothing) and every error names the file, the row (the row's ``row_number``, 1-based within its file)
 and the column. Nothing is repaired or dropped here.
 
-The checks are DuckDB SQL over the feed's glob, one scan per family, each returning a count and
-the first offending rows (``arg_min(..., n)``: bounded state, no materialised result), so a feed of
-tens of millions of rows is checked in minutes in bounded memory (DuckDB spills beyond
-``memory_limit``). Families: the folder layout (``province=<code>/year=<yyyy>/*.csv|*.parquet``, no
-stray file), each file's header or Parquet schema, every cell (types, codes, the unit's level and
-validity in the period, the folder's province and year, negative amounts the phase forbids, what a
+The checks are DuckDB SQL over the feed's files, one scan per family, each returning a count and
+the first offending rows (``arg_min(..., n)``: bounded state, no materialised result). The rows are
+read in batches of whole partition folders (:func:`batches`), so the time and memory of a feed of
+tens of millions of rows grow with its size, not faster (one pass over 50 million line items with
+duplicate detection over all of them had spilled and taken ten times as long as 10 million).
+Families: the folder layout (``province=<code>/year=<yyyy>/*.csv|*.parquet``, no stray file), each
+file's header or Parquet schema, every cell (types, codes, the unit's level and validity in the period, the folder's province and year, negative amounts the phase forbids, what a
 total names), duplicate line items (report, geography, year, month, component, source, capital type,
 phase), row numbers 1..n in each file, one file per report, no report named like a transcribed
 document, and the optional ``acknowledged.csv``.
@@ -27,6 +28,7 @@ import argparse
 import csv
 import re
 import tempfile
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -47,6 +49,9 @@ DECIMAL_TYPE = re.compile(r"DECIMAL\((\d+),\s*(\d+)\)")
 AMOUNT = r"-?[0-9]{1,15}(\.[0-9]{1,3})?"
 REPORT_ID = r"[A-Za-z0-9][A-Za-z0-9_.@-]{0,99}"
 PROJECT_DIR = Path(__file__).resolve().parents[2]
+#: Files read per batch of row checks (whole partition folders): about 2.5 million line items of the
+#: synthetic feed as Parquet, which the checks hold within their memory limit without spilling.
+BATCH_BYTES = 32 * 1024 * 1024
 
 
 def _quote(text: str) -> str:
@@ -164,7 +169,7 @@ def _feed_view(con: duckdb.DuckDBPyConnection, files: dict[str, list[Path]]) -> 
         paths = "[" + ", ".join(_quote(str(p)) for p in files["parquet"]) + "]"
         selects.append(f"select filename, province, year, {text_columns} from read_parquet({paths}, "
                        "union_by_name = true, hive_partitioning = true, hive_types_autocast = false, filename = true)")
-    con.execute("create view feed as " + " union all ".join(selects))
+    con.execute("create or replace view feed as " + " union all ".join(selects))
 
 
 def _cell_checks() -> list[tuple[str, str, str]]:
@@ -229,8 +234,32 @@ def _cell_checks() -> list[tuple[str, str, str]]:
     ]
 
 
-def _row_errors(con: duckdb.DuckDBPyConnection, limit: int) -> list[str]:
-    """Every cell rule in one scan: per rule, how many rows break it and the first ``limit`` of them."""
+@dataclass
+class Findings:
+    """What the row checks found so far, batch after batch: per rule (a cell rule's index, or a set
+    rule's name) how many rows break it and the first ``limit`` messages, in file order."""
+
+    limit: int
+    counts: dict[object, int] = field(default_factory=dict)
+    examples: dict[object, list[str]] = field(default_factory=dict)
+
+    def add(self, rule: object, count: int, messages: list[str]) -> None:
+        self.counts[rule] = self.counts.get(rule, 0) + count
+        shown = self.examples.setdefault(rule, [])
+        shown += messages[: self.limit - len(shown)]
+
+    def errors(self, more: dict[object, str]) -> list[str]:
+        """Every example, then for each rule with more rows than shown how many more (``more[rule]``)."""
+        out = []
+        for rule in sorted(self.counts):  # type: ignore[type-var]  # all ints or all strs
+            out += self.examples[rule]
+            if self.counts[rule] > len(self.examples[rule]):
+                out.append(more[rule].format(self.counts[rule] - len(self.examples[rule])))
+        return out
+
+
+def _row_errors(con: duckdb.DuckDBPyConnection, findings: Findings) -> None:
+    """Every cell rule in one scan of the batch: per rule, how many rows break it and the first of them."""
     checks = _cell_checks()
     problems = ", ".join(f"case when {condition} then {i} end" for i, (_, condition, _) in enumerate(checks))
     rows = con.execute(f"""
@@ -246,53 +275,89 @@ def _row_errors(con: duckdb.DuckDBPyConnection, limit: int) -> list[str]:
             from checked where len(problems) > 0
         )
         select rule, count(*),
-               arg_min([filename, {", ".join(COLUMNS)}], {{'f': filename, 'r': try_cast(row_number as bigint)}}, {limit})
+               arg_min([filename, {", ".join(COLUMNS)}], {{'f': filename, 'r': try_cast(row_number as bigint)}},
+                       {findings.limit})
         from broken group by rule order by rule
     """).fetchall()
-    errors = []
     for rule, count, examples in rows:
         column, _, message = checks[rule]
         position = COLUMNS.index(column) + 1
-        for example in examples:
-            errors.append(f"{example[0]}: row {example[2]}: column {column}: {message} (value {example[position]!r})")
-        if count > limit:
-            errors.append(f"... and {count - limit:,} more row(s) whose column {column} {message}")
-    return errors
+        findings.add(rule, count, [f"{example[0]}: row {example[2]}: column {column}: {message} "
+                                   f"(value {example[position]!r})" for example in examples])
 
 
-def _set_errors(con: duckdb.DuckDBPyConnection, limit: int) -> list[str]:
-    """Rules over sets of rows: duplicates, row numbering per file, one file per report."""
-    errors: list[str] = []
+def _cell_more() -> dict[object, str]:
+    return {rule: f"... and {{:,}} more row(s) whose column {column} {message}"
+            for rule, (column, _, message) in enumerate(_cell_checks())}
+
+
+def _set_errors(con: duckdb.DuckDBPyConnection, findings: Findings) -> None:
+    """Rules over sets of rows within the batch: duplicates and row numbering per file (a duplicate has
+    one report, and a report lies in one file, which :func:`_report_file_errors` checks over every
+    batch). Records each report's files in ``report_files``."""
     key = ("report_id, geography_code, fiscal_year, period_month, component_code, funding_source_code, "
            "capital_type_code, phase_code")
     where = "filename || ': row ' || row_number"
     order = "{'f': filename, 'r': try_cast(row_number as bigint)}"
-    for total, first, second, *values in con.execute(f"""
+    duplicates = con.execute(f"""
         select count(*) over (), arg_min({where}, {order}), arg_max({where}, {order}), {key}
-        from feed group by all having count(*) > 1 order by 2 limit {limit}
-    """).fetchall():
-        shown = ", ".join("empty" if v is None else str(v) for v in values)
-        errors.append(f"{second}: duplicate line item (report, geography, year, month, component, source, capital "
-                      f"type, phase = {shown}) of {first}")
-        if total > limit and len(errors) == limit:
-            errors.append(f"... and {total - limit:,} more duplicate line item(s)")
-    for file, rows, distinct, low, high in con.execute(f"""
-        select filename, count(*), count(distinct row_number), min(try_cast(row_number as bigint)),
+        from feed group by all having count(*) > 1 order by 2 limit {findings.limit}
+    """).fetchall()
+    messages = [f"{second}: duplicate line item (report, geography, year, month, component, source, capital type, "
+                f"phase = {', '.join('empty' if v is None else str(v) for v in values)}) of {first}"
+                for _, first, second, *values in duplicates]
+    if duplicates:
+        findings.add("duplicate", duplicates[0][0], messages)
+    numbering = con.execute(f"""
+        select count(*) over (), filename, count(*), count(distinct row_number), min(try_cast(row_number as bigint)),
                max(try_cast(row_number as bigint))
         from feed group by filename
         having count(distinct row_number) != count(*) or min(try_cast(row_number as bigint)) != 1
             or max(try_cast(row_number as bigint)) != count(*)
-        order by 1 limit {limit}
-    """).fetchall():
-        errors.append(f"{file}: column row_number: the {rows:,} rows must be numbered 1..{rows:,} once each "
-                      f"({distinct:,} distinct numbers from {low} to {high})")
+        order by 2 limit {findings.limit}
+    """).fetchall()
+    if numbering:
+        findings.add("numbering", numbering[0][0], [
+            f"{file}: column row_number: the {rows:,} rows must be numbered 1..{rows:,} once each "
+            f"({distinct:,} distinct numbers from {low} to {high})"
+            for _, file, rows, distinct, low, high in numbering])
+    con.execute("insert into report_files select distinct report_id, filename from feed")
+
+
+SET_MORE: dict[object, str] = {"duplicate": "... and {:,} more duplicate line item(s)",
+                               "numbering": "... and {:,} more file(s) whose rows are not numbered 1..n"}
+
+
+def _report_file_errors(con: duckdb.DuckDBPyConnection, limit: int) -> list[str]:
+    """A report's rows must be in one file, over every batch."""
+    errors = []
     for report_id, files in con.execute(f"""
         select report_id, list(distinct filename order by filename)
-        from feed group by report_id having count(distinct filename) > 1 order by 1 limit {limit}
+        from report_files group by report_id having count(distinct filename) > 1 order by 1 limit {limit}
     """).fetchall():
         errors.append(f"{files[1]}: column report_id: report {report_id!r} is also in {files[0]}; a report's rows "
                       "must be in one file (its provenance is file + row number)")
     return errors
+
+
+def batches(files: dict[str, list[Path]], batch_bytes: int = BATCH_BYTES) -> list[dict[str, list[Path]]]:
+    """The files in batches of whole partition folders, each about ``batch_bytes`` on disk (at least one
+    folder), in folder order: the row and set checks hold one batch at a time, so their time and
+    memory grow with the feed instead of faster."""
+    folders: dict[Path, dict[str, list[Path]]] = {}
+    for kind, paths in files.items():
+        for path in paths:
+            folders.setdefault(path.parent, {"csv": [], "parquet": []})[kind].append(path)
+    out: list[dict[str, list[Path]]] = []
+    size = batch_bytes
+    for folder in sorted(folders):
+        if size >= batch_bytes:
+            out.append({"csv": [], "parquet": []})
+            size = 0
+        for kind, paths in folders[folder].items():
+            out[-1][kind] += paths
+            size += sum(path.stat().st_size for path in paths)
+    return out
 
 
 def _acknowledgment_errors(con: duckdb.DuckDBPyConnection, path: Path, every_report_read: bool = True) -> list[str]:
@@ -307,7 +372,7 @@ def _acknowledgment_errors(con: duckdb.DuckDBPyConnection, path: Path, every_rep
         if header != list(ACKNOWLEDGMENT_COLUMNS):
             return [f"{path}:1: the columns must be {', '.join(ACKNOWLEDGMENT_COLUMNS)} (found {', '.join(header)})"]
         rows = list(reader)
-    reports = {r for (r,) in con.execute("select distinct report_id from feed").fetchall()} if rows else set()
+    reports = {r for (r,) in con.execute("select distinct report_id from report_files").fetchall()} if rows else set()
     if not every_report_read:
         reports |= {row["document_id"] for row in rows}
     errors, seen = [], set()
@@ -326,11 +391,12 @@ def _acknowledgment_errors(con: duckdb.DuckDBPyConnection, path: Path, every_rep
 
 
 def validate(feed: Path, reference: Path, limit: int = 20, memory_limit: str = "2GB",
-             partitions: tuple[str, ...] | None = None) -> list[str]:
+             partitions: tuple[str, ...] | None = None, batch_bytes: int = BATCH_BYTES) -> list[str]:
     """Every contract violation of the feed in ``feed`` (empty when it may be built).
 
     ``partitions`` (``province=<code>/year=<yyyy>``) limits the row and file checks to those folders;
-    the layout of the whole folder is still checked.
+    the layout of the whole folder is still checked. Rows are checked in batches of folders of
+    about ``batch_bytes`` (:func:`batches`).
     """
     if not feed.is_dir():
         return [f"{feed}: the feed folder does not exist (set NTP_FEEDS to a feed folder)"]
@@ -345,12 +411,16 @@ def validate(feed: Path, reference: Path, limit: int = 20, memory_limit: str = "
         layout += [e for path in files["parquet"] for e in _schema_errors(con, path)]
         if layout or not (files["csv"] or files["parquet"]):  # rows cannot be read by column name
             return errors + layout
-        _feed_view(con, files)
-        try:
-            errors += _row_errors(con, limit)
-            errors += _set_errors(con, limit)
-        except duckdb.Error as exc:  # a file DuckDB cannot parse (quoting, field count, encoding)
-            return errors + [f"{feed}: a file cannot be read as the contract says: {exc}"]
+        con.execute("create table report_files (report_id varchar, filename varchar)")
+        cells, sets = Findings(limit), Findings(limit)
+        for batch in batches(files, batch_bytes):
+            _feed_view(con, batch)
+            try:
+                _row_errors(con, cells)
+                _set_errors(con, sets)
+            except duckdb.Error as exc:  # a file DuckDB cannot parse (quoting, field count, encoding)
+                return errors + [f"{feed}: a file cannot be read as the contract says: {exc}"]
+        errors += cells.errors(_cell_more()) + sets.errors(SET_MORE) + _report_file_errors(con, limit)
         return errors + _acknowledgment_errors(con, feed / "acknowledged.csv", partitions is None)
 
 
