@@ -19,7 +19,7 @@
                 where province_code in ({{ sql_string_list(changed) }})
             )
         {%- elif changed | length > 0 -%}
-            delete from {{ this }} where {{ column }} in ({{ sql_string_list(changed) }})
+            delete from {{ this }} where {{ partition_filter(column, changed) }}
         {%- endif -%}
     {%- endif -%}
 {%- endmacro %}
