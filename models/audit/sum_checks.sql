@@ -16,21 +16,21 @@ checked_amounts as (
 source_and_capital_checks as (
 
     select * from {{ ref('int_sum_checks_sources_and_capital') }}
-    where {{ in_rebuilt_partitions(relation=ref('int_sum_checks_sources_and_capital')) }}
+    where {{ in_rebuilt_partitions() }}
 
 ),
 
 component_checks as (
 
     select * from {{ ref('int_sum_checks_components') }}
-    where {{ in_rebuilt_partitions(relation=ref('int_sum_checks_components')) }}
+    where {{ in_rebuilt_partitions() }}
 
 ),
 
 leaf_checks as (
 
     select * from {{ ref('int_sum_checks_leaves') }}
-    where {{ in_rebuilt_partitions(relation=ref('int_sum_checks_leaves')) }}
+    where {{ in_rebuilt_partitions() }}
 
 ),
 

@@ -8,7 +8,7 @@ with
 amounts as (
 
     select * from {{ ref('int_plan_amounts_printings') }}
-    where {{ in_rebuilt_partitions(relation=ref('int_plan_amounts_printings')) }}
+    where {{ in_rebuilt_partitions() }}
 
 ),
 
@@ -18,7 +18,7 @@ leaves as (
         source_partition,
         amount_id
     from {{ ref('int_plan_amounts_leaf_selected') }}
-    where {{ in_rebuilt_partitions(relation=ref('int_plan_amounts_leaf_selected')) }}
+    where {{ in_rebuilt_partitions() }}
 
 ),
 

@@ -9,9 +9,7 @@ with
 component_amounts as (
 
     select * from {{ ref('int_component_amounts') }}
-    where {{ in_rebuilt_partitions(
-        'province_code', level='province', relation=ref('int_component_amounts')
-    ) }}
+    where {{ in_rebuilt_partitions('province_code', level='province') }}
 
 ),
 

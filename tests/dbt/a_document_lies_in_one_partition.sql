@@ -17,7 +17,7 @@ printings as (
 rebuilt_documents as (
 
     select distinct document_id from {{ ref('int_plan_amounts_printings') }}
-    where {{ rows_where(ref('int_plan_amounts_printings'), rebuilt) }}
+    where {{ rebuilt }}
 
 ),
 {%- endif %}

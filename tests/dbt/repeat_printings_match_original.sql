@@ -12,7 +12,7 @@ printings as (
 
     select * from {{ ref('int_plan_amounts_printings') }}
     {%- if rebuilt is not none %}
-    where {{ rows_where(ref('int_plan_amounts_printings'), rebuilt) }}
+    where {{ rebuilt }}
     {%- endif %}
 
 ),

@@ -15,7 +15,7 @@ checked_amounts as (
 component_check_candidates as (
 
     select * from {{ ref('int_sum_check_component_parts') }}
-    where {{ in_rebuilt_partitions(relation=ref('int_sum_check_component_parts')) }}
+    where {{ in_rebuilt_partitions() }}
 
 ),
 

@@ -15,7 +15,7 @@ checked_amounts as (
 source_values as (
 
     select * from {{ ref('int_sum_check_source_values') }}
-    where {{ in_rebuilt_partitions(relation=ref('int_sum_check_source_values')) }}
+    where {{ in_rebuilt_partitions() }}
 
 ),
 

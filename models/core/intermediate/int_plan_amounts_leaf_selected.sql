@@ -10,7 +10,7 @@ with
 printings as (
 
     select * from {{ ref('int_plan_amounts_printings') }}
-    where {{ in_rebuilt_partitions(relation=ref('int_plan_amounts_printings')) }}
+    where {{ in_rebuilt_partitions() }}
 
 ),
 
@@ -34,8 +34,6 @@ printed_cells as (
         period_month,
         is_repeat_printing
     from {{ ref('int_plan_amounts_printings') }}
-    -- a plain filter: this CTE is read three times, and a row-id filter (rows_where) made the
-    -- model three times slower at 10M line items
     where {{ in_rebuilt_partitions() }}
 
 ),

@@ -23,7 +23,11 @@ amounts as (
 feed_line_items as (
 
     select * from {{ ref('int_feed_line_items_unioned') }}
-    where {{ in_rebuilt_partitions() }}
+    -- the province first: a filter on one stored column runs inside the scan, while source_partition
+    -- is computed from two (macros/feed_partition_key.sql) and is checked on the rows it keeps
+    where
+        {{ in_rebuilt_partitions('partition_province_code', level='province') }}
+        and {{ in_rebuilt_partitions() }}
 
 ),
 

@@ -8,9 +8,7 @@ with
 amounts as (
 
     select * from {{ ref('int_plan_amounts_preferred') }}
-    where {{ in_rebuilt_partitions(
-        'province_code', level='province', relation=ref('int_plan_amounts_preferred')
-    ) }}
+    where {{ in_rebuilt_partitions('province_code', level='province') }}
 
 ),
 
