@@ -58,6 +58,14 @@ def node_times(results: list[dict[str, Any]], slowest: int = SLOWEST_NODES
             [{"node": r["unique_id"], "seconds": round(float(r.get("execution_time") or 0.0), 2)} for r in ranked])
 
 
+def parse_dbt(candidate: Path, run_dir: Path, run_vars: dict[str, Any]) -> None:
+    """``dbt parse`` with the build's target folder and vars, so that the build reuses the parse
+    (partial parsing) instead of parsing the project again. It needs no database: an incremental
+    refresh runs it while the published file is being copied. The build parses again anyway and is
+    the authority on errors, so a failed parse stops nothing (its output is kept in dbt_parse.log)."""
+    _dbt(["parse"], candidate, run_dir, run_vars, "dbt_parse.log")
+
+
 def run_dbt(candidate: Path, run_dir: Path, run_vars: dict[str, Any], record: RunRecord,
             full_refresh: bool = True) -> None:
     """``dbt build`` into the candidate; raise RefreshError on model or test failures.

@@ -8,8 +8,9 @@ The refresh reads as its steps:
    exit 6); the build is planned (:mod:`ntp_poverty.increments`: full, or incremental when only some
    feed partitions changed since the published build); then the preflight proves the inputs (seeds,
    provenance, ledger, the feed partitions to build; exit 2) before anything is built
-   (:mod:`ntp_poverty.preflight`);
-3. **build**: ``dbt build`` into a candidate file in ``.candidates/<run>/`` (for an incremental build a
+   (:mod:`ntp_poverty.preflight`); an incremental build copies the published file into its candidate
+   meanwhile, and parses the project (:mod:`ntp_poverty.candidate_copy`);
+3. **build**: ``dbt build`` into a candidate file in ``.candidates/<run>/`` (for an incremental build the
    copy of the published file, whose changed partitions are deleted and inserted again) with every
    test and the sum-consistency gate, then the docs site (:mod:`ntp_poverty.build_steps`);
 4. **audit**: the candidate must hold this run's marts; the Great Expectations checkpoint validates
@@ -49,7 +50,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from ntp_poverty import faults, releases
-from ntp_poverty.build_steps import PROJECT_DIR, generate_docs, run_dbt, verify_candidate
+from ntp_poverty.build_steps import PROJECT_DIR, generate_docs, parse_dbt, run_dbt, verify_candidate
+from ntp_poverty.candidate_copy import BackgroundCopy
 from ntp_poverty.feed_contract import feeds_dir
 from ntp_poverty.increments import INCREMENTAL, BuildPlan, plan_build
 from ntp_poverty.ledger import summarize as summarize_ledger
@@ -176,17 +178,39 @@ def _plan(paths: Paths, record: RunRecord, full_refresh: bool) -> BuildPlan:
     return plan
 
 
-def _start_candidate(paths: Paths, candidate: Path, plan: BuildPlan) -> None:
-    """An incremental candidate starts as a writable copy of the published file."""
+def _start_candidate(paths: Paths, candidate: Path, plan: BuildPlan) -> BackgroundCopy | None:
+    """An incremental candidate starts as a writable copy of the published file, made in the
+    background (:mod:`ntp_poverty.candidate_copy`) while the preflight and dbt's parse run."""
     if not plan.incremental:
-        return
+        return None
     published = paths.layout.release(releases.current_run(paths.layout) or "") / paths.layout.database_name
-    say(f"copying the published file into the candidate ({published.stat().st_size / 1e6:,.0f} MB)")
+    say(f"copying the published file into the candidate ({published.stat().st_size / 1e6:,.0f} MB), "
+        "meanwhile the preflight and dbt parse")
+    return BackgroundCopy(published, candidate)
+
+
+def _prepare(paths: Paths, run_dir: Path, seeds_dir: Path, plan: BuildPlan, run_vars: dict[str, object]) -> Path:
+    """Preflight, then (incremental) dbt parse while the candidate is copied; returns the candidate."""
+    candidate = run_dir / paths.published.name
+    copy = _start_candidate(paths, candidate, plan)
     try:
-        shutil.copyfile(published, candidate)
-        candidate.chmod(0o644)
+        checks = run_preflight(seeds_dir, PROJECT_DIR / "documents",
+                               feed_partitions=plan.changed if plan.incremental else None)
+        say(f"preflight: {preflight_summary(checks)}")
+        if errors := errors_of(checks):
+            print_errors(errors)
+            raise RefreshError(EXIT_BUILD, f"preflight failed: {len(errors)} error(s), first: {errors[0]}")
+        faults.point("before_build")
+        if copy is not None:
+            parse_dbt(candidate, run_dir, run_vars)
+            copy.wait()
+            say("the candidate is a copy of the published file")
     except OSError as exc:
         raise RefreshError(EXIT_BUILD, f"the published file could not be copied into the candidate: {exc}") from exc
+    finally:
+        if copy is not None and not copy.done:
+            copy.cancel()
+    return candidate
 
 
 def _build_and_audit(paths: Paths, run_dir: Path, run_id: str, seeds_dir: Path, record: RunRecord,
@@ -195,18 +219,11 @@ def _build_and_audit(paths: Paths, run_dir: Path, run_id: str, seeds_dir: Path, 
     plan = _plan(paths, record, full_refresh)
     say(f"run {run_id}: preflight before building (seeds, provenance, ledger, feed)")
     documents_dir = PROJECT_DIR / "documents"
-    checks = run_preflight(seeds_dir, documents_dir, feed_partitions=plan.changed if plan.incremental else None)
-    say(f"preflight: {preflight_summary(checks)}")
-    if errors := errors_of(checks):
-        print_errors(errors)
-        raise RefreshError(EXIT_BUILD, f"preflight failed: {len(errors)} error(s), first: {errors[0]}")
-    faults.point("before_build")
-    candidate = run_dir / paths.published.name
-    _start_candidate(paths, candidate, plan)
     run_vars: dict[str, object] = {"run_id": run_id, "git_commit": record.git_commit,
                                    "project_fingerprint": plan.fingerprint}
     if plan.incremental:
         run_vars["changed_partitions"] = list(plan.changed)
+    candidate = _prepare(paths, run_dir, seeds_dir, plan, run_vars)
     try:
         run_dbt(candidate, run_dir, run_vars, record, full_refresh=not plan.incremental)
         site = generate_docs(candidate, run_dir, run_vars)

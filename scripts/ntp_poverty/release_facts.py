@@ -68,8 +68,9 @@ def _partition_key(province: object, year: object) -> str:
 def _affected(con: duckdb.DuckDBPyConnection, rows: str, previous: Path, rebuilt: tuple[str, ...]) -> set[str]:
     """Dataset partitions holding rows of the rebuilt feed partitions, now or in the previous release."""
     changed = ", ".join(_quote(p) for p in rebuilt)
-    now = con.execute(f"select distinct province, year from ({rows}) where source_partition in ({changed}) "
-                      "and province is not null").fetchall()
+    # coalesce: DuckDB then filters inside the scan of the table (see macros/partition_filter.sql)
+    now = con.execute(f"select distinct province, year from ({rows}) where coalesce(source_partition in ({changed}), "
+                      "false) and province is not null").fetchall()
     files = _quote(str(previous / "*" / "*" / "*.parquet"))
     before = con.execute(f"select distinct province, year from read_parquet({files}, hive_partitioning = true, "
                          f"hive_types_autocast = false) where source_partition in ({changed})").fetchall()
@@ -118,8 +119,12 @@ def _export(con: duckdb.DuckDBPyConnection, table: str, target: Path, run_id: st
     if affected:
         fresh = scratch / target.name
         keys = ", ".join(_quote(k) for k in sorted(affected))
-        con.execute(f"copy (select * from ({rows}) where 'province=' || province || '/year=' || year in ({keys})) "
-                    f"to {_quote(str(fresh))} ({options})")
+        # a feed row lies in the dataset partition of its feed partition (a row's folder is its
+        # province and year: validate_feeds), so only the rebuilt partitions' rows and the documents'
+        # can fall in an affected one; that filter runs inside the scan, the exact one after it
+        sources = ", ".join(_quote(p) for p in (*reuse.rebuilt, "documents"))
+        con.execute(f"copy (select * from ({rows}) where coalesce(source_partition in ({sources}), false) "
+                    f"and 'province=' || province || '/year=' || year in ({keys})) to {_quote(str(fresh))} ({options})")
         for folder in sorted(fresh.glob("*/*")):
             destination = target / folder.parent.name / folder.name
             destination.parent.mkdir(exist_ok=True)
