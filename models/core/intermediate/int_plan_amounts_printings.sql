@@ -23,8 +23,9 @@ amounts as (
 feed_line_items as (
 
     select * from {{ ref('int_feed_line_items_unioned') }}
-    -- the province first: a filter on one stored column runs inside the scan, while source_partition
-    -- is computed from two (macros/feed_partition_key.sql) and is checked on the rows it keeps
+    -- the province first: a filter on one stored column runs inside the scan, while
+    -- source_partition is computed from two (macros/feed_partition_key.sql) and is checked on the
+    -- rows it keeps
     where
         {{ in_rebuilt_partitions('partition_province_code', level='province') }}
         and {{ in_rebuilt_partitions() }}
