@@ -19,6 +19,7 @@ from typing import Any
 
 GB = 1024 ** 3
 STEP_NAMES = {"startup": "start, lock, recovery", "preflight": "preflight (seeds, provenance, ledger, feed)",
+              "copy": "rest of the copy of the published file into the candidate (dbt parse meanwhile)",
               "dbt_build": "dbt build (seeds, models, tests)", "docs": "dbt docs", "gx": "Great Expectations",
               "report": "HTML report", "release": "release (DuckDB copy, Parquet, Excel, data package, seal, switch)",
               "finish": "log, retention"}

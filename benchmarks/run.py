@@ -50,6 +50,8 @@ from ntp_poverty.duckdb_connection import profile_setting
 PYTHON = Path(sys.executable)
 GB = 1024 ** 3
 STEPS = (  # progress line of the refresh -> the step it starts (first match wins)
+    ("copying the published file", "preflight"),  # the copy starts in the background
+    ("waiting for the copy", "copy"),
     ("assembling release", "release"),
     ("published release", "finish"),
     ("dbt docs", "docs"),

@@ -74,6 +74,20 @@ def test_the_steps_of_a_refresh_are_read_from_its_timed_lines(tmp_path: Path) ->
 
 
 
+def test_an_incremental_refresh_shows_the_wait_for_its_candidate_copy(tmp_path: Path) -> None:
+    """The copy runs in the background from before the preflight: its start line (which names dbt parse)
+    is the preflight's, and what is left of it after the preflight is its own step."""
+    script = ("import time\n"
+              "for line in ['run x: preflight before building', 'copying the published file into the candidate "
+              "(6 MB), meanwhile the preflight and dbt parse', 'preflight: ok', 'waiting for the copy of the "
+              "published file (dbt parse meanwhile)', 'the candidate is a copy of the published file', "
+              "'dbt build into the candidate', 'published release x']:\n"
+              "    print('[refresh 00:00:00] ' + line, flush=True); time.sleep(0.2)\n")
+    steps = step_times(run_measured([sys.executable, "-c", script], log=tmp_path / "log"))
+    assert list(steps) == ["startup", "preflight", "copy", "dbt_build", "finish"]
+    assert 0.5 <= steps["preflight"] and 0.3 <= steps["copy"] <= 1.0
+
+
 def test_the_memory_of_a_refresh_is_told_step_by_step(tmp_path: Path) -> None:
     # 300 MB held during the dbt build only: that step's peak shows it, the next one does not
     script = ("import time\n"

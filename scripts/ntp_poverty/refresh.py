@@ -202,6 +202,7 @@ def _prepare(paths: Paths, run_dir: Path, seeds_dir: Path, plan: BuildPlan, run_
             raise RefreshError(EXIT_BUILD, f"preflight failed: {len(errors)} error(s), first: {errors[0]}")
         faults.point("before_build")
         if copy is not None:
+            say("waiting for the copy of the published file (dbt parse meanwhile)")
             parse_dbt(candidate, run_dir, run_vars)
             copy.wait()
             say("the candidate is a copy of the published file")
