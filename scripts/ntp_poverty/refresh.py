@@ -204,10 +204,12 @@ def _prepare(paths: Paths, run_dir: Path, seeds_dir: Path, plan: BuildPlan, run_
         if copy is not None:
             say("waiting for the copy of the published file (dbt parse meanwhile)")
             parse_dbt(candidate, run_dir, run_vars)
-            copy.wait()
+            try:
+                copy.wait()
+            except OSError as exc:  # only the copy's own errors: a preflight error keeps its message
+                raise RefreshError(EXIT_BUILD,
+                                   f"the published file could not be copied into the candidate: {exc}") from exc
             say("the candidate is a copy of the published file")
-    except OSError as exc:
-        raise RefreshError(EXIT_BUILD, f"the published file could not be copied into the candidate: {exc}") from exc
     finally:
         if copy is not None and not copy.done:
             copy.cancel()
