@@ -4,8 +4,10 @@ macros/delete_rebuilt_partitions.sql)."""
 
 from __future__ import annotations
 
+import csv
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -45,13 +47,22 @@ def synthetic(out: Path, seed: int) -> None:
                    env=dict(os.environ, PYTHONPATH=str(ROOT / "scripts")))
 
 
+def run_refresh(warehouse: Path, feed: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run the refresh on ``feed`` into ``warehouse``."""
+    env = dict(os.environ, NTP_FEEDS=str(feed), DBT_SEND_ANONYMOUS_USAGE_STATS="false")
+    return subprocess.run([sys.executable, str(ROOT / "scripts" / "refresh"), "--warehouse", str(warehouse), *args],
+                          cwd=ROOT, env=env, capture_output=True, text=True, check=False, timeout=900)
+
+
+def last_run(warehouse: Path) -> dict:
+    return json.loads((warehouse.parent / "refresh_runs.jsonl").read_text(encoding="utf-8").splitlines()[-1])
+
+
 def refresh(warehouse: Path, feed: Path, *args: str) -> dict:
     """Run the refresh on ``feed`` into ``warehouse``; return its run-log line."""
-    env = dict(os.environ, NTP_FEEDS=str(feed), DBT_SEND_ANONYMOUS_USAGE_STATS="false")
-    proc = subprocess.run([sys.executable, str(ROOT / "scripts" / "refresh"), "--warehouse", str(warehouse), *args],
-                          cwd=ROOT, env=env, capture_output=True, text=True, check=False, timeout=900)
+    proc = run_refresh(warehouse, feed, *args)
     assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-4000:]
-    return json.loads((warehouse.parent / "refresh_runs.jsonl").read_text(encoding="utf-8").splitlines()[-1])
+    return last_run(warehouse)
 
 
 def tables(con: duckdb.DuckDBPyConnection) -> list[str]:
@@ -390,3 +401,40 @@ def test_a_document_spread_over_two_partitions_fails_from_either_side(built_ware
             result.stdout[-3000:]
         assert "Got 1 result" in result.stdout and "Error" not in result.stdout, result.stdout[-3000:]
     assert singular("elsewhere", [others]).returncode == 0
+
+
+@pytest.mark.slow
+def test_a_bad_changed_partition_stops_the_incremental_refresh_and_its_copy(incremental_then_full: dict,
+                                                                              tmp_path: Path) -> None:
+    """An incremental refresh copies the published file while its preflight runs: a bad row in a
+    changed partition fails the preflight with file, row and column, the copy is cancelled (no
+    candidate file is left), and the published file is untouched."""
+    warehouse_dir = tmp_path / "warehouse"  # a copy: the module's warehouse keeps its run log
+    shutil.copytree(incremental_then_full["incremental"].parents[2], warehouse_dir, symlinks=True)
+    warehouse = warehouse_dir / "ntp_poverty.duckdb"
+    published = warehouse.resolve()
+    before = (published.stat().st_size, published.stat().st_mtime_ns)
+    # the feed in place (its folder is part of the published build's fingerprint), restored after
+    broken = sorted((incremental_then_full["feed"] / REPLACED).glob("*.csv"))[0]
+    original = broken.read_bytes()
+    with broken.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    rows[0]["amount_million_vnd"] = "12x"
+    try:
+        with broken.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+            writer.writeheader()
+            writer.writerows(rows)
+        result = run_refresh(warehouse, incremental_then_full["feed"])
+    finally:
+        broken.write_bytes(original)
+    assert result.returncode == 2, result.stdout[-3000:] + result.stderr[-3000:]
+    assert "copying the published file into the candidate" in result.stdout, result.stdout[-3000:]
+    assert re.search(rf"{re.escape(broken.name)}: row \d+: column amount_million_vnd: .*'12x'", result.stderr), \
+        result.stderr[-3000:]
+    run = last_run(warehouse)
+    assert run["mode"] == INCREMENTAL and "preflight failed" in run["reason"], run
+    candidate = Path(run["candidate_dir"]) / warehouse.name
+    assert not candidate.exists(), f"the cancelled copy left {candidate}"
+    assert warehouse.resolve() == published
+    assert (published.stat().st_size, published.stat().st_mtime_ns) == before

@@ -11,7 +11,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from ntp_poverty.report import CHART_GEOGRAPHIES, Marts, chart_scope, scope_note, vnd
+from ntp_poverty.report import CHART_GEOGRAPHIES, Marts, chart_scope, printed_text, scope_note, vnd
 from ntp_poverty.report import main as report_main
 
 pytestmark = pytest.mark.slow
@@ -24,6 +24,12 @@ def test_numbers_are_formatted_the_vietnamese_way_with_english_alongside() -> No
     assert vnd(1234.5) == "1.234,5 triệu đồng (1,234.5 million VND)"
     assert vnd(862362, 0) == "862.362 triệu đồng (862,362 million VND)"
     assert vnd(None) == "—"
+
+
+def test_a_findings_printed_text_is_quoted_and_a_feed_rows_says_it_is_one() -> None:
+    assert printed_text("1.650 <tỷ>") == "<q>1.650 &lt;tỷ&gt;</q>"
+    assert "feed row" in printed_text(None) and "<q>" not in printed_text(None)
+    assert "feed row" in printed_text(pd.NA)
 
 
 @pytest.fixture(scope="module")

@@ -61,7 +61,7 @@ class BackgroundCopy:
             raise self._error
 
     def cancel(self) -> None:
-        """Stop the copy (within one chunk), wait for the thread, and remove the partial target."""
+        """Stop the copy (within one chunk), wait for the thread, and remove the target, partial or whole."""
         self._stop.set()
         self._thread.join()
         self.target.unlink(missing_ok=True)

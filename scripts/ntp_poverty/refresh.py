@@ -210,9 +210,10 @@ def _prepare(paths: Paths, run_dir: Path, seeds_dir: Path, plan: BuildPlan, run_
                 raise RefreshError(EXIT_BUILD,
                                    f"the published file could not be copied into the candidate: {exc}") from exc
             say("the candidate is a copy of the published file")
-    finally:
-        if copy is not None and not copy.done:
+    except BaseException:
+        if copy is not None:  # nothing is built from it: an unfinished copy stops, a finished one goes
             copy.cancel()
+        raise
     return candidate
 
 

@@ -324,13 +324,20 @@ def targets_table(marts: Marts) -> str:
             + "".join(rows) + "</tbody></table>")
 
 
+def printed_text(text: str | None) -> str:
+    """The printed fragment, quoted; a feed's row prints none (its file and line say where it is)."""
+    if text is None or pd.isna(text):
+        return "<small>(dòng của tệp dữ liệu / a feed row)</small>"
+    return f"<q>{html.escape(text)}</q>"
+
+
 def findings_table(marts: Marts) -> str:
     """Data-quality findings with their source lines."""
     rows = []
     for f in marts.findings.itertuples():
         status = "đã ghi nhận / acknowledged" if f.is_acknowledged else "CHƯA GHI NHẬN / NOT ACKNOWLEDGED"
         rows.append(f"<tr><td>{html.escape(f.document_id)}<br><small>{html.escape(f.source_file)}, dòng / line "
-                    f"{f.source_line}</small></td><td><q>{html.escape(f.source_text)}</q></td>"
+                    f"{f.source_line}</small></td><td>{printed_text(f.source_text)}</td>"
                     f"<td>{html.escape(f.check_code)}<br><small>{html.escape(f.classification)}</small></td>"
                     f"<td>{vnd(f.reported_amount_million_vnd, 0)}</td><td>{vnd(f.computed_amount_million_vnd, 0)}</td>"
                     f"<td>{vnd(f.difference_million_vnd, 0)}</td><td>{status}</td></tr>")

@@ -5,10 +5,10 @@
 -- such a repeat is not counted again, neither as a leaf nor as a part of a total. The flag comes
 -- from the seed (repeats_amount_id); tests on this model prove each repeat equals its original.
 -- A feed row is one report's line item: document = report, one block per report ('report'),
--- provenance = file (relative to the feed folder) + row number, and the month in period_month
--- (null for documents and for annual feed figures). A table although intermediate: several models
--- and tests read it, and computing the union once instead of once per reader keeps a feed of tens
--- of millions of line items within time and memory.
+-- provenance = file (relative to the feed folder) + row number (no source_text: a feed prints no
+-- text), and the month in period_month (null for documents and for annual feed figures).
+-- A table although intermediate: several models and tests read it, and computing the union once
+-- instead of once per reader keeps a feed of tens of millions of line items within time and memory.
 -- Incremental by feed partition (dbt_project.yml, macros/delete_rebuilt_partitions.sql): a refresh
 -- recomputes only the partitions whose files changed (delete, then insert); other runs all rows.
 with
@@ -59,22 +59,10 @@ fed as (
         source_partition,
         feed_file as source_file,
         file_row_number as source_line,
-        concat_ws(
-            ' | ',
-            report_id,
-            geography_level || ' ' || geography_code,
-            fiscal_year
-            || coalesce('-' || lpad(cast(period_month as {{ dbt.type_string() }}), 2, '0'), ''),
-            component_code,
-            funding_source_code,
-            capital_type_code,
-            phase_code,
-            amount_printed,
-            case when is_printed_total then 'total' end,
-            'sums_components=' || sums_components,
-            'sums_funding_sources=' || sums_funding_sources,
-            'sums_capital_types=' || sums_capital_types
-        ) as source_text,
+        -- a feed prints no text: the row of its file is the record (source_file, source_line),
+        -- and a rendering of its columns would only repeat them (1.5 GB of a 10M-row warehouse's
+        -- 6.3 GB)
+        cast(null as {{ dbt.type_string() }}) as source_text,
         'row ' || file_row_number as locator,
         'report' as statement_group,
 
