@@ -27,6 +27,7 @@ from ntp_poverty.increments import (
     plan_build,
     project_fingerprint,
 )
+from ntp_poverty.run_log import EXIT_BUILD
 
 # The sample feed's generator command (feeds/README.md) over more provinces and years, so that two
 # changed partitions are few enough for an incremental build (increments.MAX_CHANGED_SHARE).
@@ -428,7 +429,7 @@ def test_a_bad_changed_partition_stops_the_incremental_refresh_and_its_copy(incr
         result = run_refresh(warehouse, incremental_then_full["feed"])
     finally:
         broken.write_bytes(original)
-    assert result.returncode == 2, result.stdout[-3000:] + result.stderr[-3000:]
+    assert result.returncode == EXIT_BUILD, result.stdout[-3000:] + result.stderr[-3000:]
     assert "copying the published file into the candidate" in result.stdout, result.stdout[-3000:]
     assert re.search(rf"{re.escape(broken.name)}: row \d+: column amount_million_vnd: .*'12x'", result.stderr), \
         result.stderr[-3000:]
