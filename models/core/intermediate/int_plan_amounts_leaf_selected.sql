@@ -7,37 +7,6 @@
 -- recomputes only the partitions whose files changed (delete, then insert); other runs all rows.
 with
 
-printings as (
-
-    select * from {{ ref('int_plan_amounts_printings') }}
-    where {{ in_rebuilt_partitions() }}
-
-),
-
--- the same rows, only the columns the self-join compares: the candidates are read three times,
--- and what is read more than once is computed once and held (narrow rows stay in memory)
-printed_cells as (
-
-    select
-        amount_id,
-        source_partition,
-        document_id,
-        statement_group,
-        geography_code,
-        component_code,
-        funding_source_code,
-        capital_type_code,
-        phase_code,
-        amount_basis,
-        period_start_year,
-        period_end_year,
-        period_month,
-        is_repeat_printing
-    from {{ ref('int_plan_amounts_printings') }}
-    where {{ in_rebuilt_partitions() }}
-
-),
-
 statement_groups as (
 
     select * from {{ ref('int_statement_groups') }}
@@ -70,26 +39,37 @@ component_ancestry as (
 
 ),
 
-candidates as (
+-- the candidates' cells, only the columns compared, read once: each CTE here is read once, so
+-- none is held whole (a candidate set read twice would be computed once and kept, every column of
+-- tens of millions of rows)
+candidate_cells as (
 
-    select printed_cells.*
-    from printed_cells
+    select
+        printed.component_code,
+        printed.source_partition,
+        printed.document_id,
+        printed.statement_group,
+        printed.geography_code,
+        printed.phase_code,
+        printed.amount_basis,
+        printed.period_start_year,
+        printed.period_end_year,
+        printed.period_month,
+        printed.funding_source_code,
+        printed.capital_type_code
+    from {{ ref('int_plan_amounts_printings') }} as printed
     inner join statement_groups
         on
-            printed_cells.document_id = statement_groups.document_id
-            and printed_cells.statement_group = statement_groups.statement_group
+            printed.document_id = statement_groups.document_id
+            and printed.statement_group = statement_groups.statement_group
     where
-        statement_groups.provides_leaves
-        and not printed_cells.is_repeat_printing
-        and printed_cells.amount_basis = statement_groups.leaf_amount_basis
-        and printed_cells.funding_source_code != 'total'
-        and printed_cells.capital_type_code != 'total'
+        {{ in_rebuilt_partitions('printed.source_partition') }}
+        and {{ is_leaf_candidate('printed') }}
 
 ),
 
 -- where a component is broken down further: one row per block, period, source, capital type and
--- ancestor component that has at least one descendant amount (distinct, so that each parent below
--- matches at most one row instead of every one of its descendants' amounts)
+-- ancestor component that has at least one descendant amount
 descendant_keys as (
 
     select distinct
@@ -105,34 +85,34 @@ descendant_keys as (
         child.period_month,
         child.funding_source_code,
         child.capital_type_code
-    from candidates as child
+    from candidate_cells as child
     inner join component_ancestry
         on child.component_code = component_ancestry.descendant_code
 
 ),
 
-broken_down_further as (
-
-    select parent.amount_id
-    from candidates as parent
-    inner join descendant_keys as child
-        on
-            parent.component_code = child.ancestor_code
-            and {{ same_block_and_period('parent', 'child') }}
-            and parent.funding_source_code = child.funding_source_code
-            and parent.capital_type_code = child.capital_type_code
-
-),
-
+-- the candidates, every column, that no descendant breaks down: an anti-join whose hash table
+-- holds the descendant keys alone
 final as (
 
-    select {{ star_exclude(['printings.is_repeat_printing'], 'printings') }}
-    from printings
-    inner join candidates
-        on printings.amount_id = candidates.amount_id
-    left join broken_down_further
-        on candidates.amount_id = broken_down_further.amount_id
-    where broken_down_further.amount_id is null
+    select {{ star_exclude(['parent.is_repeat_printing'], 'parent') }}
+    from {{ ref('int_plan_amounts_printings') }} as parent
+    inner join statement_groups
+        on
+            parent.document_id = statement_groups.document_id
+            and parent.statement_group = statement_groups.statement_group
+    where
+        {{ in_rebuilt_partitions('parent.source_partition') }}
+        and {{ is_leaf_candidate('parent') }}
+        and not exists (
+            select 1
+            from descendant_keys as child
+            where
+                parent.component_code = child.ancestor_code
+                and {{ same_block_and_period('parent', 'child') }}
+                and parent.funding_source_code = child.funding_source_code
+                and parent.capital_type_code = child.capital_type_code
+        )
 
 )
 
