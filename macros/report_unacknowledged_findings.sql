@@ -6,7 +6,9 @@
                                                identifier='sum_check_findings') %}
         {% if relation is not none %}
             {% set sql %}
-                select check_code, document_id, source_line, locator, reported_amount_million_vnd,
+                select check_code, document_id, source_line,
+                       coalesce(' (' || locator || ')', '') as locator_note,
+                       reported_amount_million_vnd,
                        computed_amount_million_vnd, difference_million_vnd,
                        coalesce(' in fiscal year ' || fiscal_year, '') as year_note
                 from {{ relation }}
@@ -15,7 +17,7 @@
             {% endset %}
             {% for row in run_query(sql).rows %}
                 {{ log('UNACKNOWLEDGED ARITHMETIC MISMATCH: check ' ~ row[0] ~ ', document ' ~ row[1]
-                       ~ ', line ' ~ row[2] ~ row[7] ~ ' (' ~ row[3] ~ '): printed ' ~ row[4] ~ ', parts sum to '
+                       ~ ', line ' ~ row[2] ~ row[7] ~ row[3] ~ ': printed ' ~ row[4] ~ ', parts sum to '
                        ~ row[5] ~ ', difference ' ~ row[6], info=True) }}
             {% endfor %}
         {% endif %}

@@ -41,7 +41,7 @@ def test_changing_one_leaf_by_one_million_fails_the_build(tmp_path: Path) -> Non
     result = _build(project, tmp_path)
     assert result.returncode != 0
     assert ("UNACKNOWLEDGED ARITHMETIC MISMATCH: check funding_sources_to_total, "
-            "document soctrang_2024_2025_draft, line 194") in result.stdout
+            "document soctrang_2024_2025_draft, line 194 (Phụ lục I, STT 2, cột Tổng cộng): printed ") in result.stdout
     assert "check components_to_total, document soctrang_2024_2025_draft, line 174" in result.stdout
 
 

@@ -59,11 +59,11 @@ fed as (
         source_partition,
         feed_file as source_file,
         file_row_number as source_line,
-        -- a feed prints no text: the row of its file is the record (source_file, source_line),
-        -- and a rendering of its columns would only repeat them (1.5 GB of a 10M-row warehouse's
-        -- 6.3 GB)
+        -- a feed prints no text and numbers no sections: the row of its file is the record
+        -- (source_file, source_line), and a rendering of its columns (1.5 GB of a 10M-row
+        -- warehouse's 6.3 GB) or of its row number would only repeat them
         cast(null as {{ dbt.type_string() }}) as source_text,
-        'row ' || file_row_number as locator,
+        cast(null as {{ dbt.type_string() }}) as locator,
         'report' as statement_group,
 
         -- strings
