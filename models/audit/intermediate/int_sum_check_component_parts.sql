@@ -4,16 +4,18 @@
 -- parts of unstated capital type). int_sum_checks_components decides which one the check uses.
 -- A table incremental by feed partition (dbt_project.yml): a refresh computes only the changed
 -- partitions' rows, reading only their printings (the filter in the root CTEs).
+-- The CTEs read more than once are inlined (inline_cte): kept whole, tens of millions of wide rows
+-- would be written to the temp directory and read back (at 50M rows this model took 36 minutes).
 with
 
-checked_amounts as (
+checked_amounts as {{ inline_cte() }} (
 
     select * from {{ ref('int_sum_check_amounts') }}
     where {{ in_rebuilt_partitions() }}
 
 ),
 
-source_values as (
+source_values as {{ inline_cte() }} (
 
     select * from {{ ref('int_sum_check_source_values') }}
     where {{ in_rebuilt_partitions() }}
@@ -26,7 +28,7 @@ components as (
 
 ),
 
-cells as (
+cells as {{ inline_cte() }} (
 
     select * from checked_amounts
 
@@ -40,7 +42,7 @@ totals as (
 ),
 
 -- family 3: components -> a component total (sub-projects -> project -> program)
-component_totals as (
+component_totals as {{ inline_cte() }} (
 
     select
         totals.*,
