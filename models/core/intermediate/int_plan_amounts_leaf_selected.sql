@@ -39,24 +39,12 @@ component_ancestry as (
 
 ),
 
--- the candidates' cells, only the columns compared, read once: each CTE here is read once, so
--- none is held whole (a candidate set read twice would be computed once and kept, every column of
--- tens of millions of rows)
-candidate_cells as (
+-- the printings that may be leaves, every column; inlined (inline_cte) where each reader reads
+-- it, so that the narrow cells compared and the full rows kept each read only their columns and
+-- no candidate set of tens of millions of rows is held whole
+leaf_candidates as {{ inline_cte() }} (
 
-    select
-        printed.component_code,
-        printed.source_partition,
-        printed.document_id,
-        printed.statement_group,
-        printed.geography_code,
-        printed.phase_code,
-        printed.amount_basis,
-        printed.period_start_year,
-        printed.period_end_year,
-        printed.period_month,
-        printed.funding_source_code,
-        printed.capital_type_code
+    select printed.*
     from {{ ref('int_plan_amounts_printings') }} as printed
     inner join statement_groups
         on
@@ -64,7 +52,33 @@ candidate_cells as (
             and printed.statement_group = statement_groups.statement_group
     where
         {{ in_rebuilt_partitions('printed.source_partition') }}
-        and {{ is_leaf_candidate('printed') }}
+        -- a leaf comes from a block that provides leaves, in its leaf basis; no repeat of another
+        -- printing, no total over sources or capital types
+        and statement_groups.provides_leaves
+        and not printed.is_repeat_printing
+        and printed.amount_basis = statement_groups.leaf_amount_basis
+        and printed.funding_source_code != 'total'
+        and printed.capital_type_code != 'total'
+
+),
+
+-- the candidates' cells, only the columns compared
+candidate_cells as (
+
+    select
+        component_code,
+        source_partition,
+        document_id,
+        statement_group,
+        geography_code,
+        phase_code,
+        amount_basis,
+        period_start_year,
+        period_end_year,
+        period_month,
+        funding_source_code,
+        capital_type_code
+    from leaf_candidates
 
 ),
 
@@ -96,15 +110,9 @@ descendant_keys as (
 final as (
 
     select {{ star_exclude(['parent.is_repeat_printing'], 'parent') }}
-    from {{ ref('int_plan_amounts_printings') }} as parent
-    inner join statement_groups
-        on
-            parent.document_id = statement_groups.document_id
-            and parent.statement_group = statement_groups.statement_group
+    from leaf_candidates as parent
     where
-        {{ in_rebuilt_partitions('parent.source_partition') }}
-        and {{ is_leaf_candidate('parent') }}
-        and not exists (
+        not exists (
             select 1
             from descendant_keys as child
             where
