@@ -5,7 +5,8 @@
 -- A table incremental by feed partition (dbt_project.yml): a refresh computes only the changed
 -- partitions' rows, reading only their printings (the filter in the root CTEs).
 -- The CTEs read more than once are inlined (inline_cte): kept whole, tens of millions of wide rows
--- would be written to the temp directory and read back (at 50M rows this model took 36 minutes).
+-- would be written to the temp directory and read back. At 50M rows this model still runs out of
+-- memory (README, "Known limit"): its join on an `or` does not spill.
 with
 
 checked_amounts as {{ inline_cte() }} (

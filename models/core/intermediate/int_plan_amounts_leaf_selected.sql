@@ -40,8 +40,8 @@ component_ancestry as (
 ),
 
 -- the printings that may be leaves, every column; inlined (inline_cte) where each reader reads
--- it, so that the narrow cells compared and the full rows kept each read only their columns and
--- no candidate set of tens of millions of rows is held whole
+-- it, so that the descendant keys and the full rows kept each read only their columns and no
+-- candidate set of tens of millions of rows is held whole
 leaf_candidates as {{ inline_cte() }} (
 
     select printed.*
@@ -62,26 +62,6 @@ leaf_candidates as {{ inline_cte() }} (
 
 ),
 
--- the candidates' cells, only the columns compared
-candidate_cells as (
-
-    select
-        component_code,
-        source_partition,
-        document_id,
-        statement_group,
-        geography_code,
-        phase_code,
-        amount_basis,
-        period_start_year,
-        period_end_year,
-        period_month,
-        funding_source_code,
-        capital_type_code
-    from leaf_candidates
-
-),
-
 -- where a component is broken down further: one row per block, period, source, capital type and
 -- ancestor component that has at least one descendant amount
 descendant_keys as (
@@ -99,7 +79,7 @@ descendant_keys as (
         child.period_month,
         child.funding_source_code,
         child.capital_type_code
-    from candidate_cells as child
+    from leaf_candidates as child
     inner join component_ancestry
         on child.component_code = component_ancestry.descendant_code
 
