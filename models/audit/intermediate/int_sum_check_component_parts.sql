@@ -5,8 +5,9 @@
 -- A table incremental by feed partition (dbt_project.yml): a refresh computes only the changed
 -- partitions' rows, reading only their printings (the filter in the root CTEs).
 -- The CTEs read more than once are inlined (inline_cte): kept whole, tens of millions of wide rows
--- would be written to the temp directory and read back. At 50M rows this model still runs out of
--- memory (README, "Known limit"): its join on an `or` does not spill.
+-- would be written to the temp directory and read back. A full build of a national feed computes it
+-- in slices of provinces (scripts/ntp_poverty/sliced_build.py): over 50M leaf rows at once, its
+-- joins feeding group bys ran out of DuckDB's memory limit instead of spilling.
 with
 
 checked_amounts as {{ inline_cte() }} (
