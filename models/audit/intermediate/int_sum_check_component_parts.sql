@@ -1,7 +1,8 @@
 -- Family 3 of the sum checks, its parts: for each printed component total (sub-projects -> project
 -- -> programme) and each component it lists, that component's value in the same column (its own
 -- cell, else its sub-projects' cells) and decomposed from single-source values (with and without
--- parts of unstated capital type), summed from int_sum_check_component_valued_parts.
+-- parts of unstated capital type), summed from int_sum_check_component_cell_parts and
+-- int_sum_check_component_source_parts.
 -- int_sum_checks_components decides which one the check uses.
 -- A table incremental by feed partition (dbt_project.yml): a refresh computes only the changed
 -- partitions' rows. A full build of a national feed computes it in slices of provinces
@@ -10,7 +11,28 @@ with
 
 valued_parts as (
 
-    select * from {{ ref('int_sum_check_component_valued_parts') }}
+    select
+        amount_id,
+        source_partition,
+        part_component,
+        true as is_same_column,
+        is_own_value,
+        amount_million_vnd,
+        cast(null as boolean) as is_same_capital_scope
+    from {{ ref('int_sum_check_component_cell_parts') }}
+    where {{ in_rebuilt_partitions() }}
+
+    union all
+
+    select
+        amount_id,
+        source_partition,
+        part_component,
+        false as is_same_column,
+        is_own_value,
+        amount_million_vnd,
+        is_same_capital_scope
+    from {{ ref('int_sum_check_component_source_parts') }}
     where {{ in_rebuilt_partitions() }}
 
 ),
