@@ -30,9 +30,10 @@ import pyarrow.parquet as pq
 
 from ntp_poverty.increments import PARTITION_FILE
 
-#: Feed rows (leaf rows and printed totals) per slice. A 10M-leaf synthetic feed (14.1M feed rows)
-#: built in one go under the 3 GB limit (BENCHMARKS.md), but a 15M-row slice of the 50M feed ran out
-#: of memory in int_sum_check_component_parts: a margin below what was proven.
+#: Feed rows (leaf rows and printed totals) per slice. The 10M-leaf synthetic feed (16.5M feed rows)
+#: built in one go under the 3 GB limit (BENCHMARKS.md, at 6cfd00f), but a 14.1M-row slice of the
+#: 50M feed later ran out of memory in int_sum_check_component_parts: a margin below what was proven
+#: (the 10M feed now builds in two slices).
 DEFAULT_SLICE_ROWS = 10_000_000
 SLICE_ROWS_ENV = "NTP_SLICE_ROWS"
 #: The models a slice's pass runs: the partitioned (incremental) models and every model between two

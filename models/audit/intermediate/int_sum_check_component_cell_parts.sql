@@ -1,6 +1,7 @@
--- Family 3 of the sum checks, the same-column parts: for each printed component total (sub-projects
--- -> project -> programme) and each component it lists, the cells in the total's column (same source,
--- total definition and capital type) that value the component: its own cell or its sub-projects'.
+-- Family 3 of the sum checks, the same-column parts: for each printed component total
+-- (sub-projects -> project -> programme) and each component it lists, the cells in the total's
+-- column (same source, total definition and capital type) that value the component: its own cell
+-- or its sub-projects'.
 -- A table of its own (int_sum_check_component_parts sums it): joined and summed in one query with
 -- the other way of valuing a component (int_sum_check_component_source_parts), the joins'
 -- and the group by's memory was held at once and a slice of the 50M feed ran out of DuckDB's 3 GB

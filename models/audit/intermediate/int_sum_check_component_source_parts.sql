@@ -1,6 +1,6 @@
 -- Family 3 of the sum checks, the single-source parts: for each printed component total and each
--- component it lists, the single-source values that decompose it (its own or its sub-projects'), with
--- the parts of unstated capital type flagged (is_same_capital_scope false).
+-- component it lists, the single-source values that decompose it (its own or its
+-- sub-projects'), with the parts of unstated capital type flagged (is_same_capital_scope false).
 -- A table of its own (int_sum_check_component_parts sums it): joined and summed in one query with
 -- the other way of valuing a component (int_sum_check_component_cell_parts), the joins'
 -- and the group by's memory was held at once and a slice of the 50M feed ran out of DuckDB's 3 GB
