@@ -179,6 +179,15 @@ def _dbt_nodes(run: dict[str, Any], source: str, shown: int = 8) -> list[str]:
             f"Slowest nodes: {nodes}."]
 
 
+def _slices_sentence(runs: list[dict[str, Any]]) -> str:
+    """How the full refreshes were built: in one go, or in slices of provinces (README, Feeds)."""
+    slices = {tuple(_get(run, "full_refresh", "slice_partitions") or ()) for run in runs}
+    if slices == {()}:
+        return " Each full refresh built in one dbt build."
+    return " Full refreshes built in slices of provinces (partitions per slice: " + "; ".join(
+        ", ".join(str(n) for n in one) or "one slice" for one in sorted(slices)) + ")."
+
+
 def section(result: dict[str, Any]) -> list[str]:
     """The Markdown section of one result file."""
     machine, counts, runs = result["machine"], result["feed_counts"], result["runs"]
@@ -196,7 +205,7 @@ def section(result: dict[str, Any]) -> list[str]:
              f"thread(s), {machine['duckdb_settings']['dbt_threads']} dbt thread(s); commit "
              f"`{machine['git_commit'][:12]}`; {machine['date']}. Load average at the start of each run: "
              + ", ".join(f"{r['load_average_at_start'][0]:.2f}" for r in runs)
-             + " (other work on the machine inflates every number).", "",
+             + " (other work on the machine inflates every number)." + _slices_sentence(runs), "",
              "### Measures", ""] + _measures_table(result) + ["", "### Ratios and targets", ""] + _ratios_table(result)
     notes = []
     for r in runs:

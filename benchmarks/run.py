@@ -184,7 +184,9 @@ def one_run(index: int, rows: int, base_feed: Path, work: Path, options: argpars
     result["full_refresh"] = _summary(full, counts) | {"steps_s": step_times(full),
                                                        "steps_peak_rss_bytes": step_peaks(full),
                                                        "run_id": record["run_id"],
-                                                       "mart_rows": record.get("mart_rows", {})} | _dbt_times(record)
+                                                       "mart_rows": record.get("mart_rows", {}),
+                                                       "slice_partitions": record.get("slice_partitions", [])
+                                                       } | _dbt_times(record)
     say(f"full refresh {full.wall_s} s, peak RSS {full.peak_rss_bytes / GB:.2f} GB")
 
     floor_dir = run_dir / "floor"

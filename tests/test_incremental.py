@@ -48,9 +48,9 @@ def synthetic(out: Path, seed: int) -> None:
                    env=dict(os.environ, PYTHONPATH=str(ROOT / "scripts")))
 
 
-def run_refresh(warehouse: Path, feed: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    """Run the refresh on ``feed`` into ``warehouse``."""
-    env = dict(os.environ, NTP_FEEDS=str(feed), DBT_SEND_ANONYMOUS_USAGE_STATS="false")
+def run_refresh(warehouse: Path, feed: Path, *args: str, **environ: str) -> subprocess.CompletedProcess[str]:
+    """Run the refresh on ``feed`` into ``warehouse`` (``environ``: more environment variables)."""
+    env = dict(os.environ, NTP_FEEDS=str(feed), DBT_SEND_ANONYMOUS_USAGE_STATS="false", **environ)
     return subprocess.run([sys.executable, str(ROOT / "scripts" / "refresh"), "--warehouse", str(warehouse), *args],
                           cwd=ROOT, env=env, capture_output=True, text=True, check=False, timeout=900)
 
@@ -59,9 +59,9 @@ def last_run(warehouse: Path) -> dict:
     return json.loads((warehouse.parent / "refresh_runs.jsonl").read_text(encoding="utf-8").splitlines()[-1])
 
 
-def refresh(warehouse: Path, feed: Path, *args: str) -> dict:
+def refresh(warehouse: Path, feed: Path, *args: str, **environ: str) -> dict:
     """Run the refresh on ``feed`` into ``warehouse``; return its run-log line."""
-    proc = run_refresh(warehouse, feed, *args)
+    proc = run_refresh(warehouse, feed, *args, **environ)
     assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-4000:]
     return last_run(warehouse)
 
@@ -104,9 +104,13 @@ def incremental_then_full(tmp_path_factory: pytest.TempPathFactory) -> dict:
     second = refresh(warehouse, feed)
     scratch = work / "scratch" / "ntp_poverty.duckdb"
     full = refresh(scratch, feed)
-    return {"feed": feed, "first": first, "second": second, "full": full, "before": before,
+    # the same full build in slices of one province each (a province is never split)
+    sliced_path = work / "sliced" / "ntp_poverty.duckdb"
+    sliced = refresh(sliced_path, feed, NTP_SLICE_ROWS="1")
+    return {"feed": feed, "first": first, "second": second, "full": full, "before": before, "sliced_run": sliced,
             "incremental": warehouse.parent / "releases" / second["release"] / "ntp_poverty.duckdb",
-            "scratch": scratch.parent / "releases" / full["release"] / "ntp_poverty.duckdb"}
+            "scratch": scratch.parent / "releases" / full["release"] / "ntp_poverty.duckdb",
+            "sliced": sliced_path.parent / "releases" / sliced["release"] / "ntp_poverty.duckdb"}
 
 
 @pytest.mark.slow
@@ -125,6 +129,20 @@ def test_an_incremental_refresh_equals_a_full_rebuild_from_scratch(incremental_t
     diff = differences(incremental_then_full["incremental"], incremental_then_full["scratch"])
     assert {"marts.funding_mix", "core.fct_plan_amount", "audit.sum_checks",
             "intermediate.int_component_amounts"} <= set(diff)
+    assert {t: d for t, d in diff.items() if d != (0, 0)} == {}
+
+
+@pytest.mark.slow
+def test_a_full_build_in_slices_of_provinces_equals_one_in_one_go(incremental_then_full: dict) -> None:
+    """ntp_poverty.sliced_build: the first pass defers the other slices' partitions, each later pass
+    adds one slice incrementally, the last tests every row; the warehouse is the unsliced one's."""
+    run = incremental_then_full["sliced_run"]
+    provinces = {partition.split("/")[0] for partition in partition_hashes(incremental_then_full["feed"])}
+    assert run["mode"] == FULL and run["slice_partitions"] and len(run["slice_partitions"]) == len(provinces) >= 3
+    assert incremental_then_full["full"]["slice_partitions"] == []  # the default: one slice
+    assert run["tests"] == incremental_then_full["full"]["tests"]  # every test ran, over every row
+    diff = differences(incremental_then_full["sliced"], incremental_then_full["scratch"])
+    assert {"marts.funding_mix", "core.fct_plan_amount", "audit.sum_checks"} <= set(diff)
     assert {t: d for t, d in diff.items() if d != (0, 0)} == {}
 
 

@@ -398,7 +398,8 @@ def test_a_second_refresh_refuses_while_the_first_runs(project: Path) -> None:
 @pytest.fixture()
 def fast_refresh(built_warehouse: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     """In-process refresh with dbt replaced by a copy of an already built warehouse (fast)."""
-    def fake_dbt(candidate: Path, run_dir: Path, run_vars: dict[str, str], record, full_refresh: bool = True) -> None:
+    def fake_dbt(candidate: Path, run_dir: Path, run_vars: dict[str, str], record, full_refresh: bool = True,
+                 slices: object = ()) -> None:
         shutil.copy(built_warehouse, candidate)
         with duckdb.connect(str(candidate)) as con:
             con.execute("update audit.warehouse_build set run_id = ?", [run_vars["run_id"]])

@@ -7,16 +7,32 @@
     changed; a full build checks every combination. When the combination determines the partition
     (the partition is one of its columns, or `key_determines_partition`: a column of it is proven by
     another test to lie in one partition), equal combinations lie in one partition: only the rebuilt
-    partitions' rows are read. -#}
+    partitions' rows are read. There the rows are first grouped by one hash of the combination
+    (macros/dialect/row_hash.sql), and only the rows of a repeated hash are grouped by their values:
+    the same verdict (equal combinations hash alike), in a fraction of the memory (at 50M leaf rows
+    grouping int_plan_amounts_annualized by its text key ran out of memory). -#}
 {%- set rebuilt = rebuilt_rows(partition_column, partition_level) if partition_column else none -%}
 {%- if rebuilt is none or key_determines_partition or partition_column in combination_of_columns %}
+with tested_rows as {{ inline_cte() }} (
+    select {{ combination_of_columns | join(', ') }}
+    from {{ model }}
+    {%- if rebuilt is not none %}
+    where {{ rebuilt }}
+    {%- endif %}
+),
+
+repeated_hashes as (
+    select {{ row_hash(combination_of_columns) }} as combination_hash
+    from tested_rows
+    group by 1
+    having count(*) > 1
+)
+
 select
     {{ combination_of_columns | join(', ') }},
     count(*) as n_rows
-from {{ model }}
-{%- if rebuilt is not none %}
-where {{ rebuilt }}
-{%- endif %}
+from tested_rows
+where {{ row_hash(combination_of_columns) }} in (select repeated_hashes.combination_hash from repeated_hashes)
 group by all
 having count(*) > 1
 {%- else %}

@@ -14,12 +14,14 @@ import os
 import subprocess
 import sys
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
 from ntp_poverty.run_log import EXIT_BUILD, EXIT_TESTS, RefreshError, RunRecord, say
+from ntp_poverty.sliced_build import dbt_passes
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 SLOWEST_NODES = 15  # how many of the dbt build's slowest nodes the run log keeps
@@ -67,29 +69,49 @@ def parse_dbt(candidate: Path, run_dir: Path, run_vars: dict[str, Any]) -> None:
 
 
 def run_dbt(candidate: Path, run_dir: Path, run_vars: dict[str, Any], record: RunRecord,
-            full_refresh: bool = True) -> None:
+            full_refresh: bool = True, slices: Sequence[Sequence[str]] = ()) -> None:
     """``dbt build`` into the candidate; raise RefreshError on model or test failures.
 
-    A full refresh computes every row; otherwise the candidate is a copy of the published file and
-    the partitioned models compute again only the partitions in ``run_vars["changed_partitions"]``.
+    A full refresh computes every row, in one ``dbt build`` or, given two or more ``slices`` of
+    feed partitions, in passes (:mod:`ntp_poverty.sliced_build`); otherwise the candidate is a copy
+    of the published file and the partitioned models compute again only the partitions in
+    ``run_vars["changed_partitions"]``.
     """
-    say(f"dbt build into the candidate ({'full' if full_refresh else 'incremental'}: seeds, models, tests, "
-        "sum-consistency gate)")
-    args = ["build", "--full-refresh"] if full_refresh else ["build"]
-    code, output = _dbt(args, candidate, run_dir, run_vars, "dbt_build.log")
+    passes = dbt_passes(slices, full_refresh)
+    sliced = f" in {len(slices)} slices of provinces" if len(passes) > 1 else ""
+    say(f"dbt build into the candidate ({'full' if full_refresh else 'incremental'}{sliced}: seeds, models, "
+        "tests, sum-consistency gate)")
+    per_type: Counter[str] = Counter()
+    slowest: list[dict[str, object]] = []
+    for number, dbt_pass in enumerate(passes, start=1):
+        if len(passes) > 1:
+            say(f"dbt pass {number} of {len(passes)}: dbt {' '.join(dbt_pass.args)} ({dbt_pass.log_name})")
+        code, output = _dbt(list(dbt_pass.args), candidate, run_dir, {**run_vars, **dbt_pass.extra_vars},
+                            dbt_pass.log_name)
+        results = _read_run_results(run_dir / "target" / "run_results.json")
+        seconds, pass_slowest = node_times(results)
+        per_type.update(seconds)
+        slowest = sorted(slowest + pass_slowest, key=lambda node: float(node["seconds"]),  # type: ignore[arg-type]
+                         reverse=True)[:SLOWEST_NODES]
+        record.dbt_seconds = {kind: round(total, 2) for kind, total in sorted(per_type.items())}
+        record.dbt_slowest = slowest
+        _raise_on_failures(code, output, results, record, dbt_pass.log_name)
+
+
+def _raise_on_failures(code: int, output: str, results: list[dict[str, Any]], record: RunRecord,
+                       log_name: str) -> None:
+    """Record the tests of one dbt invocation; raise RefreshError if it failed."""
     for line in output.splitlines():
         if "UNACKNOWLEDGED ARITHMETIC MISMATCH" in line:
             print(line[line.index("UNACKNOWLEDGED"):], file=sys.stderr)
-    results = _read_run_results(run_dir / "target" / "run_results.json")
     record.tests = dict(Counter(r["status"] for r in results if r["unique_id"].startswith(("test.", "unit_test."))))
-    record.dbt_seconds, record.dbt_slowest = node_times(results)
     failed_nodes = [r for r in results if r["status"] in ("error", "fail")]
     if code == 0 and not failed_nodes:
         return
     failed_tests = [r for r in failed_nodes if r["unique_id"].startswith(("test.", "unit_test."))]
     build_errors = [r for r in failed_nodes if r not in failed_tests]
     if build_errors or not results:
-        names = ", ".join(r["unique_id"] for r in build_errors) or "dbt did not run (see dbt_build.log)"
+        names = ", ".join(r["unique_id"] for r in build_errors) or f"dbt did not run (see {log_name})"
         raise RefreshError(EXIT_BUILD, f"dbt build failed: {names}")
     raise RefreshError(EXIT_TESTS, "dbt tests failed: " + ", ".join(r["unique_id"] for r in failed_tests))
 

@@ -77,6 +77,7 @@ from ntp_poverty.run_log import (
     now_iso,
     say,
 )
+from ntp_poverty.sliced_build import partition_rows, plan_slices, slice_rows_limit
 from ntp_poverty.validate_marts import validate as validate_marts
 
 FAILED_MARKER = "FAILED"
@@ -221,6 +222,10 @@ def _build_and_audit(paths: Paths, run_dir: Path, run_id: str, seeds_dir: Path, 
                      full_refresh: bool = False) -> dict[str, Path]:
     """Steps 2-4: plan, preflight, dbt build, docs, proof of the candidate, GX, report. Returns the pages."""
     plan = _plan(paths, record, full_refresh)
+    try:
+        slice_rows = slice_rows_limit()
+    except ValueError as exc:
+        raise RefreshError(EXIT_BUILD, str(exc)) from exc
     say(f"run {run_id}: preflight before building (seeds, provenance, ledger, feed)")
     documents_dir = PROJECT_DIR / "documents"
     run_vars: dict[str, object] = {"run_id": run_id, "git_commit": record.git_commit,
@@ -228,8 +233,10 @@ def _build_and_audit(paths: Paths, run_dir: Path, run_id: str, seeds_dir: Path, 
     if plan.incremental:
         run_vars["changed_partitions"] = list(plan.changed)
     candidate = _prepare(paths, run_dir, seeds_dir, plan, run_vars)
+    slices = [] if plan.incremental else plan_slices(partition_rows(feeds_dir(PROJECT_DIR)), slice_rows)
+    record.slice_partitions = [len(partitions) for partitions in slices] if len(slices) > 1 else []
     try:
-        run_dbt(candidate, run_dir, run_vars, record, full_refresh=not plan.incremental)
+        run_dbt(candidate, run_dir, run_vars, record, full_refresh=not plan.incremental, slices=slices)
         site = generate_docs(candidate, run_dir, run_vars)
         write_ledger_summary(summarize_ledger(documents_dir, seeds_dir), run_dir / "ledger")
     except OSError as exc:

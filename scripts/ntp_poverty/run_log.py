@@ -63,6 +63,8 @@ class RunRecord:
     mode: str = ""  # full | incremental (refresh runs that got as far as planning the build)
     mode_reason: str = ""
     rebuilt_partitions: list[str] = field(default_factory=list)
+    # a full build in slices of provinces (ntp_poverty.sliced_build): partitions per slice
+    slice_partitions: list[int] = field(default_factory=list)
     ended_at: str = ""
     duration_s: float = 0.0
     published: bool = False

@@ -1,217 +1,77 @@
 -- Family 3 of the sum checks, its parts: for each printed component total (sub-projects -> project
 -- -> programme) and each component it lists, that component's value in the same column (its own
 -- cell, else its sub-projects' cells) and decomposed from single-source values (with and without
--- parts of unstated capital type). int_sum_checks_components decides which one the check uses.
+-- parts of unstated capital type), summed from int_sum_check_component_cell_parts and
+-- int_sum_check_component_source_parts.
+-- int_sum_checks_components decides which one the check uses.
 -- A table incremental by feed partition (dbt_project.yml): a refresh computes only the changed
--- partitions' rows, reading only their printings (the filter in the root CTEs).
--- The CTEs read more than once are inlined (inline_cte): kept whole, tens of millions of wide rows
--- would be written to the temp directory and read back. At 50M rows this model still runs out of
--- memory (README, "Known limit"): its join on an `or` does not spill.
+-- partitions' rows. A full build of a national feed computes it in slices of provinces
+-- (scripts/ntp_poverty/sliced_build.py).
 with
 
-checked_amounts as {{ inline_cte() }} (
+valued_parts as (
 
-    select * from {{ ref('int_sum_check_amounts') }}
+    select
+        amount_id,
+        source_partition,
+        part_component,
+        true as is_same_column,
+        is_own_value,
+        amount_million_vnd,
+        cast(null as boolean) as is_same_capital_scope
+    from {{ ref('int_sum_check_component_cell_parts') }}
     where {{ in_rebuilt_partitions() }}
-
-),
-
-source_values as {{ inline_cte() }} (
-
-    select * from {{ ref('int_sum_check_source_values') }}
-    where {{ in_rebuilt_partitions() }}
-
-),
-
-components as (
-
-    select * from {{ ref('stg_reference__program_components') }}
-
-),
-
-cells as {{ inline_cte() }} (
-
-    select * from checked_amounts
-
-),
-
-totals as (
-
-    select * from checked_amounts
-    where is_printed_total
-
-),
-
--- family 3: components -> a component total (sub-projects -> project -> program)
-component_totals as {{ inline_cte() }} (
-
-    select
-        totals.*,
-        {{ unnest_pipe_list('totals.sums_components') }} as part_component
-    from totals
-    where totals.sums_components is not null
-
-),
-
-component_total_sources as (
-
-    select
-        component_totals.*,
-        -- a total over sources stands for its listed sources, a single source for itself
-        {{ unnest_pipe_list(
-            "case when component_totals.funding_source_code = 'total'
-            then component_totals.sums_funding_sources
-            else component_totals.funding_source_code end"
-        ) }} as part_source
-    from component_totals
-
-),
-
--- every cell and every single-source value twice over: as a part of its own component and as a part
--- of its parent component, so that a listed component finds its own value and its sub-projects'
--- values by one equality (an `or` in the join would pair each total with its whole block)
-cell_parts as (
-
-    select
-        {{ sum_check_part_columns('cells') }},
-        cells.funding_source_code,
-        cells.sums_funding_sources,
-        cells.capital_type_code,
-        cells.component_code as part_component,
-        true as is_own_value
-    from cells
 
     union all
 
     select
-        {{ sum_check_part_columns('cells') }},
-        cells.funding_source_code,
-        cells.sums_funding_sources,
-        cells.capital_type_code,
-        components.parent_component_code as part_component,
-        false as is_own_value
-    from cells
-    inner join components
-        on cells.component_code = components.component_code
-    where components.parent_component_code is not null
-
-),
-
-source_value_parts as (
-
-    select
-        {{ sum_check_part_columns('source_values') }},
-        source_values.funding_source_code,
-        source_values.capital_scope,
-        source_values.component_code as part_component,
-        true as is_own_value
-    from source_values
-
-    union all
-
-    select
-        {{ sum_check_part_columns('source_values') }},
-        source_values.funding_source_code,
-        source_values.capital_scope,
-        components.parent_component_code as part_component,
-        false as is_own_value
-    from source_values
-    inner join components
-        on source_values.component_code = components.component_code
-    where components.parent_component_code is not null
-
-),
-
-same_column_values as (
-
-    -- a listed component in the same column (same source, total definition and capital type):
-    -- its own cell, or else the sum of its sub-projects' cells
-    select
-        component_totals.amount_id,
-        component_totals.source_partition,
-        component_totals.part_component,
-        coalesce(
-            sum(case when cell_parts.is_own_value then cell_parts.amount_million_vnd end),
-            sum(case when not cell_parts.is_own_value then cell_parts.amount_million_vnd end)
-        ) as amount_million_vnd
-    from component_totals
-    left join cell_parts
-        on
-            {{ same_block_and_period('component_totals', 'cell_parts', 'parts_statement_group') }}
-            and component_totals.part_component = cell_parts.part_component
-            and component_totals.funding_source_code = cell_parts.funding_source_code
-            and component_totals.sums_funding_sources
-            is not distinct from cell_parts.sums_funding_sources
-            and component_totals.capital_type_code = cell_parts.capital_type_code
-    group by
-        component_totals.amount_id,
-        component_totals.source_partition,
-        component_totals.part_component
-
-),
-
-source_decomposed_values as (
-
-    -- a listed component as the sum of its single-source values; for a total of one capital type,
-    -- also with the parts whose capital type the document does not state
-    select
-        component_total_sources.amount_id,
-        component_total_sources.source_partition,
-        component_total_sources.part_component,
-        coalesce(
-            sum(case
-                when
-                    value_parts.is_own_value
-                    and value_parts.capital_scope = component_total_sources.capital_scope
-                    then value_parts.amount_million_vnd
-            end),
-            sum(case
-                when
-                    not value_parts.is_own_value
-                    and value_parts.capital_scope = component_total_sources.capital_scope
-                    then value_parts.amount_million_vnd
-            end)
-        ) as amount_million_vnd,
-        coalesce(
-            sum(case when value_parts.is_own_value then value_parts.amount_million_vnd end),
-            sum(case when not value_parts.is_own_value then value_parts.amount_million_vnd end)
-        ) as amount_with_unstated_capital_million_vnd
-    from component_total_sources
-    left join source_value_parts as value_parts
-        on
-            {{ same_block_and_period('component_total_sources', 'value_parts',
-                                     'parts_statement_group') }}
-            and component_total_sources.part_component = value_parts.part_component
-            and component_total_sources.part_source = value_parts.funding_source_code
-            and (
-                component_total_sources.capital_scope = value_parts.capital_scope
-                or (
-                    component_total_sources.capital_scope != 'all'
-                    and value_parts.capital_scope = 'unspecified'
-                )
-            )
-    group by
-        component_total_sources.amount_id,
-        component_total_sources.source_partition,
-        component_total_sources.part_component
+        amount_id,
+        source_partition,
+        part_component,
+        false as is_same_column,
+        is_own_value,
+        amount_million_vnd,
+        is_same_capital_scope
+    from {{ ref('int_sum_check_component_source_parts') }}
+    where {{ in_rebuilt_partitions() }}
 
 ),
 
 component_check_candidates as (
 
+    -- each way: the own value, or else the sub-projects' sum (coalesce of the two sums)
     select
-        same_column_values.amount_id,
-        same_column_values.source_partition,
-        same_column_values.part_component,
-        same_column_values.amount_million_vnd as same_column_amount,
-        source_decomposed_values.amount_million_vnd as decomposed_amount,
-        source_decomposed_values.amount_with_unstated_capital_million_vnd
-            as decomposed_with_unstated_amount
-    from same_column_values
-    inner join source_decomposed_values
-        on
-            same_column_values.amount_id = source_decomposed_values.amount_id
-            and same_column_values.part_component = source_decomposed_values.part_component
+        amount_id,
+        source_partition,
+        part_component,
+        coalesce(
+            sum(case when is_same_column and is_own_value then amount_million_vnd end),
+            sum(case when is_same_column and not is_own_value then amount_million_vnd end)
+        ) as same_column_amount,
+        coalesce(
+            sum(case
+                when not is_same_column and is_own_value and is_same_capital_scope
+                    then amount_million_vnd
+            end),
+            sum(case
+                when not is_same_column and not is_own_value and is_same_capital_scope
+                    then amount_million_vnd
+            end)
+        ) as decomposed_amount,
+        coalesce(
+            sum(case when not is_same_column and is_own_value then amount_million_vnd end),
+            sum(case when not is_same_column and not is_own_value then amount_million_vnd end)
+        ) as decomposed_with_unstated_amount
+    from valued_parts
+    group by
+        amount_id,
+        source_partition,
+        part_component
+    -- listed components that both ways reached (a total over sources that lists none has no
+    -- decomposition)
+    having
+        count(case when is_same_column then 1 end) > 0
+        and count(case when not is_same_column then 1 end) > 0
 
 ),
 

@@ -1,0 +1,3 @@
+{% macro default__row_hash(columns) -%}
+    hash({{ columns | join(', ') }})
+{%- endmacro %}

@@ -1,0 +1,3 @@
+{% macro spark__row_hash(columns) -%}
+    xxhash64({{ columns | join(', ') }})
+{%- endmacro %}
