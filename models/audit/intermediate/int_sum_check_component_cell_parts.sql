@@ -39,41 +39,16 @@ totals as (
 -- family 3: components -> a component total (sub-projects -> project -> program)
 component_totals as (
 
-    select
-        totals.*,
-        {{ unnest_pipe_list('totals.sums_components') }} as part_component
-    from totals
-    where totals.sums_components is not null
+    {{ listed_component_totals('totals') }}
 
 ),
 
--- every cell twice over: as a part of its own component and as a part
--- of its parent component, so that a listed component finds its own value and its sub-projects'
--- values by one equality (an `or` in the join would pair each total with its whole block)
+-- every cell twice over: as a part of its own component and as a part of its parent component
 cell_parts as (
 
-    select
-        {{ sum_check_part_columns('cells') }},
-        cells.funding_source_code,
-        cells.sums_funding_sources,
-        cells.capital_type_code,
-        cells.component_code as part_component,
-        true as is_own_value
-    from cells
-
-    union all
-
-    select
-        {{ sum_check_part_columns('cells') }},
-        cells.funding_source_code,
-        cells.sums_funding_sources,
-        cells.capital_type_code,
-        components.parent_component_code as part_component,
-        false as is_own_value
-    from cells
-    inner join components
-        on cells.component_code = components.component_code
-    where components.parent_component_code is not null
+    {{ component_value_parts('cells',
+                             ['funding_source_code', 'sums_funding_sources', 'capital_type_code'],
+                             'components') }}
 
 ),
 

@@ -39,11 +39,7 @@ totals as (
 -- family 3: components -> a component total (sub-projects -> project -> program)
 component_totals as (
 
-    select
-        totals.*,
-        {{ unnest_pipe_list('totals.sums_components') }} as part_component
-    from totals
-    where totals.sums_components is not null
+    {{ listed_component_totals('totals') }}
 
 ),
 
@@ -81,28 +77,11 @@ component_total_scopes as (
 
 ),
 
+-- every single-source value twice over: as a part of its own component and of its parent component
 source_value_parts as (
 
-    select
-        {{ sum_check_part_columns('source_values') }},
-        source_values.funding_source_code,
-        source_values.capital_scope,
-        source_values.component_code as part_component,
-        true as is_own_value
-    from source_values
-
-    union all
-
-    select
-        {{ sum_check_part_columns('source_values') }},
-        source_values.funding_source_code,
-        source_values.capital_scope,
-        components.parent_component_code as part_component,
-        false as is_own_value
-    from source_values
-    inner join components
-        on source_values.component_code = components.component_code
-    where components.parent_component_code is not null
+    {{ component_value_parts('source_values', ['funding_source_code', 'capital_scope'],
+                             'components') }}
 
 ),
 
