@@ -106,7 +106,7 @@ def incremental_then_full(tmp_path_factory: pytest.TempPathFactory) -> dict:
     full = refresh(scratch, feed)
     # the same full build in slices of one province each (a province is never split)
     sliced_path = work / "sliced" / "ntp_poverty.duckdb"
-    sliced = refresh(sliced_path, feed, NTP_SLICE_ROWS="1")
+    sliced = refresh(sliced_path, feed, NTP_SLICE_ROWS="1", NTP_BUILD_AT_ONCE_ROWS="0")
     return {"feed": feed, "first": first, "second": second, "full": full, "before": before, "sliced_run": sliced,
             "incremental": warehouse.parent / "releases" / second["release"] / "ntp_poverty.duckdb",
             "scratch": scratch.parent / "releases" / full["release"] / "ntp_poverty.duckdb",

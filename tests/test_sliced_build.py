@@ -14,8 +14,10 @@ import pytest
 
 from conftest import ROOT, run_dbt
 from ntp_poverty.sliced_build import (
+    DEFAULT_AT_ONCE_ROWS,
     DEFAULT_SLICE_ROWS,
     SLICE_SELECTOR,
+    at_once_rows_limit,
     dbt_passes,
     partition_rows,
     plan_slices,
@@ -51,6 +53,12 @@ def test_a_feed_within_the_limit_or_without_a_limit_is_one_slice() -> None:
     assert plan_slices({}, 5) == []
 
 
+def test_a_feed_within_the_at_once_rows_builds_at_once_and_a_larger_one_in_slices() -> None:
+    assert plan_slices(ROWS, 9, at_once_rows=19) == [sorted(ROWS)]
+    assert plan_slices(ROWS, 9, at_once_rows=18) == plan_slices(ROWS, 9) == plan_slices(ROWS, 9, 0)
+    assert len(plan_slices(ROWS, 9, at_once_rows=18)) == 3
+
+
 def test_one_slice_is_one_dbt_build_and_several_are_passes() -> None:
     assert [p.args for p in dbt_passes([sorted(ROWS)], True)] == [("build", "--full-refresh")]
     assert [p.args for p in dbt_passes([], False)] == [("build",)]
@@ -83,18 +91,28 @@ def test_rows_are_counted_from_csv_lines_and_parquet_footers(tmp_path: Path) -> 
     assert expected and counted == {**expected, "province=99/year=2021": 7}
 
 
-def test_the_rows_per_slice_come_from_the_environment() -> None:
-    assert slice_rows_limit({}) == DEFAULT_SLICE_ROWS
-    assert slice_rows_limit({"NTP_SLICE_ROWS": "2_000_000"}) == 2_000_000
-    assert slice_rows_limit({"NTP_SLICE_ROWS": "0"}) == 0
+@pytest.mark.parametrize(("limit", "name", "default"), [(slice_rows_limit, "NTP_SLICE_ROWS", DEFAULT_SLICE_ROWS),
+                                                        (at_once_rows_limit, "NTP_BUILD_AT_ONCE_ROWS",
+                                                         DEFAULT_AT_ONCE_ROWS)])
+def test_the_row_limits_come_from_the_environment(limit, name: str, default: int) -> None:
+    assert limit({}) == default
+    assert limit({name: "2_000_000"}) == 2_000_000
+    assert limit({name: "0"}) == 0
     for bad in ("many", "-1", "1.5"):
-        with pytest.raises(ValueError, match="NTP_SLICE_ROWS"):
-            slice_rows_limit({"NTP_SLICE_ROWS": bad})
+        with pytest.raises(ValueError, match=name):
+            limit({name: bad})
 
 
-def test_a_bad_slice_setting_stops_the_refresh_before_it_builds(tmp_path: Path) -> None:
-    proc = run_refresh(tmp_path / "w" / "ntp_poverty.duckdb", ROOT / "feeds" / "sample", NTP_SLICE_ROWS="many")
-    assert proc.returncode == 2 and "NTP_SLICE_ROWS='many'" in proc.stdout + proc.stderr
+def test_the_10m_bench_feed_builds_at_once_and_the_50m_feed_in_slices() -> None:
+    """The defaults against the synthetic feeds' sizes (feed rows, BENCHMARKS.md): 16.5M at once,
+    70.6M in slices of at most 10M rows where a province allows."""
+    assert DEFAULT_SLICE_ROWS < 16_532_148 <= DEFAULT_AT_ONCE_ROWS < 70_610_796
+
+
+@pytest.mark.parametrize("name", ["NTP_SLICE_ROWS", "NTP_BUILD_AT_ONCE_ROWS"])
+def test_a_bad_slice_setting_stops_the_refresh_before_it_builds(tmp_path: Path, name: str) -> None:
+    proc = run_refresh(tmp_path / "w" / "ntp_poverty.duckdb", ROOT / "feeds" / "sample", **{name: "many"})
+    assert proc.returncode == 2 and f"{name}='many'" in proc.stdout + proc.stderr
     assert not (tmp_path / "w" / "ntp_poverty.duckdb").exists()
 
 

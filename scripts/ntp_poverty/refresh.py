@@ -77,7 +77,7 @@ from ntp_poverty.run_log import (
     now_iso,
     say,
 )
-from ntp_poverty.sliced_build import partition_rows, plan_slices, slice_rows_limit
+from ntp_poverty.sliced_build import at_once_rows_limit, partition_rows, plan_slices, slice_rows_limit
 from ntp_poverty.validate_marts import validate as validate_marts
 
 FAILED_MARKER = "FAILED"
@@ -223,7 +223,7 @@ def _build_and_audit(paths: Paths, run_dir: Path, run_id: str, seeds_dir: Path, 
     """Steps 2-4: plan, preflight, dbt build, docs, proof of the candidate, GX, report. Returns the pages."""
     plan = _plan(paths, record, full_refresh)
     try:
-        slice_rows = slice_rows_limit()
+        slice_rows, at_once_rows = slice_rows_limit(), at_once_rows_limit()
     except ValueError as exc:
         raise RefreshError(EXIT_BUILD, str(exc)) from exc
     say(f"run {run_id}: preflight before building (seeds, provenance, ledger, feed)")
@@ -233,7 +233,8 @@ def _build_and_audit(paths: Paths, run_dir: Path, run_id: str, seeds_dir: Path, 
     if plan.incremental:
         run_vars["changed_partitions"] = list(plan.changed)
     candidate = _prepare(paths, run_dir, seeds_dir, plan, run_vars)
-    slices = [] if plan.incremental else plan_slices(partition_rows(feeds_dir(PROJECT_DIR)), slice_rows)
+    slices = ([] if plan.incremental
+              else plan_slices(partition_rows(feeds_dir(PROJECT_DIR)), slice_rows, at_once_rows))
     record.slice_partitions = [len(partitions) for partitions in slices] if len(slices) > 1 else []
     try:
         run_dbt(candidate, run_dir, run_vars, record, full_refresh=not plan.incremental, slices=slices)

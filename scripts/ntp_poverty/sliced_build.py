@@ -12,11 +12,13 @@ A full build of a large feed runs as several dbt invocations (:func:`dbt_passes`
    again over all rows, and every test over every row (macros/rebuilt_rows.sql).
 
 Slices are whole provinces (the models recomputed by province never see half a province), packed in
-code order up to :data:`DEFAULT_SLICE_ROWS` feed rows (``NTP_SLICE_ROWS``; 0 never slices). A feed
-that fits in one slice builds in one ``dbt build`` as before. Why: at 50M leaf rows single queries
-over the whole feed (joins feeding a group by) ran out of DuckDB's memory limit instead of spilling;
-a slice below the size proven at 10M leaf rows does not. tests/test_incremental.py proves a sliced
-build equals an unsliced one, table by table.
+code order up to :data:`DEFAULT_SLICE_ROWS` feed rows (``NTP_SLICE_ROWS``; 0 never slices). A feed of
+at most :data:`DEFAULT_AT_ONCE_ROWS` feed rows (``NTP_BUILD_AT_ONCE_ROWS``), or one that fits in one
+slice, builds in one ``dbt build`` as before: slicing costs time (each further slice is an
+incremental run, which writes its rows twice), so it is kept for the feeds that need it. Why slice
+at all: at 50M leaf rows single queries over the whole feed (joins feeding a group by) ran out of
+DuckDB's memory limit instead of spilling; a slice of the size proven at 10M leaf rows does not.
+tests/test_incremental.py proves a sliced build equals an unsliced one, table by table.
 """
 
 from __future__ import annotations
@@ -36,6 +38,12 @@ from ntp_poverty.increments import PARTITION_FILE
 #: (the 10M feed now builds in two slices).
 DEFAULT_SLICE_ROWS = 10_000_000
 SLICE_ROWS_ENV = "NTP_SLICE_ROWS"
+#: Feed rows up to which a full build runs at once, unsliced. The 10M-leaf synthetic feed (16.5M feed
+#: rows) builds at once within the limits at this code: the engine floor runs every model over it in
+#: one DuckDB connection under 3 GB, and the refresh built it unsliced in 4 GB (BENCHMARKS.md); in two
+#: slices it took about 100 s longer (1,313 s against the floor's 841 s, above the 1.5x target).
+DEFAULT_AT_ONCE_ROWS = 17_000_000
+AT_ONCE_ROWS_ENV = "NTP_BUILD_AT_ONCE_ROWS"
 #: The models a slice's pass runs: the partitioned (incremental) models and every model between two
 #: of them (for example int_documents, read by the marts, built from the staged feed rows).
 SLICE_SELECTOR = "config.materialized:incremental+,+config.materialized:incremental"
@@ -80,28 +88,39 @@ def partition_rows(feed: Path) -> dict[str, int]:
     return rows
 
 
+def _rows_setting(environ: Mapping[str, str], name: str, default: int) -> int:
+    """A whole number of feed rows from the environment variable ``name`` (``default`` when unset)."""
+    text = environ.get(name, "").strip()
+    if not text:
+        return default
+    try:
+        rows = int(text.replace("_", ""))
+    except ValueError:
+        rows = -1
+    if rows < 0:
+        raise ValueError(f"{name}={text!r}: expected a whole number of feed rows (0: see README, Feeds)")
+    return rows
+
+
 def slice_rows_limit(environ: Mapping[str, str] = os.environ) -> int:
     """The rows per slice from ``NTP_SLICE_ROWS`` (default :data:`DEFAULT_SLICE_ROWS`; 0: one slice)."""
-    text = environ.get(SLICE_ROWS_ENV, "").strip()
-    if not text:
-        return DEFAULT_SLICE_ROWS
-    try:
-        limit = int(text.replace("_", ""))
-    except ValueError:
-        limit = -1
-    if limit < 0:
-        raise ValueError(f"{SLICE_ROWS_ENV}={text!r}: expected a whole number of feed rows (0: never slice)")
-    return limit
+    return _rows_setting(environ, SLICE_ROWS_ENV, DEFAULT_SLICE_ROWS)
 
 
-def plan_slices(rows: Mapping[str, int], max_rows: int) -> list[list[str]]:
+def at_once_rows_limit(environ: Mapping[str, str] = os.environ) -> int:
+    """The feed rows up to which a full build runs unsliced, from ``NTP_BUILD_AT_ONCE_ROWS`` (default
+    :data:`DEFAULT_AT_ONCE_ROWS`; 0: every feed larger than one slice is sliced)."""
+    return _rows_setting(environ, AT_ONCE_ROWS_ENV, DEFAULT_AT_ONCE_ROWS)
+
+
+def plan_slices(rows: Mapping[str, int], max_rows: int, at_once_rows: int = 0) -> list[list[str]]:
     """The partitions in slices of whole provinces, in code order, each up to ``max_rows`` rows (a
-    province larger than that is a slice of its own). One slice when everything fits or
-    ``max_rows`` is 0; none for a feed without partitions."""
+    province larger than that is a slice of its own). One slice when everything fits in one slice
+    or in ``at_once_rows``, or ``max_rows`` is 0; none for a feed without partitions."""
     provinces: dict[str, list[str]] = {}
     for partition in sorted(rows):
         provinces.setdefault(province_of(partition), []).append(partition)
-    if max_rows == 0 or sum(rows.values()) <= max_rows:
+    if max_rows == 0 or sum(rows.values()) <= max(max_rows, at_once_rows):
         return [sorted(rows)] if rows else []
     slices: list[list[str]] = []
     current: list[str] = []
