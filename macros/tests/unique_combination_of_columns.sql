@@ -7,10 +7,11 @@
     changed; a full build checks every combination. When the combination determines the partition
     (the partition is one of its columns, or `key_determines_partition`: a column of it is proven by
     another test to lie in one partition), equal combinations lie in one partition: only the rebuilt
-    partitions' rows are read. There the rows are first grouped by one hash of the combination
-    (macros/dialect/row_hash.sql), and only the rows of a repeated hash are grouped by their values:
-    the same verdict (equal combinations hash alike), in a fraction of the memory (at 50M leaf rows
-    grouping int_plan_amounts_annualized by its text key ran out of memory). -#}
+    partitions' rows are read. There the repeated hashes of the combination are found first
+    (macros/dialect/row_hash.sql, repeated_hashes.sql), and only the rows of a repeated hash are
+    grouped by their values: the same verdict (equal combinations hash alike), in a fraction of the
+    memory (at 50M leaf rows grouping int_plan_amounts_annualized by its text key, and then by its
+    hash, ran out of memory). -#}
 {%- set rebuilt = rebuilt_rows(partition_column, partition_level) if partition_column else none -%}
 {%- if rebuilt is none or key_determines_partition or partition_column in combination_of_columns %}
 with tested_rows as {{ inline_cte() }} (
@@ -21,11 +22,13 @@ with tested_rows as {{ inline_cte() }} (
     {%- endif %}
 ),
 
-repeated_hashes as (
+hashed_rows as (
     select {{ row_hash(combination_of_columns) }} as combination_hash
     from tested_rows
-    group by 1
-    having count(*) > 1
+),
+
+repeated_hashes as (
+    {{ repeated_hashes('hashed_rows', 'combination_hash') }}
 )
 
 select
