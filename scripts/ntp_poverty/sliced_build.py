@@ -32,16 +32,16 @@ import pyarrow.parquet as pq
 
 from ntp_poverty.increments import PARTITION_FILE
 
-#: Feed rows (leaf rows and printed totals) per slice. The 10M-leaf synthetic feed (16.5M feed rows)
-#: built in one go under the 3 GB limit (BENCHMARKS.md, at 6cfd00f), but a 14.1M-row slice of the
-#: 50M feed later ran out of memory in int_sum_check_component_parts: a margin below what was proven
-#: (the 10M feed now builds in two slices).
+#: Feed rows (leaf rows and printed totals) per slice. A 14.1M-row slice of the 50M feed ran out of
+#: memory in the earlier one-query form of int_sum_check_component_parts; in slices of this size the
+#: whole 50M feed (70.6M feed rows, 8 slices) built and published within 3.78 GB (BENCHMARKS.md).
 DEFAULT_SLICE_ROWS = 10_000_000
 SLICE_ROWS_ENV = "NTP_SLICE_ROWS"
 #: Feed rows up to which a full build runs at once, unsliced. The 10M-leaf synthetic feed (16.5M feed
 #: rows) builds at once within the limits at this code: the engine floor runs every model over it in
-#: one DuckDB connection under 3 GB, and the refresh built it unsliced in 4 GB (BENCHMARKS.md); in two
-#: slices it took about 100 s longer (1,313 s against the floor's 841 s, above the 1.5x target).
+#: one DuckDB connection under 3 GB, and the refresh built it unsliced within 3.78 GB (BENCHMARKS.md,
+#: at 6cfd00f); in two slices it took about 100 s longer (1,313 s against the floor's 841 s at
+#: ba53c4f, above the 1.5x target).
 DEFAULT_AT_ONCE_ROWS = 17_000_000
 AT_ONCE_ROWS_ENV = "NTP_BUILD_AT_ONCE_ROWS"
 #: The models a slice's pass runs: the partitioned (incremental) models and every model between two
