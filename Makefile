@@ -6,17 +6,19 @@ STAMP := $(VENV)/.installed-from-lock
 
 export NTP_WAREHOUSE ?= warehouse/ntp_poverty.duckdb
 export DBT_PROFILES_DIR := $(CURDIR)
-export PYTHONPATH := $(CURDIR)/scripts
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
 .PHONY: build refresh rollback report test test-national chromium venv lint clean ledger geography synthetic \
 	bench java spark-venv spark-build bench-spark spark-clean
 
-# The virtualenv is rebuilt whenever the lock file changes; every package is pinned with hashes.
-$(STAMP): requirements.lock
+# The virtualenv is rebuilt whenever the lock file or the package's metadata changes; every package
+# is pinned with hashes; then the project's own package (src/ntp_poverty, the `ntp` command) is
+# installed into it, editable, from this folder alone (no index, no dependencies: they came from the lock).
+$(STAMP): requirements.lock pyproject.toml
 	rm -rf $(VENV)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --require-hashes --no-deps -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation --no-index -e .
 	$(BIN)/pip check
 	touch $(STAMP)
 
@@ -48,16 +50,16 @@ build: refresh
 ## REFRESH_ARGS=--full-refresh computes every row again.
 REFRESH_ARGS ?=
 refresh: $(STAMP)
-	$(BIN)/python scripts/refresh --warehouse $(NTP_WAREHOUSE) $(REFRESH_ARGS)
+	$(BIN)/ntp refresh --warehouse $(NTP_WAREHOUSE) $(REFRESH_ARGS)
 
 ## Switch warehouse/current back to the previous release (every published form at once).
 rollback: $(STAMP)
-	$(BIN)/python scripts/refresh --rollback --warehouse $(NTP_WAREHOUSE)
+	$(BIN)/ntp rollback --warehouse $(NTP_WAREHOUSE)
 
 ## Render the static HTML report from the published warehouse into target/report/index.html (the
 ## published report is part of its sealed release, warehouse/report/index.html).
 report: $(STAMP)
-	$(BIN)/python -m ntp_poverty.report $(NTP_WAREHOUSE) target/report/index.html
+	$(BIN)/ntp report $(NTP_WAREHOUSE) target/report/index.html
 
 ## Debian's Chromium renders the report in the tests (the machines run as root).
 chromium:
@@ -84,7 +86,7 @@ spark-clean:
 ## ratio run by run; raw numbers in benchmarks/results/spark/ROWS.json, BENCHMARKS.md rewritten.
 RUNS ?= 3
 bench-spark: $(STAMP) $(SPARK_STAMP) java
-	$(BIN)/python -m benchmarks.spark_bench --rows $(ROWS) --runs $(RUNS) --master '$(NTP_SPARK_MASTER)'
+	$(BIN)/ntp bench-spark --rows $(ROWS) --runs $(RUNS) --master '$(NTP_SPARK_MASTER)'
 
 ## Every test: pytest (unit, provenance, bad input, full builds and refreshes into temporary
 ## warehouses, analyses, the report in headless Chromium) including sqlfluff, and the Spark build
@@ -99,7 +101,7 @@ NATIONAL_ROWS ?= 1000000
 NATIONAL_FEED := target/feeds/synthetic-$(NATIONAL_ROWS)
 test-national: $(STAMP)
 	test -f $(NATIONAL_FEED)/manifest.json || \
-		$(BIN)/python -m ntp_poverty.synthetic --rows $(NATIONAL_ROWS) --out $(NATIONAL_FEED) --seed 42
+		$(BIN)/ntp synthetic --rows $(NATIONAL_ROWS) --out $(NATIONAL_FEED) --seed 42
 	NTP_TEST_FEED=$(CURDIR)/$(NATIONAL_FEED) $(BIN)/pytest tests/test_refresh.py \
 		-k "readers or killed_during_the_build or second_refresh_refuses or sigkill"
 
@@ -107,13 +109,13 @@ test-national: $(STAMP)
 ## or classified (rules, seeds/reference/numeral_classifications.csv); lists what is unaccounted
 ## (exit 1 if anything is) and writes target/ledger/ledger.{md,json,html}. Run it on a new document.
 ledger: $(STAMP)
-	$(BIN)/python -m ntp_poverty.ledger --documents documents --seeds seeds --summary target/ledger
+	$(BIN)/ntp ledger --documents documents --seeds seeds --summary target/ledger
 
 ## Regenerate the whole country's geography seeds (seeds/reference/geographies.csv and
 ## geography_successors.csv) from the pinned packages vietnamadminunits and vietnam-provinces,
 ## offline; review the diff and update the versions in seeds/reference/_reference__geography.yml.
 geography: $(STAMP)
-	$(BIN)/python -m ntp_poverty.geography_seed
+	$(BIN)/ntp geography
 
 ## A deterministic synthetic national line-item feed (feeds/README.md) in feeds/synthetic/ (git-ignored):
 ## about ROWS leaf rows, ERRORS deliberate errors in printed totals listed in its manifest.json and
@@ -121,7 +123,7 @@ geography: $(STAMP)
 ROWS ?= 1000000
 ERRORS ?= 5
 synthetic: $(STAMP)
-	$(BIN)/python -m ntp_poverty.synthetic --rows $(ROWS) --errors $(ERRORS) --out feeds/synthetic --seed 42
+	$(BIN)/ntp synthetic --rows $(ROWS) --errors $(ERRORS) --out feeds/synthetic --seed 42
 
 ## Benchmarks (BENCHMARKS.md, README "Benchmarks"): on the synthetic feed of ROWS leaf rows (feeds/synthetic
 ## when `make synthetic` wrote that size, else target/bench/feeds/ROWS), RUNS times: the full refresh, the engine
@@ -133,10 +135,13 @@ synthetic: $(STAMP)
 RUNS ?= 3
 BENCH_ARGS ?=
 bench: $(STAMP)
-	$(BIN)/python -m benchmarks.run --rows $(ROWS) --runs $(RUNS) $(BENCH_ARGS)
+	$(BIN)/ntp bench --rows $(ROWS) --runs $(RUNS) $(BENCH_ARGS)
 
+## The linters `make test` runs too: sqlfluff on the SQL, ruff (check and format) on the Python.
 lint: $(STAMP)
 	$(BIN)/sqlfluff lint models macros
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 clean:
 	rm -rf target logs dbt_packages $(NTP_WAREHOUSE)

@@ -16,9 +16,9 @@ class BenchError(Exception):
 
 
 def bench_env(**extra: str) -> dict[str, str]:
-    """This process's environment for a measured command: the project's profiles, its scripts on the
-    Python path, no usage statistics; ``extra`` on top."""
-    return dict(os.environ, DBT_PROFILES_DIR=str(PROJECT_DIR), PYTHONPATH=str(PROJECT_DIR / "scripts"),
+    """This process's environment for a measured command: the project's profiles and folder, no usage
+    statistics; ``extra`` on top."""
+    return dict(os.environ, DBT_PROFILES_DIR=str(PROJECT_DIR), NTP_PROJECT_DIR=str(PROJECT_DIR),
                 DBT_SEND_ANONYMOUS_USAGE_STATS="false", **extra)
 
 

@@ -38,7 +38,7 @@ from typing import Any
 
 import duckdb
 
-from ntp_poverty.duckdb_connection import profile_setting
+from ntp_poverty.common.duckdb_connection import profile_setting
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 SCHEMAS = ("raw", "staging", "intermediate", "core", "marts", "audit")

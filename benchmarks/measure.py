@@ -148,7 +148,7 @@ class TreeSampler(threading.Thread):
         self.join()
 
 
-def _pump(stream, log, started: float, lines: list[tuple[float, str]]) -> None:  # noqa: ANN001
+def _pump(stream, log, started: float, lines: list[tuple[float, str]]) -> None:
     """Copy the child's output into the log, noting when each line arrived."""
     for raw in iter(stream.readline, b""):
         line = raw.decode("utf-8", errors="replace")
@@ -164,7 +164,7 @@ def run_measured(command: list[str], *, env: dict[str, str] | None = None, cwd: 
                  memory_cap_bytes: int | None = None) -> Measurement:
     """Run ``command`` to its end (stdout and stderr into ``log``, each line timed) and measure it."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    sink = open(log, "w", encoding="utf-8") if log is not None else None  # noqa: SIM115
+    sink = open(log, "w", encoding="utf-8") if log is not None else None
     lines: list[tuple[float, str]] = []
     started = time.monotonic()
     try:

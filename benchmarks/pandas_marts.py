@@ -381,7 +381,7 @@ COMPARED = {
 
 def compare(outputs: dict[str, pd.DataFrame], warehouse: Path) -> list[str]:
     """Differences between the pandas outputs and the warehouse (keys equal, numbers within 0.001)."""
-    import duckdb  # noqa: PLC0415 - the comparison only, never the timed pandas work
+    import duckdb
 
     differences = []
     with duckdb.connect(str(warehouse), read_only=True) as con:

@@ -263,15 +263,15 @@ make bench ROWS=50000000 RUNS=1 BENCH_ARGS="--skip-floor --skip-pandas --revise 
 
 What each run measures, in one go (see README.md, "Benchmarks"):
 
-- **full refresh**: `scripts/refresh --full-refresh` on a fresh warehouse folder with the synthetic
+- **full refresh**: `ntp refresh --full-refresh` on a fresh warehouse folder with the synthetic
   feed: wall, CPU (user + system of the whole process tree), peak RSS (the process tree summed,
   sampled every 0.1 s, and its largest process), rows/s; its steps timed from its progress lines;
 - **engine floor**: the same compiled SQL (`dbt compile` with the refresh's run id, not timed) run
   directly in one DuckDB connection with the settings of profiles.yml: seeds, every model in DAG
   order, every data test; timed as a whole process (Python start and seed loading included). Its
   marts must equal the refresh's, else the bench fails;
-- **incremental refresh**: 1 % of the feed's partitions rewritten (`ntp_poverty.synthetic --revise
-  0.01 --revision 1`), then `scripts/refresh` on the same warehouse, right after the floor (as a
+- **incremental refresh**: 1 % of the feed's partitions rewritten (`ntp synthetic --revise
+  0.01 --revision 1`), then `ntp refresh` on the same warehouse, right after the floor (as a
   nightly refresh follows the last one);
 - **pandas**, after the incremental refresh (at 10M it fills memory up to its cap, which empties the
   page cache): `benchmarks/pandas_marts.py`, what an analyst would write instead: funding_mix,

@@ -5,7 +5,7 @@ those rows, seed 42 and 5 errors and never revised; otherwise the generator writ
 ``target/bench/feeds/<rows>``), each run ``i`` of ``--runs`` does, in this order, in a fresh folder
 ``target/bench/<rows>/run-<i>/`` with its own hard-linked copy of the feed:
 
-1. **full refresh**: ``scripts/refresh --warehouse run-<i>/warehouse/ntp_poverty.duckdb`` (with
+1. **full refresh**: ``ntp refresh --warehouse run-<i>/warehouse/ntp_poverty.duckdb`` (with
    ``--full-refresh`` when the refresh has that flag), measured (:mod:`benchmarks.measure`): wall,
    CPU of the process tree, peak RSS of the tree and of its largest process, rows/s; the refresh's
    own progress lines, timed as they arrive, say where the time went (preflight, dbt build, docs,
@@ -16,8 +16,8 @@ those rows, seed 42 and 5 errors and never revised; otherwise the generator writ
 3. **pandas** (:mod:`benchmarks.pandas_marts`), measured, killed and recorded as out of memory
    above ``--pandas-memory-gb``; compared with the published marts up to ``--compare-pandas-max-rows``;
 4. **incremental refresh**: ``--revise`` of the partitions rewritten in the run's copy of the feed
-   (``ntp_poverty.synthetic --revise``, revision 1, so every run revises the same partitions), then
-   ``scripts/refresh`` on the same warehouse (the refresh's default), measured;
+   (``ntp synthetic --revise``, revision 1, so every run revises the same partitions), then
+   ``ntp refresh`` on the same warehouse (the refresh's default), measured;
 5. the **real data** (the committed sample feed with the transcribed documents): one full refresh,
    for where the time of a refresh goes when the data is small.
 
@@ -37,7 +37,7 @@ import statistics
 import subprocess
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -45,9 +45,10 @@ from benchmarks import report
 from benchmarks.common import PROJECT_DIR, BenchError, bench_env, feed_manifest, log_tail
 from benchmarks.floor import compare_marts, compile_project
 from benchmarks.measure import Measurement, run_measured
-from ntp_poverty.duckdb_connection import profile_setting
+from ntp_poverty.common.duckdb_connection import profile_setting
 
 PYTHON = Path(sys.executable)
+NTP = PYTHON.parent / "ntp"  # the package's command, installed beside this interpreter
 GB = 1024 ** 3
 STEPS = (  # progress line of the refresh -> the step it starts (first match wins)
     ("copying the published file", "preflight"),  # the copy starts in the background
@@ -82,7 +83,7 @@ def ensure_feed(rows: int, work: Path) -> Path:
     feed = work / "feeds" / str(rows)
     if not _is_standard(feed_manifest(feed), rows):
         print(f"[bench] writing the synthetic feed of {rows:,} rows into {feed}", flush=True)
-        subprocess.run([str(PYTHON), "-m", "ntp_poverty.synthetic", "--rows", str(rows), "--out", str(feed),
+        subprocess.run([str(NTP), "synthetic", "--rows", str(rows), "--out", str(feed),
                         "--seed", "42", "--errors", "5"], cwd=PROJECT_DIR, env=bench_env(), check=True)
     return feed
 
@@ -99,8 +100,8 @@ def link_copy(source: Path, destination: Path) -> None:
 
 
 def refresh_flags() -> set[str]:
-    """The options ``scripts/refresh --help`` offers (to know whether --full-refresh exists yet)."""
-    out = subprocess.run([str(PYTHON), "scripts/refresh", "--help"], cwd=PROJECT_DIR, env=bench_env(),
+    """The options ``ntp refresh --help`` offers (to know whether --full-refresh exists yet)."""
+    out = subprocess.run([str(NTP), "refresh", "--help"], cwd=PROJECT_DIR, env=bench_env(),
                          capture_output=True, text=True, check=False).stdout
     return {word.strip("[],") for word in out.split() if word.startswith(("--", "[--"))}
 
@@ -148,7 +149,7 @@ def _dbt_times(record: dict[str, Any]) -> dict[str, Any]:
 
 
 def _refresh(warehouse: Path, feed: Path, log: Path, flags: list[str]) -> tuple[Measurement, dict[str, Any]]:
-    measurement = run_measured([str(PYTHON), "scripts/refresh", "--warehouse", str(warehouse), *flags],
+    measurement = run_measured([str(NTP), "refresh", "--warehouse", str(warehouse), *flags],
                                env=bench_env(NTP_FEEDS=str(feed)), cwd=PROJECT_DIR, log=log)
     if measurement.returncode != 0:
         raise BenchError(f"the refresh exited {measurement.returncode}; see {log}")
@@ -173,11 +174,11 @@ def one_run(index: int, rows: int, base_feed: Path, work: Path, options: argpars
     feed = run_dir / "feed"
     link_copy(base_feed, feed)
     counts = feed_manifest(base_feed)["counts"]
-    result: dict[str, Any] = {"run": index, "started_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    result: dict[str, Any] = {"run": index, "started_at": datetime.now(UTC).isoformat(timespec="seconds"),
                               "load_average_at_start": os.getloadavg()}
     warehouse = run_dir / "warehouse" / "ntp_poverty.duckdb"
 
-    say = lambda message: print(f"[bench {rows:,} run {index}] {message}", flush=True)  # noqa: E731
+    say = lambda message: print(f"[bench {rows:,} run {index}] {message}", flush=True)
     full_flags = ["--full-refresh"] if "--full-refresh" in flags else []
     say("full refresh " + " ".join(full_flags))
     full, record = _refresh(warehouse, feed, run_dir / "refresh_full.log", full_flags)
@@ -215,13 +216,13 @@ def one_run(index: int, rows: int, base_feed: Path, work: Path, options: argpars
     warehouse_is_current = True  # the published warehouse has refreshed the feed as it is now
     if options.revise > 0 and "--full-refresh" in flags:
         say(f"incremental refresh after revising {options.revise:.0%} of the partitions")
-        revised = subprocess.run([str(PYTHON), "-m", "ntp_poverty.synthetic", "--revise", str(options.revise),
+        revised = subprocess.run([str(NTP), "synthetic", "--revise", str(options.revise),
                                   "--revision", "1", "--out", str(feed)], cwd=PROJECT_DIR, env=bench_env(),
                                  capture_output=True, text=True, check=False)
         if revised.returncode != 0:
             raise BenchError(f"the revision failed: {revised.stderr[-2000:]}")
         log = run_dir / "refresh_incremental.log"
-        incremental = run_measured([str(PYTHON), "scripts/refresh", "--warehouse", str(warehouse)],
+        incremental = run_measured([str(NTP), "refresh", "--warehouse", str(warehouse)],
                                    env=bench_env(NTP_FEEDS=str(feed)), cwd=PROJECT_DIR, log=log)
         files = feed_manifest(feed)["revisions"][-1]["files"]
         result["incremental"] = _summary(incremental) | {"steps_s": step_times(incremental),
@@ -238,7 +239,7 @@ def one_run(index: int, rows: int, base_feed: Path, work: Path, options: argpars
             result["incremental"] |= {"run_id": last["run_id"]} | _dbt_times(last)
             say(f"incremental refresh {incremental.wall_s} s ({len(files)} partitions revised)")
     else:
-        result["incremental"] = {"skipped": "scripts/refresh has no --full-refresh (no incremental refresh yet)"
+        result["incremental"] = {"skipped": "ntp refresh has no --full-refresh (no incremental refresh yet)"
                                  if options.revise > 0 else "--revise 0"}
 
     # pandas last: at 10M it fills memory up to its cap, which empties the page cache that the
@@ -260,9 +261,9 @@ def one_run(index: int, rows: int, base_feed: Path, work: Path, options: argpars
         else:
             entry |= json.loads((out / "timings.json").read_text(encoding="utf-8"))
             if rows <= options.compare_pandas_max_rows and warehouse_is_current:
-                from benchmarks.pandas_marts import compare  # noqa: PLC0415
+                import pandas as pd
 
-                import pandas as pd  # noqa: PLC0415
+                from benchmarks.pandas_marts import compare
 
                 outputs = {name: pd.read_parquet(out / f"{name}.parquet") for name in
                            ("funding_mix", "yoy_change", "source_sum_checks")}
@@ -342,7 +343,7 @@ def _git_commit() -> str:
 
 def machine_facts() -> dict[str, Any]:
     """CPU, cores, RAM, OS, Python and the engine's versions, the commit and the date."""
-    from importlib.metadata import version  # noqa: PLC0415
+    from importlib.metadata import version
 
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                 if line.startswith("model name")), platform.processor() or "unknown")
@@ -352,7 +353,7 @@ def machine_facts() -> dict[str, Any]:
     return {"cpu": cpu, "cores": os.cpu_count(), "ram_gb": round(memory / GB, 1),
             "os": f"{platform.system()} {platform.release()}", "python": platform.python_version(),
             "packages": packages, "git_commit": _git_commit(),
-            "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "date": datetime.now(UTC).isoformat(timespec="seconds"),
             "duckdb_settings": {"memory_limit": profile_setting("NTP_DUCKDB_MEMORY_LIMIT"),
                                 "threads": profile_setting("NTP_DUCKDB_THREADS"),
                                 "dbt_threads": profile_setting("NTP_DBT_THREADS")}}
@@ -378,8 +379,8 @@ def medians(runs: list[dict[str, Any]],
     return {k: walk([r[k] for r in runs]) for k in keep if all(k in r for r in runs)}
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """``ntp bench [--rows N] [--runs N] [...]``."""
     parser.add_argument("--rows", type=int, default=1_000_000, help="leaf rows of the synthetic feed")
     parser.add_argument("--runs", type=int, default=3, help="runs (medians of at least 3 are reported)")
     parser.add_argument("--work", type=Path, default=PROJECT_DIR / "target" / "bench", help="bench work folder")
@@ -395,9 +396,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-pandas", action="store_true")
     parser.add_argument("--skip-real-data", action="store_true")
     parser.add_argument("--keep", action="store_true", help="keep each run's warehouses and feed copy")
-    args = parser.parse_args(argv)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the bench; write the results and rewrite BENCHMARKS.md."""
     if args.runs < 1:
-        parser.error("--runs must be at least 1")
+        print("ntp bench: error: --runs must be at least 1", file=sys.stderr)
+        return 2
     work = args.work.absolute()
     started = time.monotonic()
     runs: list[dict[str, Any]] = []
@@ -430,7 +435,3 @@ def write_results(args: argparse.Namespace, feed: Path, flags: set[str], facts: 
     path.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     report.write(args.results, args.markdown)
     return path
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

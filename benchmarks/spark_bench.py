@@ -27,10 +27,10 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks import report
-from benchmarks.measure import run_measured
 from benchmarks.common import PROJECT_DIR, BenchError, bench_env, feed_manifest, log_tail
+from benchmarks.measure import run_measured
 from benchmarks.run import ensure_feed, machine_facts, medians
-from ntp_poverty.duckdb_connection import profile_setting
+from ntp_poverty.common.duckdb_connection import profile_setting
 
 SPARK_DBT = PROJECT_DIR / ".venv-spark" / "bin" / "dbt"
 DUCKDB_DBT = PROJECT_DIR / ".venv" / "bin" / "dbt"
@@ -84,19 +84,24 @@ def one_run(index: int, feed: Path, work: Path, master: str) -> dict[str, Any]:
             "ratios": {"spark_over_duckdb": round(spark["wall_s"] / duck["wall_s"], 3)}}
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """``ntp bench-spark [--rows N] [--runs N] [--master URL]``."""
     parser.add_argument("--rows", type=int, default=1_000_000, help="leaf rows of the synthetic feed")
     parser.add_argument("--runs", type=int, default=3, help="runs (medians of at least 3 are reported)")
     parser.add_argument("--master", default="local[2]")
     parser.add_argument("--work", type=Path, default=PROJECT_DIR / "target" / "bench", help="bench work folder")
     parser.add_argument("--results", type=Path, default=PROJECT_DIR / "benchmarks" / "results")
     parser.add_argument("--markdown", type=Path, default=PROJECT_DIR / "BENCHMARKS.md")
-    args = parser.parse_args(argv)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Time the Spark and DuckDB builds; write the results and rewrite BENCHMARKS.md."""
     if args.runs < 1:
-        parser.error("--runs must be at least 1")
+        print("ntp bench: error: --runs must be at least 1", file=sys.stderr)
+        return 2
     if not SPARK_DBT.exists():
-        parser.error(f"{SPARK_DBT} is missing: run `make spark-venv`")
+        print(f"ntp bench-spark: error: {SPARK_DBT} is missing: run `make spark-venv`", file=sys.stderr)
+        return 2
     work = args.work.absolute()
     started = time.monotonic()
     try:
@@ -118,7 +123,3 @@ def main(argv: list[str] | None = None) -> int:
     report.write(args.results, args.markdown)
     print(f"[bench-spark] results in {path}; {args.markdown} rewritten from {args.results}")
     return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -2,7 +2,7 @@
     {#- Row filter of an incremental model: in an incremental run with `changed_partitions`, only
         the rows of those partitions (level `province`: of their provinces) are computed again;
         in the first pass of a sliced full build (`deferred_partitions`, set by
-        scripts/ntp_poverty/sliced_build.py) every row except those partitions' (their provinces'),
+        src/ntp_poverty/build/slices.py) every row except those partitions' (their provinces'),
         which the next passes add as incremental runs; otherwise (a full refresh, a first build, or
         `dbt build` without the vars) every row.
         The filter (macros/partition_filter.sql) runs inside DuckDB's scan, so only the rebuilt

@@ -1,6 +1,6 @@
 {% macro rebuilt_partitions(level='partition', var_name='changed_partitions') %}
     {#- What an incremental refresh rebuilds, from the dbt var `changed_partitions` (a list of
-        `province=<code>/year=<yyyy>`, set by scripts/refresh from the partitions' content hashes):
+        `province=<code>/year=<yyyy>`, set by `ntp refresh` from the partitions' content hashes):
         level `partition`, those feed partitions; level `province`, the provinces they belong to
         (the slices of models whose rows combine several years of a province). None when the var
         is not set (then everything is rebuilt). `var_name`: another var of partitions read the

@@ -3,7 +3,7 @@
         set, no --full-refresh): the rows of the rebuilt partitions (level `province`: of their
         provinces), `false` when none changed; none in any other build, where a test checks every
         row. Tests have no is_incremental(): this is its counterpart for them. The var
-        `check_every_row` (the last pass of a sliced full build, scripts/ntp_poverty/sliced_build.py)
+        `check_every_row` (the last pass of a sliced full build, src/ntp_poverty/build/slices.py)
         makes every test check every row although the models ran incrementally. -#}
     {%- set changed = rebuilt_partitions(level) -%}
     {%- if changed is none or flags.FULL_REFRESH or var('check_every_row', false) -%}

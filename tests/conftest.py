@@ -12,6 +12,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
+NTP = BIN / "ntp"  # the package's one command (`make venv` installs it)
 SEEDS = ROOT / "seeds"
 DOCUMENTS = ROOT / "documents"
 
@@ -23,7 +24,6 @@ def dbt_env(warehouse: Path) -> dict[str, str]:
         NTP_WAREHOUSE=str(warehouse),
         DBT_PROFILES_DIR=str(ROOT),
         DBT_SEND_ANONYMOUS_USAGE_STATS="false",
-        PYTHONPATH=str(ROOT / "scripts"),
     )
     return env
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
@@ -14,14 +13,14 @@ import duckdb
 import pytest
 
 from conftest import BIN, ROOT, run_dbt
-from ntp_poverty import synthetic
-from ntp_poverty.validate_feeds import validate
+from ntp_poverty.cli import main as ntp
+from ntp_poverty.validate.feeds import validate
 
 sys.path.insert(0, str(ROOT))  # the benchmarks package lives at the project root
 
-from benchmarks import floor, pandas_marts, report  # noqa: E402
-from benchmarks.measure import run_measured  # noqa: E402
-from benchmarks.run import link_copy, medians, ratios, step_peaks, step_times  # noqa: E402
+from benchmarks import floor, pandas_marts, report
+from benchmarks.measure import run_measured
+from benchmarks.run import link_copy, medians, ratios, step_peaks, step_times
 
 REFERENCE = ROOT / "seeds" / "reference"
 MB = 1024 ** 2
@@ -29,7 +28,7 @@ TINY = ["--rows", "2000", "--provinces", "11,93", "--years", "2022,2023", "--see
 
 
 def _feed(out: Path, *args: str) -> dict:
-    assert synthetic.main(["--out", str(out), *args]) == 0
+    assert ntp(["synthetic", "--out", str(out), *args]) == 0
     return json.loads((out / "manifest.json").read_text(encoding="utf-8"))
 
 
@@ -170,7 +169,7 @@ def test_a_revision_changes_only_the_chosen_partitions_and_their_totals_add_up(t
     feed = tmp_path / "revised"
     link_copy(original, feed)
     untouched = _bytes(original)
-    assert synthetic.main(["--revise", "0.3", "--revision", "1", "--out", str(feed)]) == 0
+    assert ntp(["synthetic", "--revise", "0.3", "--revision", "1", "--out", str(feed)]) == 0
     after = json.loads((feed / "manifest.json").read_text(encoding="utf-8"))
     assert _bytes(original) == untouched  # the hard-linked original is intact
     [revision] = after["revisions"]
@@ -184,7 +183,7 @@ def test_a_revision_changes_only_the_chosen_partitions_and_their_totals_add_up(t
     # the same revision again gives the same files; the counts follow the files
     again = tmp_path / "again"
     link_copy(original, again)
-    synthetic.main(["--revise", "0.3", "--revision", "1", "--out", str(again)])
+    ntp(["synthetic", "--revise", "0.3", "--revision", "1", "--out", str(again)])
     assert {p: b for p, b in _bytes(again).items() if p != "manifest.json"} == \
         {p: b for p, b in revised.items() if p != "manifest.json"}
     with duckdb.connect() as con:
@@ -199,7 +198,7 @@ def test_a_revision_changes_only_the_chosen_partitions_and_their_totals_add_up(t
 def test_a_revision_of_every_partition_keeps_the_deliberate_errors_valid(tmp_path: Path) -> None:
     feed = tmp_path / "feed"
     before = _feed(feed, *TINY)
-    assert synthetic.main(["--revise", "1", "--revision", "2", "--out", str(feed)]) == 0
+    assert ntp(["synthetic", "--revise", "1", "--revision", "2", "--out", str(feed)]) == 0
     after = json.loads((feed / "manifest.json").read_text(encoding="utf-8"))
     assert [e["report_id"] for e in after["errors"]] == [e["report_id"] for e in before["errors"]]
     assert after["errors"] != before["errors"]  # re-planted in the regenerated reports

@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from conftest import ROOT, SEEDS
+from conftest import SEEDS
 
 pytestmark = pytest.mark.slow
 

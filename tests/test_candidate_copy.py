@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from ntp_poverty import candidate_copy
-from ntp_poverty.candidate_copy import BackgroundCopy, CopyCancelled
+from ntp_poverty.build import candidate_copy
+from ntp_poverty.build.candidate_copy import BackgroundCopy, CopyCancelled
 
 
 def _published(tmp_path: Path, size: int = 3 * 1024 * 1024 + 17) -> Path:
@@ -54,7 +54,7 @@ def test_a_cancelled_copy_stops_and_leaves_no_candidate(tmp_path: Path, monkeypa
     assert first_chunk.wait(5)
     canceller = threading.Thread(target=copy.cancel)
     canceller.start()
-    while not copy._stop.is_set():  # noqa: SLF001 - the cancel has been asked before the chunk returns
+    while not copy._stop.is_set():
         threading.Event().wait(0.01)
     go_on.set()
     canceller.join(10)

@@ -1,4 +1,4 @@
-"""A memory-heavy refresh step runs in a forked child (scripts/ntp_poverty/child_process.py)."""
+"""A memory-heavy refresh step runs in a forked child (src/ntp_poverty/common/child_process.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from ntp_poverty.child_process import in_child
+from ntp_poverty.common.child_process import in_child
 
 
 def _many_small_strings(count: int) -> int:

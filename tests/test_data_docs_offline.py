@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from ntp_poverty.offline_docs import ASSET_DIR, external_urls, make_offline
-from ntp_poverty.validate_marts import validate as validate_marts
+from ntp_poverty.publish.offline_docs import ASSET_DIR, external_urls, make_offline
+from ntp_poverty.validate.marts import validate as validate_marts
 
 pytestmark = pytest.mark.slow
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from conftest import ROOT, run_dbt
+from conftest import run_dbt
 
 pytestmark = pytest.mark.slow
 

@@ -1,4 +1,4 @@
-"""Connections outside dbt hold to the profile's DuckDB budget (scripts/ntp_poverty/duckdb_connection.py)."""
+"""Connections outside dbt hold to the profile's DuckDB budget (src/ntp_poverty/common/duckdb_connection.py)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from ntp_poverty import duckdb_connection
-from ntp_poverty.duckdb_connection import connect, profile_setting
+from ntp_poverty.common import duckdb_connection
+from ntp_poverty.common.duckdb_connection import connect, profile_setting
 
 PROFILE = ("    dev:\n      threads: \"{{ env_var('NTP_DBT_THREADS', '1') }}\"\n"
            "      memory_limit: \"{{ env_var('NTP_DUCKDB_MEMORY_LIMIT', '700MB') }}\"\n"
@@ -24,7 +24,8 @@ def profile(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     for name in ("NTP_DBT_THREADS", "NTP_DUCKDB_MEMORY_LIMIT", "NTP_DUCKDB_THREADS", "NTP_DUCKDB_TEMP",
                  "NTP_SPARK_DRIVER_MEMORY"):
         monkeypatch.delenv(name, raising=False)
-    monkeypatch.setattr(duckdb_connection, "PROFILES", path)
+    (tmp_path / "dbt_project.yml").write_text("name: ntp_poverty\n", encoding="utf-8")
+    monkeypatch.setenv("NTP_PROJECT_DIR", str(tmp_path))  # profile_setting's default: the project's profiles.yml
     return path
 
 

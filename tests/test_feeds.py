@@ -8,17 +8,16 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
-import pyarrow.csv  # noqa: F401 - pa.csv
+import pyarrow.csv
 import pyarrow.parquet as pq
 import pytest
 
-from conftest import ROOT, copy_project, run_dbt
-from ntp_poverty.validate_feeds import batches, validate
+from conftest import NTP, ROOT, copy_project, run_dbt
+from ntp_poverty.validate.feeds import batches, validate
 
 SAMPLE = ROOT / "feeds" / "sample"
 REFERENCE = ROOT / "seeds" / "reference"
@@ -226,7 +225,7 @@ def test_the_refresh_refuses_a_bad_feed_before_dbt(tmp_path: Path) -> None:
     env = dict(os.environ, DBT_SEND_ANONYMOUS_USAGE_STATS="false")
     env.pop("NTP_FEEDS", None)
     warehouse = project / "warehouse" / "ntp_poverty.duckdb"
-    result = subprocess.run([sys.executable, str(project / "scripts" / "refresh"), "--warehouse", str(warehouse)],
+    result = subprocess.run([str(NTP), "refresh", "--warehouse", str(warehouse)],
                             cwd=project, env=env, capture_output=True, text=True, timeout=600, check=False)
     assert result.returncode == 2, result.stdout + result.stderr
     assert f"{path}: row 3: column amount_million_vnd: must be a decimal" in result.stderr

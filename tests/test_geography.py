@@ -20,8 +20,9 @@ import pytest
 import yaml
 
 from conftest import SEEDS
-from ntp_poverty import geography_seed
-from ntp_poverty.geography_seed import ERA_SUFFIX, GeographyError, Sources
+from ntp_poverty.cli import main as ntp
+from ntp_poverty.reference import geography as geography_seed
+from ntp_poverty.reference.geography import ERA_SUFFIX, GeographyError, Sources
 
 REFERENCE = SEEDS / "reference"
 
@@ -171,7 +172,7 @@ def test_a_province_without_a_region_stops_the_generator(
 
 def test_check_mode_reports_a_stale_seed(tmp_path: Path) -> None:
     (tmp_path / "geographies.csv").write_text("geography_code\n", encoding="utf-8")
-    assert geography_seed.main(["--seeds-dir", str(tmp_path), "--check"]) == 1
+    assert ntp(["geography", "--seeds-dir", str(tmp_path), "--check"]) == 1
     assert not (tmp_path / "geography_successors.csv").exists()
 
 

@@ -10,7 +10,7 @@ import duckdb
 import pytest
 
 from conftest import DOCUMENTS, SEEDS
-from ntp_poverty.provenance import check_seed
+from ntp_poverty.validate.provenance import check_seed
 
 RESULTS = SEEDS / "transcription" / "plan_results.csv"
 slow = pytest.mark.slow

@@ -1,5 +1,5 @@
 """Proofs of the incremental refresh: only changed feed partitions are rebuilt, and the result is the
-warehouse a full rebuild from scratch gives, row for row (scripts/ntp_poverty/increments.py,
+warehouse a full rebuild from scratch gives, row for row (src/ntp_poverty/build/increments.py,
 macros/delete_rebuilt_partitions.sql)."""
 
 from __future__ import annotations
@@ -10,15 +10,14 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
 import pyarrow.parquet as pq
 import pytest
 
-from conftest import ROOT, run_dbt
-from ntp_poverty.increments import (
+from conftest import NTP, ROOT, run_dbt
+from ntp_poverty.build.increments import (
     FULL,
     INCREMENTAL,
     MAX_CHANGED_SHARE,
@@ -27,7 +26,7 @@ from ntp_poverty.increments import (
     plan_build,
     project_fingerprint,
 )
-from ntp_poverty.run_log import EXIT_BUILD
+from ntp_poverty.refresh.run_log import EXIT_BUILD
 
 # The sample feed's generator command (feeds/README.md) over more provinces and years, so that two
 # changed partitions are few enough for an incremental build (increments.MAX_CHANGED_SHARE).
@@ -43,15 +42,14 @@ SCHEMAS = ("staging", "intermediate", "core", "marts", "audit")
 
 def synthetic(out: Path, seed: int) -> None:
     """A small synthetic feed (FEED_COMMAND) with the given seed."""
-    subprocess.run([sys.executable, "-m", "ntp_poverty.synthetic", *FEED_COMMAND, "--out", str(out),
-                    "--seed", str(seed)], cwd=ROOT, check=True, capture_output=True, text=True,
-                   env=dict(os.environ, PYTHONPATH=str(ROOT / "scripts")))
+    subprocess.run([str(NTP), "synthetic", *FEED_COMMAND, "--out", str(out), "--seed", str(seed)], cwd=ROOT,
+                   check=True, capture_output=True, text=True)
 
 
 def run_refresh(warehouse: Path, feed: Path, *args: str, **environ: str) -> subprocess.CompletedProcess[str]:
     """Run the refresh on ``feed`` into ``warehouse`` (``environ``: more environment variables)."""
     env = dict(os.environ, NTP_FEEDS=str(feed), DBT_SEND_ANONYMOUS_USAGE_STATS="false", **environ)
-    return subprocess.run([sys.executable, str(ROOT / "scripts" / "refresh"), "--warehouse", str(warehouse), *args],
+    return subprocess.run([str(NTP), "refresh", "--warehouse", str(warehouse), *args],
                           cwd=ROOT, env=env, capture_output=True, text=True, check=False, timeout=900)
 
 
@@ -134,7 +132,7 @@ def test_an_incremental_refresh_equals_a_full_rebuild_from_scratch(incremental_t
 
 @pytest.mark.slow
 def test_a_full_build_in_slices_of_provinces_equals_one_in_one_go(incremental_then_full: dict) -> None:
-    """ntp_poverty.sliced_build: the first pass defers the other slices' partitions, each later pass
+    """ntp_poverty.build.slices: the first pass defers the other slices' partitions, each later pass
     adds one slice incrementally, the last tests every row; the warehouse is the unsliced one's."""
     run = incremental_then_full["sliced_run"]
     provinces = {partition.split("/")[0] for partition in partition_hashes(incremental_then_full["feed"])}

@@ -15,11 +15,12 @@ from pathlib import Path
 import pytest
 
 from conftest import DOCUMENTS, SEEDS
-from ntp_poverty.ledger import find_unaccounted, main, summarize
-from ntp_poverty.ledger_rules import RULES, rule_for
-from ntp_poverty.ledger_summary import write_summary
-from ntp_poverty.ledger_tokens import CATEGORIES, line_tokens
-from ntp_poverty.validate_seeds import validate as validate_seeds
+from ntp_poverty.cli import main as ntp
+from ntp_poverty.ledger.numerals import find_unaccounted, summarize
+from ntp_poverty.ledger.rules import RULES, rule_for
+from ntp_poverty.ledger.summary import write_summary
+from ntp_poverty.ledger.tokens import CATEGORIES, line_tokens
+from ntp_poverty.validate.seeds import validate as validate_seeds
 
 DOCUMENT_FILES = sorted(p.name for p in DOCUMENTS.glob("*.txt"))
 CLASSIFICATIONS = Path("reference") / "numeral_classifications.csv"
@@ -273,7 +274,7 @@ def test_command_line_lists_what_is_left_on_a_new_document(
     documents.mkdir()
     (documents / "005_new.txt").write_text(
         "Căn cứ Quyết định số 90/QĐ-TTg ngày 18/01/2022\n1. Dự án 2: kinh phí 3.450 triệu đồng", encoding="utf-8")
-    code = main(["--documents", str(documents), "--seeds", str(SEEDS), "--summary", str(tmp_path / "out"),
+    code = ntp(["ledger", "--documents", str(documents), "--seeds", str(SEEDS), "--summary", str(tmp_path / "out"),
                  "--todo", str(tmp_path / "todo.csv")])
     out = capsys.readouterr()
     assert code == 1

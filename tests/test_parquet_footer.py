@@ -9,7 +9,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from ntp_poverty.parquet_footer import FooterError, copy_with_metadata, key_value_metadata
+from ntp_poverty.publish.parquet_footer import FooterError, copy_with_metadata, key_value_metadata
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from conftest import DOCUMENTS, SEEDS
-from ntp_poverty.provenance import (
+from ntp_poverty.validate.provenance import (
     Documents,
     ProvenanceSpec,
     check_row,

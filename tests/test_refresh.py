@@ -21,11 +21,12 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from conftest import copy_project
-from ntp_poverty import refresh as refresh_module
-from ntp_poverty import releases
-from ntp_poverty.release_forms import stamped_run_id
-from ntp_poverty.run_log import EXIT_BUILD, EXIT_GX, EXIT_LOCKED, EXIT_PUBLISH, EXIT_TESTS
+from conftest import NTP, copy_project
+from ntp_poverty.project import project_dir
+from ntp_poverty.publish import releases
+from ntp_poverty.publish.forms import stamped_run_id
+from ntp_poverty.refresh import pipeline as refresh_module
+from ntp_poverty.refresh.run_log import EXIT_BUILD, EXIT_GX, EXIT_LOCKED, EXIT_PUBLISH, EXIT_TESTS
 
 pytestmark = pytest.mark.slow
 
@@ -40,8 +41,10 @@ def start_refresh(project: Path, *args: str, fault: str = "", preexec=None) -> s
         env["NTP_FEEDS"] = national_feed
     if fault:
         env.update(NTP_REFRESH_TESTING="1", NTP_REFRESH_FAULT=fault)
+    command = ["rollback"] if "--rollback" in args else ["refresh"]
+    args = tuple(arg for arg in args if arg != "--rollback")
     return subprocess.Popen(
-        [sys.executable, str(project / "scripts" / "refresh"), "--warehouse", str(published_path(project)), *args],
+        [str(NTP), *command, "--warehouse", str(published_path(project)), *args],
         cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
         env=env, preexec_fn=preexec,
     )
@@ -92,7 +95,7 @@ def forms_run_ids(project: Path) -> dict[str, str | None]:
             seen[f"parquet/{mart}"] = rows[0][0] if rows else None
     for page in ("docs/index.html", "docs/ledger.html", "report/index.html", "data_docs/index.html"):
         seen[page] = stamped_run_id((root / page).read_text(encoding="utf-8"))
-    from ntp_poverty.release_excel import workbook_run_id  # noqa: PLC0415 (the workbook's README sheet)
+    from ntp_poverty.publish.excel import workbook_run_id
     seen["excel/ntp_poverty.xlsx"] = workbook_run_id(root / "excel" / "ntp_poverty.xlsx")
     seen["datapackage/datapackage.json"] = json.loads(
         (root / "datapackage" / "datapackage.json").read_text(encoding="utf-8"))["ntp:run_id"]
@@ -409,7 +412,7 @@ def fast_refresh(built_warehouse: Path, tmp_path: Path, monkeypatch: pytest.Monk
     site.write_text("<html><head></head><body></body></html>", encoding="utf-8")
     monkeypatch.setattr(refresh_module, "generate_docs", lambda *args: site)
     paths = refresh_module.Paths(tmp_path / "w" / "ntp_poverty.duckdb")
-    return paths, Path(refresh_module.PROJECT_DIR) / "seeds"
+    return paths, project_dir() / "seeds"
 
 
 def test_gx_failures_and_unexpected_errors_have_their_own_exit_codes(

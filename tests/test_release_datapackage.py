@@ -17,14 +17,14 @@ import frictionless
 import pytest
 
 from conftest import BIN, ROOT
-from ntp_poverty.release_datapackage import (
+from ntp_poverty.publish.datapackage import (
     DIMENSIONS,
     RUN_ID_PROPERTY,
     key_of,
     package_run_id,
     write_datapackage,
 )
-from ntp_poverty.release_excel import read_model_docs, yaml_files
+from ntp_poverty.publish.excel import read_model_docs, yaml_files
 
 pytestmark = pytest.mark.slow
 

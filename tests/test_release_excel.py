@@ -13,14 +13,14 @@ import openpyxl
 import pytest
 
 from conftest import ROOT
-from ntp_poverty.release_excel import (
+from ntp_poverty.publish.excel import (
     AMOUNT_FORMAT,
     COLUMNS_SHEET,
     HEADER_ROWS,
+    OMITTED_LABEL,
     README_SHEET,
     RUN_ID_LABEL,
     SHARE_FORMAT,
-    OMITTED_LABEL,
     WorkbookError,
     column_kind,
     glossary,

@@ -15,8 +15,8 @@ import duckdb
 import pyarrow.parquet as pq
 import pytest
 
-from ntp_poverty.release_facts import PARTITIONED_FACTS, Reuse, export_partitioned_facts
-from ntp_poverty.releases import ReleaseError
+from ntp_poverty.publish.facts import PARTITIONED_FACTS, Reuse, export_partitioned_facts
+from ntp_poverty.publish.releases import ReleaseError
 
 CHANGED, REMOVED, KEPT = "province=14/year=2024", "province=94/year=2023", "province=14/year=2023"
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from ntp_poverty import releases
-from ntp_poverty.releases import Layout, ReleaseError
+from ntp_poverty.publish import releases
+from ntp_poverty.publish.releases import Layout, ReleaseError
 
 
 def make_release(layout: Layout, run_id: str, previous: str | None) -> Path:

@@ -11,8 +11,8 @@ import duckdb
 import pandas as pd
 import pytest
 
-from ntp_poverty.report import CHART_GEOGRAPHIES, Marts, chart_scope, printed_text, scope_note, vnd
-from ntp_poverty.report import main as report_main
+from ntp_poverty.cli import main as ntp
+from ntp_poverty.report.html import CHART_GEOGRAPHIES, Marts, chart_scope, printed_text, scope_note, vnd
 
 pytestmark = pytest.mark.slow
 
@@ -35,7 +35,7 @@ def test_a_findings_printed_text_is_quoted_and_a_feed_rows_says_it_is_one() -> N
 @pytest.fixture(scope="module")
 def report(built_warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     output = tmp_path_factory.mktemp("report") / "index.html"
-    assert report_main([str(built_warehouse), str(output)]) == 0
+    assert ntp(["report", str(built_warehouse), str(output)]) == 0
     return output
 
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from ntp_poverty.reporting import report
+from ntp_poverty.common.reporting import report
 
 
 def test_errors_go_to_stderr_with_exit_code_1(capsys: pytest.CaptureFixture[str]) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from conftest import BIN, ROOT, copy_project
-from ntp_poverty.validate_seeds import validate
+from ntp_poverty.validate.seeds import validate
 
 AMOUNTS = Path("transcription") / "plan_amounts.csv"
 TARGETS = Path("transcription") / "plan_targets.csv"

@@ -1,4 +1,4 @@
-"""The slices of a full build (scripts/ntp_poverty/sliced_build.py): whole provinces up to a number of
+"""The slices of a full build (src/ntp_poverty/build/slices.py): whole provinces up to a number of
 feed rows, the rows counted from the files, and the dbt passes they become. That a sliced build equals
 an unsliced one is proven in tests/test_incremental.py."""
 
@@ -11,9 +11,10 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from test_incremental import run_refresh
 
 from conftest import ROOT, run_dbt
-from ntp_poverty.sliced_build import (
+from ntp_poverty.build.slices import (
     DEFAULT_AT_ONCE_ROWS,
     DEFAULT_SLICE_ROWS,
     SLICE_SELECTOR,
@@ -24,7 +25,6 @@ from ntp_poverty.sliced_build import (
     province_of,
     slice_rows_limit,
 )
-from test_incremental import run_refresh
 
 ROWS = {"province=01/year=2021": 4, "province=01/year=2022": 4, "province=02/year=2021": 3,
         "province=80@2025/year=2025": 2, "province=80/year=2024": 6}

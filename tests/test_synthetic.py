@@ -11,15 +11,16 @@ import duckdb
 import pytest
 
 from conftest import ROOT, run_dbt
-from ntp_poverty import synthetic
-from ntp_poverty.synthetic_units import load_geography
-from ntp_poverty.validate_feeds import validate
+from ntp_poverty.cli import main as ntp
+from ntp_poverty.synthetic import feed as synthetic
+from ntp_poverty.synthetic.units import load_geography
+from ntp_poverty.validate.feeds import validate
 
 REFERENCE = ROOT / "seeds" / "reference"
 
 
 def _generate(out: Path, *args: str) -> dict:
-    assert synthetic.main(["--out", str(out), *args]) == 0
+    assert ntp(["synthetic", "--out", str(out), *args]) == 0
     return json.loads((out / "manifest.json").read_text(encoding="utf-8"))
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from ntp_poverty.validate_marts import SPECS, validate
+from ntp_poverty.validate.marts import SPECS, validate
 
 pytestmark = pytest.mark.slow
 

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from ntp_poverty.vn_numbers import (
+from ntp_poverty.common.vn_numbers import (
     VietnameseNumberError,
     format_decimal_plain,
     format_vi_number,

@@ -1,5 +1,5 @@
 -- One row per partition of the feed the warehouse was built from, with the content hash an
--- incremental refresh compares (scripts/ntp_poverty/increments.py computes the same hash from the
+-- incremental refresh compares (src/ntp_poverty/build/increments.py computes the same hash from the
 -- files: MD5 of the sorted lines `<relative path>:<md5 of the file>` joined by newlines).
 with
 

@@ -6,7 +6,7 @@
 -- int_sum_checks_components decides which one the check uses.
 -- A table incremental by feed partition (dbt_project.yml): a refresh computes only the changed
 -- partitions' rows. A full build of a national feed computes it in slices of provinces
--- (scripts/ntp_poverty/sliced_build.py).
+-- (src/ntp_poverty/build/slices.py).
 with
 
 valued_parts as (

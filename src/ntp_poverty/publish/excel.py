@@ -1,0 +1,547 @@
+"""The release's Excel workbook: every mart as a sheet, for readers without a database driver.
+
+Many readers of the plans (provincial finance staff, ministry analysts) open spreadsheets, not
+DuckDB. ``excel/ntp_poverty.xlsx`` gives them every table of schema ``marts`` as one sheet, a
+``README`` sheet (what each sheet holds, from the dbt model descriptions; the run id; the glossary
+of NSTW, NSĐP, ĐTPT, ... taken from the overview doc block of ``models/_docs.md``, so it is never
+retyped) and a ``columns`` sheet (mart, column, data type, description, from the marts' dbt YAML).
+
+Decisions, and why:
+
+* **Numbers stay numbers, at full precision.** Amounts are ``decimal(18,3)``; they are written as
+  Excel numbers (IEEE doubles, stored with 16 significant digits). A decimal with at most 15
+  significant digits survives that exactly, i.e. any amount below 10^12 million VND (the national
+  budget is about 2·10^9 million VND); a larger value is refused (:class:`WorkbookError`) rather
+  than silently rounded.
+* **Vietnamese number formats.** An Excel number format code is stored locale-independently
+  (``,`` = grouping, ``.`` = decimal point) and displayed with the *viewer's* separators; no code
+  can force "1.234,5" in an English-locale Excel without turning numbers into text or changing
+  their value (a literal "," cannot stand for the decimal point). So the codes carry the Vietnamese
+  locale tag ``[$-42A]`` (LCID 0x042A): Excel with Vietnamese regional settings shows ``1.234,5``
+  (in Excel the tag only changes month and day names; separators come from the viewer's settings),
+  LibreOffice shows ``1.234,5`` in any UI language (it gives the format the tag's language: checked
+  with LibreOffice 7.4 in an en_US session, ``15555.25`` renders ``15.555,25``); an English Excel
+  shows ``1,234.5`` of the same number. Amounts (million VND) use ``#,##0.0##`` (at least one, at most
+  three decimals: ``15.555,25``, ``344.961,0``); shares and percentage changes ``0.0%``; counts
+  ``#,##0``; years, source lines and ranks ``0`` (never "2.024").
+* **Two header rows.** Row 1 is the Vietnamese label (the column's ``meta.label_vi`` in the dbt
+  YAML when it has one, else :data:`LABELS_VI`, else the column name); row 2 is the column name as
+  in the warehouse (English), which carries the autofilter. Both rows are frozen.
+* **Row limit.** A sheet holds at most 1,048,576 rows; the workbook stops well before, at
+  :data:`SHEET_ROWS` rows per sheet (headers included): a sheet of hundreds of thousands of rows is
+  not read in Excel but filtered, which the Parquet export does better, and writing one costs about a
+  minute per 400,000 rows of every release. A mart that does not fit, as the national marts do at
+  millions of line items, gets no sheet: the README sheet lists it with its row count and says where
+  it is whole (the Parquet export and the data package), and its columns stay on the columns sheet.
+  A truncated sheet would be wrong, and one split into numbered sheets easy to read half of.
+* **One reading of the dbt YAML.** :func:`read_model_docs` (descriptions, data types, grain) is
+  also what :mod:`ntp_poverty.publish.datapackage` builds its Table Schemas from.
+* **Streaming.** Rows are fetched in batches and written with XlsxWriter's ``constant_memory``
+  mode, so memory stays flat as the warehouse grows to national scale; column widths come from one
+  aggregate query per mart, not from holding the rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import xlsxwriter
+import yaml
+
+from ntp_poverty.common.duckdb_connection import connect
+from ntp_poverty.publish.releases import ReleaseError
+
+WORKBOOK_NAME = "ntp_poverty.xlsx"
+README_SHEET = "README"
+COLUMNS_SHEET = "columns"
+#: Rows per sheet (headers included) the workbook writes at most; larger marts are listed, not written.
+SHEET_ROWS = 100_000
+#: How the README sheet marks a mart that has no sheet because it is too large.
+OMITTED_LABEL = "Không có trong tệp này / not in this workbook"
+HEADER_ROWS = 2
+RUN_ID_LABEL = "Lần làm mới / Run id"
+MARTS_YAML_DIR = Path("models") / "marts"
+DOCS_FILE = Path("models") / "_docs.md"
+EXACT_LIMIT = 10**12  # |amount| below this has <= 15 significant digits at 3 decimals: exact in Excel
+MAX_WIDTH = 60
+BATCH_ROWS = 10_000
+
+AMOUNT_FORMAT = "[$-42A]#,##0.0##"
+NUMBER_FORMAT = "[$-42A]#,##0.0##"
+SHARE_FORMAT = "[$-42A]0.0%"
+COUNT_FORMAT = "[$-42A]#,##0"
+PLAIN_INTEGER_FORMAT = "0"
+DATE_FORMAT = "[$-42A]dd/mm/yyyy"
+TIMESTAMP_FORMAT = "[$-42A]dd/mm/yyyy hh:mm:ss"
+
+#: Vietnamese header labels of the columns most readers look for; any other column shows its
+#: warehouse name (a column's ``meta.label_vi`` in the dbt YAML, if ever added, takes precedence).
+LABELS_VI: dict[str, str] = {
+    "geography_code": "Mã địa bàn",
+    "geography_name_vi": "Địa bàn",
+    "admin_level": "Cấp hành chính",
+    "document_id": "Văn bản",
+    "document_title_vi": "Tên văn bản",
+    "fiscal_year": "Năm ngân sách",
+    "phase_code": "Giai đoạn ngân sách",
+    "prior_phase_code": "Giai đoạn năm trước",
+    "project_code": "Dự án",
+    "component_code": "Dự án / Tiểu dự án",
+    "funding_source_code": "Nguồn vốn",
+    "indicator_code": "Chỉ tiêu",
+    "central_budget": "NSTW (triệu đồng)",
+    "local_budget": "NSĐP (triệu đồng)",
+    "other_mobilized": "Vốn huy động khác (triệu đồng)",
+    "total_funding": "Tổng vốn (triệu đồng)",
+    "policy_credit": "Tín dụng chính sách (triệu đồng)",
+    "development_investment": "Vốn ĐTPT (triệu đồng)",
+    "recurrent": "Vốn sự nghiệp (triệu đồng)",
+    "unspecified_capital": "Chưa rõ loại vốn (triệu đồng)",
+    "amount": "Số tiền (triệu đồng)",
+    "prior_year_amount": "Số tiền năm trước (triệu đồng)",
+    "abs_change": "Chênh lệch (triệu đồng)",
+    "pct_change": "Tỷ lệ thay đổi",
+    "share_central": "Tỷ trọng NSTW",
+    "share_local": "Tỷ trọng NSĐP",
+    "share_other": "Tỷ trọng vốn huy động khác",
+    "share_of_geography_total": "Tỷ trọng trong tổng của địa bàn",
+    "counterpart_ratio": "Tỷ lệ vốn đối ứng",
+    "target_year": "Năm mục tiêu",
+    "reference_year": "Năm",
+    "poverty_rate": "Tỷ lệ hộ nghèo (%)",
+    "poor_households_count": "Số hộ nghèo",
+    "attainment_status": "Tình trạng đạt mục tiêu",
+    "source_line": "Dòng nguồn",
+    "source_text": "Văn bản gốc (trích)",
+    "source_file": "Tệp nguồn",
+    "reported_amount_million_vnd": "Số in trong văn bản (triệu đồng)",
+    "computed_amount_million_vnd": "Số tính lại (triệu đồng)",
+    "difference_million_vnd": "Chênh lệch (triệu đồng)",
+    "is_acknowledged": "Đã được ghi nhận",
+    "classification": "Phân loại",
+    "status": "Tình trạng văn bản",
+}
+
+
+class WorkbookError(ReleaseError):
+    """The workbook cannot be written; the message names the file, sheet (mart) and column."""
+
+
+# --- what the dbt YAML says about a model ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ColumnDoc:
+    """One column as documented in the dbt YAML."""
+
+    name: str
+    data_type: str
+    description: str
+    label_vi: str | None = None
+    is_unique: bool = False
+    is_required: bool = False
+
+
+@dataclass(frozen=True)
+class ModelDoc:
+    """One model as documented in the dbt YAML: description, columns and grain."""
+
+    name: str
+    description: str
+    source: Path
+    columns: dict[str, ColumnDoc] = field(default_factory=dict)
+    grain: tuple[str, ...] = ()
+
+    def column(self, name: str) -> ColumnDoc:
+        """The documented column, or an error naming the model, the column and the YAML file."""
+        try:
+            return self.columns[name]
+        except KeyError:
+            raise WorkbookError(f"{self.source}: model {self.name} does not document column {name}") from None
+
+
+def _test_name_and_args(test: Any) -> tuple[str, dict[str, Any]]:
+    if isinstance(test, str):
+        return test, {}
+    ((name, body),) = test.items()
+    body = body or {}
+    return name, body.get("arguments", body)
+
+
+def read_model_docs(yaml_files: list[Path]) -> dict[str, ModelDoc]:
+    """Every model of the given dbt YAML files, with column types, descriptions and grain.
+
+    The grain is the ``unique_combination_of_columns`` test of the model, else its single column
+    with a ``unique`` test; it is what the workbook sorts by and the data package's primary key.
+    """
+    models: dict[str, ModelDoc] = {}
+    for path in yaml_files:
+        try:
+            document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except (OSError, yaml.YAMLError) as exc:
+            raise WorkbookError(f"{path}: cannot read the dbt YAML: {exc}") from exc
+        for model in document.get("models", []) or []:
+            columns: dict[str, ColumnDoc] = {}
+            unique_columns: list[str] = []
+            for column in model.get("columns", []) or []:
+                tests = [_test_name_and_args(t)[0] for t in column.get("data_tests", []) or []]
+                meta = column.get("meta") or (column.get("config") or {}).get("meta") or {}
+                doc = ColumnDoc(
+                    name=column["name"],
+                    data_type=str(column.get("data_type") or ""),
+                    description=" ".join(str(column.get("description") or "").split()),
+                    label_vi=meta.get("label_vi"),
+                    is_unique="unique" in tests,
+                    is_required="not_null" in tests,
+                )
+                columns[doc.name] = doc
+                if doc.is_unique:
+                    unique_columns.append(doc.name)
+            grain: tuple[str, ...] = ()
+            for test in model.get("data_tests", []) or []:
+                name, args = _test_name_and_args(test)
+                if name == "unique_combination_of_columns":
+                    grain = tuple(args["combination_of_columns"])
+                    break
+            if not grain and unique_columns:
+                grain = (unique_columns[0],)
+            models[model["name"]] = ModelDoc(
+                name=model["name"],
+                description=" ".join(str(model.get("description") or "").split()),
+                source=path,
+                columns=columns,
+                grain=grain,
+            )
+    return models
+
+
+def yaml_files(project_dir: Path, folder: Path) -> list[Path]:
+    """The dbt YAML files directly in ``folder`` of the project (intermediate/ has no public model)."""
+    files = sorted((project_dir / folder).glob("*.yml"))
+    if not files:
+        raise WorkbookError(f"{project_dir / folder}: no dbt YAML file")
+    return files
+
+
+def order_by(doc: ModelDoc) -> str:
+    """The ``order by`` of a model's rows as published: its grain, else every column."""
+    return ", ".join(f'"{c}"' for c in doc.grain) if doc.grain else "all"
+
+
+def glossary(project_dir: Path) -> list[list[str]]:
+    """The glossary table of the overview doc block (header row first), as plain text cells."""
+    path = project_dir / DOCS_FILE
+    text = path.read_text(encoding="utf-8")
+    block = re.search(r"{%\s*docs\s+__overview__\s*%}(.*?){%\s*enddocs\s*%}", text, re.S)
+    if not block:
+        raise WorkbookError(f"{path}: no {{% docs __overview__ %}} block")
+    section = re.search(r"^##\s+Glossary\s*$(.*?)(?=^##\s|\Z)", block.group(1), re.S | re.M)
+    if not section:
+        raise WorkbookError(f"{path}: the overview doc block has no '## Glossary' section")
+    rows = []
+    for line in section.group(1).splitlines():
+        line = line.strip()
+        if not line.startswith("|") or re.fullmatch(r"\|[\s|:-]+\|", line):
+            continue
+        rows.append([re.sub(r"\*\*|\*|`", "", cell).strip() for cell in line.strip("|").split("|")])
+    if len(rows) < 2:
+        raise WorkbookError(f"{path}: the Glossary section of the overview doc block has no table")
+    return rows
+
+
+# --- how each column is shown ---------------------------------------------------------------------
+
+
+def column_kind(doc: ColumnDoc) -> str:
+    """amount | share | number | count | integer | boolean | date | timestamp | text.
+
+    Amounts are the decimals in million VND (the column name ends in ``_million_vnd`` or its
+    description says "million VND"); shares are ``share_*`` and ``pct_*`` (0–1 by convention).
+    """
+    data_type = doc.data_type.lower().replace(" ", "")
+    name = doc.name
+    if data_type.startswith(("decimal", "numeric")):
+        if name.endswith("_million_vnd") or "million vnd" in doc.description.lower():
+            return "amount"
+        return "share" if name.startswith(("share_", "pct_")) else "number"
+    if data_type in {"double", "float", "real"}:
+        return "share" if name.startswith(("share_", "pct_")) else "number"
+    if data_type in {"integer", "bigint", "smallint", "tinyint", "hugeint"}:
+        return "count" if name.startswith("n_") or name.endswith("_count") else "integer"
+    if data_type == "boolean":
+        return "boolean"
+    if data_type == "date":
+        return "date"
+    if data_type.startswith("timestamp"):
+        return "timestamp"
+    if data_type in {"varchar", "text", "string"}:
+        return "text"
+    raise WorkbookError(f"{doc.name}: data_type {doc.data_type!r} has no Excel rendering")
+
+
+FORMATS = {"amount": AMOUNT_FORMAT, "share": SHARE_FORMAT, "number": NUMBER_FORMAT, "count": COUNT_FORMAT,
+           "integer": PLAIN_INTEGER_FORMAT, "date": DATE_FORMAT, "timestamp": TIMESTAMP_FORMAT}
+
+
+def label_vi(doc: ColumnDoc) -> str:
+    """The Vietnamese header of a column (YAML ``meta.label_vi``, the module's mapping, or its name)."""
+    return doc.label_vi or LABELS_VI.get(doc.name, doc.name)
+
+
+# --- reading the warehouse ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Mart:
+    """One mart as it will be written: its documented columns in table order, rows and widths."""
+
+    doc: ModelDoc
+    columns: list[ColumnDoc]
+    kinds: list[str]
+    n_rows: int
+    widths: list[int]
+    fits: bool = True  # False: more rows than one sheet holds; listed on the README sheet, no sheet
+
+
+def list_marts(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Every table of schema ``marts`` (views such as intermediate models are not marts)."""
+    rows = con.execute("select table_name from information_schema.tables where table_schema = 'marts' "
+                       "and table_type = 'BASE TABLE' order by table_name").fetchall()
+    return [name for (name,) in rows]
+
+
+def table_columns(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> list[str]:
+    rows = con.execute("select column_name from information_schema.columns where table_schema = ? "
+                       "and table_name = ? order by ordinal_position", [schema, table]).fetchall()
+    return [name for (name,) in rows]
+
+
+def _display_width(kind: str, length: int | None) -> int:
+    if length is None:
+        return 0
+    if kind == "amount":  # grouping separators and up to three decimals
+        return length + length // 3 + 1
+    if kind == "share":
+        return 8
+    if kind in {"date", "timestamp"}:
+        return 10 if kind == "date" else 19
+    return length
+
+
+def inspect_mart(con: duckdb.DuckDBPyConnection, doc: ModelDoc, max_rows: int, path: Path) -> Mart:
+    """Count, measure and check a mart before a single cell of ``path`` is written (fail early, name it)."""
+    names = table_columns(con, "marts", doc.name)
+    columns = [doc.column(name) for name in names]
+    kinds = []
+    for column in columns:
+        try:
+            kinds.append(column_kind(column))
+        except WorkbookError as exc:
+            raise WorkbookError(f"{doc.source}: {doc.name}.{exc}") from None
+    decimal_columns = [c for c in columns if c.data_type.lower().startswith(("decimal", "numeric"))]
+    measures = [f'max(length(cast("{c}" as varchar)))' for c in names]
+    measures += [f'max(abs("{c.name}"))' for c in decimal_columns]
+    row = con.execute(f"select count(*), {', '.join(measures)} from marts.{doc.name}").fetchone()
+    n_rows, lengths, largest = row[0], row[1:1 + len(names)], row[1 + len(names):]
+    for column, value in zip(decimal_columns, largest):
+        if value is not None and value >= EXACT_LIMIT:
+            raise WorkbookError(f"{path}: mart {doc.name}, column {column.name}: {value} has more than 15 significant "
+                                f"digits and cannot be written to Excel exactly")
+    widths = []
+    for column, kind, length in zip(columns, kinds, lengths):
+        header = max([len(column.name)] + [len(word) for word in label_vi(column).split()])
+        widths.append(min(max(_display_width(kind, length), header, 6) + 2, MAX_WIDTH))
+    return Mart(doc=doc, columns=columns, kinds=kinds, n_rows=n_rows, widths=widths,
+                fits=n_rows + HEADER_ROWS <= max_rows)
+
+
+def mart_rows(con: duckdb.DuckDBPyConnection, mart: Mart) -> Iterator[tuple[Any, ...]]:
+    """The mart's rows in published order (its grain), fetched in batches; decimals as doubles."""
+    select = ", ".join(f'cast("{c.name}" as double)' if k in {"amount", "number", "share"} else f'"{c.name}"'
+                       for c, k in zip(mart.columns, mart.kinds))
+    cursor = con.execute(f"select {select} from marts.{mart.doc.name} order by {order_by(mart.doc)}")
+    while batch := cursor.fetchmany(BATCH_ROWS):
+        yield from batch
+
+
+# --- writing ----------------------------------------------------------------------------------------
+
+
+def _write_cell(sheet: Any, row: int, col: int, value: Any, kind: str, fmt: Any, where: Callable[[], str]) -> None:
+    if value is None:
+        return
+    if kind == "text":
+        if sheet.write_string(row, col, str(value), fmt) == -2:
+            raise WorkbookError(f"{where()}: a text longer than Excel's 32,767 characters")
+    elif kind == "boolean":
+        sheet.write_boolean(row, col, bool(value), fmt)
+    elif kind in {"date", "timestamp"}:
+        sheet.write_datetime(row, col, value if isinstance(value, dt.datetime) else
+                             dt.datetime.combine(value, dt.time()), fmt)
+    elif isinstance(value, float) and not math.isfinite(value):
+        sheet.write_number(row, col, value, fmt)  # shown as #NUM! / #DIV/0! (nan_inf_to_errors)
+    else:
+        sheet.write_number(row, col, float(value) if isinstance(value, Decimal) else value, fmt)
+
+
+def _write_readme(book: Any, styles: dict[str, Any], run_id: str, built_at: str, n_documents: int,
+                  marts: list[Mart], terms: list[list[str]]) -> None:
+    sheet = book.add_worksheet(README_SHEET)
+    sheet.set_column(0, 0, 34)
+    sheet.set_column(1, 1, 40)
+    sheet.set_column(2, 2, 12)
+    sheet.set_column(3, 3, 110)
+    row = 0
+    sheet.write_string(row, 0, "ntp_poverty — Chương trình MTQG giảm nghèo bền vững / National Target Program "
+                       "for Sustainable Poverty Reduction: plan data", styles["title"])
+    row += 2
+    for label, value in ((RUN_ID_LABEL, run_id), ("Thời điểm xây dựng / Built at", built_at),
+                         ("Đơn vị / Unit", "Số tiền: triệu đồng / amounts: million VND (1.234,5 = "
+                                           "1,234.5 million VND; the separators follow the viewer's locale)"),
+                         ("Nguồn / Source", f"{n_documents} provincial and district plan documents (Decision "
+                                            "90/QĐ-TTg), transcribed with provenance (core.dim_document); "
+                                            "totals that do not add up: data_quality_findings")):
+        sheet.write_string(row, 0, label, styles["bold"])
+        sheet.write_string(row, 1, value)
+        row += 1
+    row += 1
+    sheet.write_string(row, 0, "Trang tính / Sheet", styles["header"])
+    sheet.write_string(row, 1, "Bảng / Mart", styles["header"])
+    sheet.write_string(row, 2, "Số dòng / Rows", styles["header"])
+    sheet.write_string(row, 3, "Nội dung / What it holds", styles["header"])
+    row += 1
+    sheet.write_string(row, 0, COLUMNS_SHEET)
+    sheet.write_string(row, 3, "Mô tả cột / every column of every mart: data type and description")
+    row += 1
+    for mart in marts:
+        sheet.write_string(row, 0, mart.doc.name if mart.fits else "—")
+        sheet.write_string(row, 1, f"marts.{mart.doc.name}")
+        sheet.write_number(row, 2, mart.n_rows, styles["count"])
+        sheet.write_string(row, 3, mart.doc.description if mart.fits else omitted_note(mart), styles["wrap"])
+        row += 1
+    row += 1
+    sheet.write_string(row, 0, "Thuật ngữ / Glossary", styles["title"])
+    row += 1
+    for index, cells in enumerate(terms):
+        for col, cell in enumerate(cells[:4]):
+            sheet.write_string(row, col if col < 2 else 3, cell, styles["header"] if index == 0 else styles["wrap"])
+        row += 1
+
+
+def _write_columns(book: Any, styles: dict[str, Any], marts: list[Mart]) -> None:
+    sheet = book.add_worksheet(COLUMNS_SHEET)
+    for col, width in enumerate((26, 34, 30, 16, 20, 100)):
+        sheet.set_column(col, col, width)
+    headers = [("Bảng", "mart"), ("Cột", "column"), ("Tên tiếng Việt", "label_vi"), ("Kiểu dữ liệu", "data_type"),
+               ("Định dạng", "excel_format"), ("Mô tả", "description")]
+    for header_row in range(HEADER_ROWS):  # row by row: constant_memory flushes a row once the next starts
+        for col, labels in enumerate(headers):
+            sheet.write_string(header_row, col, labels[header_row], styles["header"])
+    row = HEADER_ROWS
+    for mart in marts:
+        for column, kind in zip(mart.columns, mart.kinds):
+            for col, value in enumerate((mart.doc.name, column.name, label_vi(column), column.data_type,
+                                         FORMATS.get(kind, kind), column.description)):
+                sheet.write_string(row, col, value)
+            row += 1
+    sheet.freeze_panes(HEADER_ROWS, 0)
+    sheet.autofilter(HEADER_ROWS - 1, 0, max(row - 1, HEADER_ROWS - 1), len(headers) - 1)
+
+
+def omitted_note(mart: Mart) -> str:
+    """The README sheet's line for a mart too large for a sheet: where to read it whole."""
+    return (f"{OMITTED_LABEL}: {mart.n_rows:,} dòng / rows, more than a sheet of this workbook holds; đọc / read "
+            f"parquet/{mart.doc.name}.parquet or datapackage/. {mart.doc.description}")
+
+
+def _write_mart(book: Any, styles: dict[str, Any], con: duckdb.DuckDBPyConnection, mart: Mart,
+                target: Path) -> None:
+    sheet = book.add_worksheet(mart.doc.name)
+    formats = [styles.get(kind) for kind in mart.kinds]
+    for col, (width, fmt) in enumerate(zip(mart.widths, formats)):
+        sheet.set_column(col, col, width, fmt)
+    for col, column in enumerate(mart.columns):  # row by row: constant_memory flushes a row once the next starts
+        sheet.write_string(0, col, label_vi(column), styles["header"])
+    for col, column in enumerate(mart.columns):
+        sheet.write_string(1, col, column.name, styles["header"])
+    row = HEADER_ROWS
+    for values in mart_rows(con, mart):
+        for col, (value, kind, fmt) in enumerate(zip(values, mart.kinds, formats)):
+            _write_cell(sheet, row, col, value, kind, fmt,
+                        lambda: f"{target}: sheet {mart.doc.name}, column {mart.columns[col].name}, row {row + 1}")
+        row += 1
+    sheet.freeze_panes(HEADER_ROWS, 0)
+    sheet.autofilter(HEADER_ROWS - 1, 0, max(row - 1, HEADER_ROWS - 1), len(mart.columns) - 1)
+
+
+def _styles(book: Any) -> dict[str, Any]:
+    styles = {kind: book.add_format({"num_format": code}) for kind, code in FORMATS.items()}
+    styles["header"] = book.add_format({"bold": True, "text_wrap": True, "valign": "top", "bg_color": "#DDE4EE",
+                                        "border": 1})
+    styles["bold"] = book.add_format({"bold": True})
+    styles["title"] = book.add_format({"bold": True, "font_size": 13})
+    styles["wrap"] = book.add_format({"text_wrap": True, "valign": "top"})
+    return styles
+
+
+def write_workbook(database: Path, target: Path, run_id: str, project_dir: Path,
+                   max_rows: int = SHEET_ROWS) -> Path:
+    """Write ``target/ntp_poverty.xlsx`` from the marts of ``database``; return its path.
+
+    ``max_rows`` is the rows a sheet may have (a parameter so a test can prove the omission cheaply).
+    """
+    docs = read_model_docs(yaml_files(project_dir, MARTS_YAML_DIR))
+    terms = glossary(project_dir)
+    target.mkdir(parents=True, exist_ok=True)
+    path = target / WORKBOOK_NAME
+    with connect(database) as con:
+        names = list_marts(con)
+        missing = [name for name in names if name not in docs]
+        if missing:
+            raise WorkbookError(f"{project_dir / MARTS_YAML_DIR}: marts without a dbt YAML entry: "
+                                f"{', '.join(missing)}")
+        unusable = [n for n in names if len(n) > 31 or n.lower() in {README_SHEET.lower(), COLUMNS_SHEET}]
+        if unusable:
+            raise WorkbookError(f"{path}: mart names unusable as sheet names (over 31 characters or reserved): "
+                                f"{', '.join(unusable)}")
+        marts = [inspect_mart(con, docs[name], max_rows, path) for name in names]
+        built = con.execute("select max(built_at) from audit.warehouse_build").fetchone()[0]
+        n_documents = con.execute("select count(*) from core.dim_document").fetchone()[0]
+        book = xlsxwriter.Workbook(str(path), {"constant_memory": True, "nan_inf_to_errors": True,
+                                               "strings_to_numbers": False, "strings_to_formulas": False,
+                                               "strings_to_urls": False})
+        try:
+            book.set_properties({"title": "ntp_poverty marts", "comments": f"run_id={run_id}"})
+            book.set_custom_property("ntp_run_id", run_id)
+            styles = _styles(book)
+            _write_readme(book, styles, run_id, f"{built:%Y-%m-%d %H:%M:%S}" if built else "", n_documents,
+                          marts, terms)
+            _write_columns(book, styles, marts)
+            for mart in marts:
+                if mart.fits:
+                    _write_mart(book, styles, con, mart, path)
+        finally:
+            book.close()
+    return path
+
+
+def workbook_run_id(path: Path) -> str | None:
+    """The run id on the README sheet of a published workbook (the cell right of its label)."""
+    import openpyxl  # a reader's dependency, not the writer's
+
+    book = openpyxl.load_workbook(path, read_only=True)
+    try:
+        for cells in book[README_SHEET].iter_rows(min_col=1, max_col=2, values_only=True):
+            if cells and cells[0] == RUN_ID_LABEL:
+                return cells[1]
+        return None
+    finally:
+        book.close()

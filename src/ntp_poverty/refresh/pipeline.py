@@ -1,0 +1,398 @@
+"""Nightly refresh with write-audit-publish: one release per run, published by one atomic switch.
+
+The refresh reads as its steps:
+
+1. **lock**: one refresh at a time (:mod:`ntp_poverty.refresh.lock`); runs killed earlier are logged
+   as ``interrupted`` and their leftovers cleaned (:func:`recover`);
+2. **validate**: the warehouse folder must accept the writes and renames publishing needs (fail fast,
+   exit 6); the build is planned (:mod:`ntp_poverty.build.increments`: full, or incremental when only some
+   feed partitions changed since the published build); then the preflight proves the inputs (seeds,
+   provenance, ledger, the feed partitions to build; exit 2) before anything is built
+   (:mod:`ntp_poverty.validate.preflight`); an incremental build copies the published file into its candidate
+   meanwhile, and parses the project (:mod:`ntp_poverty.build.candidate_copy`);
+3. **build**: ``dbt build`` into a candidate file in ``.candidates/<run>/`` (for an incremental build the
+   copy of the published file, whose changed partitions are deleted and inserted again) with every
+   test and the sum-consistency gate, then the docs site (:mod:`ntp_poverty.build.steps`);
+4. **audit**: the candidate must hold this run's marts; the Great Expectations checkpoint validates
+   them (exit 4); the report is rendered from them;
+5. **release**: every published form goes into ``releases/<run>/``, which is then sealed read-only
+   (:mod:`ntp_poverty.publish.forms`);
+6. **switch**: ``current -> releases/<run>`` is swapped atomically (:mod:`ntp_poverty.publish.releases`): the
+   only step readers can see; retention then keeps the current and the previous release;
+7. **log**: one line in ``refresh_runs.jsonl`` (:mod:`ntp_poverty.refresh.run_log`), whatever happened.
+
+Every failure ends in the exit code of the contract in :mod:`ntp_poverty.refresh.run_log` with a reason, a
+``FAILED`` marker beside the run's logs in ``.candidates/<run>/``, and a run-log line; an exception no
+step expected is exit 7 with its traceback kept there. ``--rollback`` switches ``current`` back to the
+previous release (every form at once) and logs that too.
+
+Layout of the warehouse folder (``--warehouse`` names the DuckDB file inside it)::
+
+    ntp_poverty.duckdb, parquet/, docs/, report/, data_docs/   stable paths: symlinks through current/
+    current -> releases/<run>        the published release
+    releases/<run>/                  one sealed, read-only folder per published run (current + previous)
+    .candidates/<run>/               a run's workspace: candidate, dbt target and logs; kept when it fails
+    .refresh.lock                    the lock (flock; holds the pid of the running refresh)
+    refresh_runs.jsonl               one JSON line per run, rollback and interrupted run
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import shutil
+import subprocess
+import time
+import traceback
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from ntp_poverty.build.candidate_copy import BackgroundCopy
+from ntp_poverty.build.increments import INCREMENTAL, BuildPlan, plan_build
+from ntp_poverty.build.slices import at_once_rows_limit, partition_rows, plan_slices, slice_rows_limit
+from ntp_poverty.build.steps import generate_docs, parse_dbt, run_dbt, verify_candidate
+from ntp_poverty.common.arguments import existing_dir
+from ntp_poverty.common.reporting import print_errors
+from ntp_poverty.ledger.numerals import summarize as summarize_ledger
+from ntp_poverty.ledger.summary import write_summary as write_ledger_summary
+from ntp_poverty.project import project_dir
+from ntp_poverty.publish import releases
+from ntp_poverty.publish.facts import Reuse
+from ntp_poverty.publish.forms import assemble
+from ntp_poverty.publish.releases import Layout, ReleaseError
+from ntp_poverty.refresh import faults
+from ntp_poverty.refresh.lock import acquire_lock, release_lock
+from ntp_poverty.refresh.run_log import (
+    EXIT_BUILD,
+    EXIT_GX,
+    EXIT_INTERNAL,
+    EXIT_OK,
+    EXIT_PUBLISH,
+    RUN_LOG_NAME,
+    RefreshError,
+    RunRecord,
+    append_run,
+    now_iso,
+    say,
+)
+from ntp_poverty.report.html import write_report
+from ntp_poverty.validate.feed_contract import feeds_dir
+from ntp_poverty.validate.marts import validate as validate_marts
+from ntp_poverty.validate.preflight import errors_of, run_preflight
+from ntp_poverty.validate.preflight import summary as preflight_summary
+
+FAILED_MARKER = "FAILED"
+RUNNING_MARKER = "RUNNING"
+
+
+@dataclass(frozen=True)
+class Paths:
+    """Where the published warehouse, its releases and the refresh's workspaces live."""
+
+    published: Path
+
+    @property
+    def root(self) -> Path:
+        return self.published.parent
+
+    @property
+    def layout(self) -> Layout:
+        return Layout(self.root, self.published.name)
+
+    @property
+    def candidates(self) -> Path:
+        return self.root / ".candidates"
+
+    @property
+    def lock(self) -> Path:
+        return self.root / ".refresh.lock"
+
+    @property
+    def run_log(self) -> Path:
+        return self.root / RUN_LOG_NAME
+
+
+def git_commit() -> str:
+    """The project's commit, or 'unknown' outside a git checkout."""
+    try:
+        out = subprocess.run(["git", "rev-parse", "HEAD"], cwd=project_dir(), capture_output=True, text=True,
+                             check=True, timeout=10)
+        return out.stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+
+
+def new_run_id() -> str:
+    """Sortable by start time, unique across machines."""
+    return f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
+
+
+def recover(paths: Paths, record: RunRecord) -> None:
+    """Log runs that were killed outright, clean what they left, and apply retention.
+
+    A workspace with a RUNNING marker and no FAILED marker belongs to a run that never finished: its
+    ``interrupted`` line names what it left (the workspace, an unsealed release) and what was cleaned.
+    A run killed after its switch published its release: the line says so (published = true).
+    """
+    layout = paths.layout
+    current = releases.current_run(layout)
+    if paths.candidates.exists():
+        for workspace in sorted(p for p in paths.candidates.iterdir() if p.is_dir()):
+            if (workspace / FAILED_MARKER).exists():
+                continue
+            marker = workspace / RUNNING_MARKER
+            started = marker.read_text(encoding="utf-8").strip() if marker.exists() else ""
+            left = sorted(p.name for p in workspace.iterdir())
+            release = layout.release(workspace.name)
+            if release.exists():
+                left.append(f"releases/{workspace.name}" + (" (sealed)" if releases.is_sealed(layout, workspace.name)
+                                                            else " (unsealed)"))
+            shutil.rmtree(workspace, ignore_errors=True)
+            interrupted = RunRecord(run_id=workspace.name, started_at=started, git_commit="unknown",
+                                    published_path=str(paths.published), action="interrupted",
+                                    published=workspace.name == current, exit_code=None,
+                                    reason="the run was killed before it finished; logged by run " + record.run_id,
+                                    release=workspace.name if workspace.name == current else "",
+                                    left=left, cleaned=[f".candidates/{workspace.name}"])
+            append_run(paths.run_log, interrupted)
+            say(f"removed the candidate of an interrupted run: {workspace.name}")
+    removed = releases.prune(layout)
+    for name in removed:
+        say(f"removed release folder {name} (not current, not previous)")
+    record.cleaned += [f"releases/{name}" for name in removed]
+
+
+def _workspace(paths: Paths, run_id: str) -> Path:
+    run_dir = paths.candidates / run_id
+    run_dir.mkdir(parents=True)
+    (run_dir / RUNNING_MARKER).write_text(now_iso() + "\n", encoding="utf-8")
+    return run_dir
+
+
+def _plan(paths: Paths, record: RunRecord, full_refresh: bool) -> BuildPlan:
+    """Full or incremental (:mod:`ntp_poverty.build.increments`), recorded in the run log."""
+    current = releases.current_run(paths.layout)
+    published = paths.layout.release(current) / paths.layout.database_name if current else None
+    plan = plan_build(published, project_dir(), feeds_dir(project_dir()), full_refresh)
+    record.mode, record.mode_reason = plan.mode, plan.reason
+    record.rebuilt_partitions = list(plan.changed) if plan.incremental else []
+    say(f"{plan.mode} build: {plan.reason}")
+    return plan
+
+
+def _start_candidate(paths: Paths, candidate: Path, plan: BuildPlan) -> BackgroundCopy | None:
+    """An incremental candidate starts as a writable copy of the published file, made in the
+    background (:mod:`ntp_poverty.build.candidate_copy`) while the preflight and dbt's parse run."""
+    if not plan.incremental:
+        return None
+    published = paths.layout.release(releases.current_run(paths.layout) or "") / paths.layout.database_name
+    say(f"copying the published file into the candidate ({published.stat().st_size / 1e6:,.0f} MB), "
+        "meanwhile the preflight and dbt parse")
+    return BackgroundCopy(published, candidate)
+
+
+def _prepare(paths: Paths, run_dir: Path, seeds_dir: Path, plan: BuildPlan, run_vars: dict[str, object]) -> Path:
+    """Preflight, then (incremental) dbt parse while the candidate is copied; returns the candidate."""
+    candidate = run_dir / paths.published.name
+    copy = _start_candidate(paths, candidate, plan)
+    try:
+        checks = run_preflight(seeds_dir, project_dir() / "documents",
+                               feed_partitions=plan.changed if plan.incremental else None)
+        say(f"preflight: {preflight_summary(checks)}")
+        if errors := errors_of(checks):
+            print_errors(errors)
+            raise RefreshError(EXIT_BUILD, f"preflight failed: {len(errors)} error(s), first: {errors[0]}")
+        faults.point("before_build")
+        if copy is not None:
+            say("waiting for the copy of the published file (dbt parse meanwhile)")
+            parse_dbt(candidate, run_dir, run_vars)
+            try:
+                copy.wait()
+            except OSError as exc:  # only the copy's own errors: a preflight error keeps its message
+                raise RefreshError(EXIT_BUILD,
+                                   f"the published file could not be copied into the candidate: {exc}") from exc
+            say("the candidate is a copy of the published file")
+    except BaseException:
+        if copy is not None:  # nothing is built from it: an unfinished copy stops, a finished one goes
+            copy.cancel()
+        raise
+    return candidate
+
+
+def _build_and_audit(paths: Paths, run_dir: Path, run_id: str, seeds_dir: Path, record: RunRecord,
+                     full_refresh: bool = False) -> dict[str, Path]:
+    """Steps 2-4: plan, preflight, dbt build, docs, proof of the candidate, GX, report. Returns the pages."""
+    plan = _plan(paths, record, full_refresh)
+    try:
+        slice_rows, at_once_rows = slice_rows_limit(), at_once_rows_limit()
+    except ValueError as exc:
+        raise RefreshError(EXIT_BUILD, str(exc)) from exc
+    say(f"run {run_id}: preflight before building (seeds, provenance, ledger, feed)")
+    documents_dir = project_dir() / "documents"
+    run_vars: dict[str, object] = {"run_id": run_id, "git_commit": record.git_commit,
+                                   "project_fingerprint": plan.fingerprint}
+    if plan.incremental:
+        run_vars["changed_partitions"] = list(plan.changed)
+    candidate = _prepare(paths, run_dir, seeds_dir, plan, run_vars)
+    slices = ([] if plan.incremental
+              else plan_slices(partition_rows(feeds_dir(project_dir())), slice_rows, at_once_rows))
+    record.slice_partitions = [len(partitions) for partitions in slices] if len(slices) > 1 else []
+    try:
+        run_dbt(candidate, run_dir, run_vars, record, full_refresh=not plan.incremental, slices=slices)
+        site = generate_docs(candidate, run_dir, run_vars)
+        write_ledger_summary(summarize_ledger(documents_dir, seeds_dir), run_dir / "ledger")
+    except OSError as exc:
+        raise RefreshError(EXIT_BUILD, f"build failed: {exc}") from exc
+    verify_candidate(candidate, run_id, record)
+    say("Great Expectations checkpoint on the candidate's marts")
+    failures = validate_marts(candidate, run_dir / "data_docs")
+    if failures:
+        print_errors(failures)
+        raise RefreshError(EXIT_GX, f"Great Expectations: {len(failures)} expectation(s) failed")
+    say("rendering the HTML report from the candidate's marts")
+    report_html = run_dir / "report.html"
+    try:
+        write_report(candidate, report_html)
+    except OSError as exc:
+        raise RefreshError(EXIT_BUILD, f"the report could not be written: {exc}") from exc
+    return {"candidate": candidate, "docs": site, "ledger": run_dir / "ledger", "report": report_html,
+            "data_docs": run_dir / "data_docs"}
+
+
+def _release_and_switch(paths: Paths, run_id: str, pages: dict[str, Path], record: RunRecord) -> None:
+    """Steps 5-6: assemble and seal ``releases/<run>``, switch ``current`` to it, apply retention."""
+    layout = paths.layout
+    previous = releases.current_run(layout)
+    try:
+        say(f"assembling release {run_id} (DuckDB file, Parquet, Excel, data package, docs, ledger, report, "
+            "Data Docs)")
+        reuse = (Reuse(layout.release(previous) / "parquet" / "facts", tuple(record.rebuilt_partitions))
+                 if previous and record.mode == INCREMENTAL else None)
+        assemble(layout.release(run_id), layout.database_name, pages["candidate"], run_id,
+                 sorted(record.mart_rows), pages, reuse)
+        releases.seal(layout, run_id, previous)
+        faults.point("before_switch")
+        releases.switch(layout, run_id)
+    except (OSError, ReleaseError) as exc:
+        raise RefreshError(EXIT_PUBLISH, f"publish failed: {exc}") from exc
+    record.published, record.release = True, run_id
+    say(f"published release {run_id}: {paths.published} and every form beside it")
+    faults.point("after_switch")
+    try:
+        for name in releases.prunable(layout):
+            releases.remove(layout, name)
+            say(f"removed release folder {name} (not current, not previous)")
+            record.cleaned.append(f"releases/{name}")
+            faults.point("during_prune")
+    except (OSError, ReleaseError) as exc:  # published already: retention is retried by the next run
+        say(f"retention could not finish ({exc}); the next run retries it")
+
+
+def refresh(paths: Paths, seeds_dir: Path, full_refresh: bool = False) -> int:
+    """One write-audit-publish run; returns the exit code and appends the run log."""
+    run_id = new_run_id()
+    started = time.monotonic()
+    record = RunRecord(run_id=run_id, started_at=now_iso(), git_commit=git_commit(),
+                       published_path=str(paths.published))
+    try:
+        lock = acquire_lock(paths.lock)
+    except RefreshError as exc:
+        print_errors([exc.reason])
+        record.reason, record.exit_code = exc.reason, exc.code
+        append_run(paths.run_log, record, started)
+        return exc.code
+    run_dir: Path | None = None
+    try:
+        recover(paths, record)
+        try:
+            releases.check_publishable(paths.layout)
+        except OSError as exc:
+            raise RefreshError(EXIT_PUBLISH, f"cannot publish into {paths.root}: {exc}; nothing was built") from exc
+        run_dir = _workspace(paths, run_id)
+        record.candidate_dir = str(run_dir)
+        pages = _build_and_audit(paths, run_dir, run_id, seeds_dir, record, full_refresh)
+        _release_and_switch(paths, run_id, pages, record)
+        shutil.rmtree(run_dir, ignore_errors=True)
+        record.reason, record.candidate_dir = "all checks passed", ""
+        return EXIT_OK
+    except RefreshError as exc:
+        return _fail(record, run_dir, exc.code, exc.reason)
+    except Exception as exc:
+        if run_dir is not None:
+            (run_dir / "traceback.txt").write_text(traceback.format_exc(), encoding="utf-8")
+        return _fail(record, run_dir, EXIT_INTERNAL, f"internal error: {type(exc).__name__}: {exc}")
+    finally:
+        append_run(paths.run_log, record, started)
+        release_lock(lock)
+        state = "published" if record.published else f"not published ({record.reason})"
+        say(f"run {record.run_id} {state} in {record.duration_s:.1f} s; mart rows {record.mart_rows}; "
+            f"tests {record.tests}; findings {record.findings}")
+
+
+def _fail(record: RunRecord, run_dir: Path | None, code: int, reason: str) -> int:
+    """Record a failure: the FAILED marker beside the kept logs, the reason on stderr and in the record."""
+    if run_dir is not None:
+        try:
+            (run_dir / FAILED_MARKER).write_text(f"exit {code}: {reason}\n", encoding="utf-8")
+        except OSError as exc:
+            reason += f" (and the FAILED marker could not be written: {exc})"
+    print_errors([reason])
+    if record.published:
+        say(f"run {record.run_id} published its release, then failed: {reason}")
+    else:
+        say(f"NOT published; the published release is unchanged; logs kept in {run_dir or 'nothing was built'}")
+    record.reason, record.exit_code = reason, code
+    return code
+
+
+def rollback(paths: Paths) -> int:
+    """Switch ``current`` back to the release the current one replaced; log it."""
+    started = time.monotonic()
+    record = RunRecord(run_id=new_run_id(), started_at=now_iso(), git_commit=git_commit(),
+                       published_path=str(paths.published), action="rollback")
+    lock = None
+    try:
+        lock = acquire_lock(paths.lock)
+        try:
+            before, after = releases.rollback(paths.layout)
+        except (OSError, ReleaseError) as exc:
+            raise RefreshError(EXIT_PUBLISH, f"rollback failed: {exc}") from exc
+        record.published, record.release = True, after
+        record.reason = f"rolled back from {before} to {after}"
+        say(record.reason)
+        return EXIT_OK
+    except RefreshError as exc:
+        print_errors([exc.reason])
+        record.reason, record.exit_code = exc.reason, exc.code
+        return exc.code
+    finally:
+        append_run(paths.run_log, record, started)
+        if lock is not None:
+            release_lock(lock)
+
+
+def add_rollback_arguments(parser: argparse.ArgumentParser) -> None:
+    """``ntp rollback [--warehouse PATH]``."""
+    parser.add_argument("--warehouse", default=os.environ.get("NTP_WAREHOUSE", "warehouse/ntp_poverty.duckdb"),
+                        help="published DuckDB file (default: $NTP_WAREHOUSE or warehouse/ntp_poverty.duckdb)")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """``ntp refresh [--full-refresh] [--warehouse PATH] [--seeds DIR]``."""
+    add_rollback_arguments(parser)
+    parser.add_argument("--seeds", type=existing_dir, help="seeds folder to validate (default: the project's seeds/)")
+    parser.add_argument("--full-refresh", action="store_true",
+                        help="compute every row again (default: only the feed partitions whose files changed, "
+                             "when the published build had the same project fingerprint)")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Refresh the warehouse; return the exit code of the contract."""
+    return refresh(Paths(Path(args.warehouse).absolute()), args.seeds or project_dir() / "seeds", args.full_refresh)
+
+
+def run_rollback(args: argparse.Namespace) -> int:
+    """Switch back to the previous release; return the exit code of the contract."""
+    return rollback(Paths(Path(args.warehouse).absolute()))
