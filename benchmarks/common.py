@@ -18,8 +18,13 @@ class BenchError(Exception):
 def bench_env(**extra: str) -> dict[str, str]:
     """This process's environment for a measured command: the project's profiles and folder, no usage
     statistics; ``extra`` on top."""
-    return dict(os.environ, DBT_PROFILES_DIR=str(PROJECT_DIR), NTP_PROJECT_DIR=str(PROJECT_DIR),
-                DBT_SEND_ANONYMOUS_USAGE_STATS="false", **extra)
+    return dict(
+        os.environ,
+        DBT_PROFILES_DIR=str(PROJECT_DIR),
+        NTP_PROJECT_DIR=str(PROJECT_DIR),
+        DBT_SEND_ANONYMOUS_USAGE_STATS="false",
+        **extra,
+    )
 
 
 def feed_manifest(feed: Path) -> dict[str, Any] | None:

@@ -76,15 +76,35 @@ def duckdb_settings(database: Path) -> dict[str, str]:
     }
 
 
-def compile_project(target_dir: Path, warehouse: Path, feeds: Path, run_vars: dict[str, str],
-                    project_dir: Path = PROJECT_DIR, dbt: Path | None = None) -> Path:
+def compile_project(
+    target_dir: Path,
+    warehouse: Path,
+    feeds: Path,
+    run_vars: dict[str, str],
+    project_dir: Path = PROJECT_DIR,
+    dbt: Path | None = None,
+) -> Path:
     """``dbt compile`` against a fresh file ``warehouse`` (so no incremental model sees itself);
     return the manifest. ``run_vars`` are passed as ``--vars`` (the refresh passes run_id, git_commit)."""
     dbt = dbt or Path(sys.executable).parent / "dbt"
-    env = dict(os.environ, NTP_WAREHOUSE=str(warehouse), NTP_FEEDS=str(feeds), DBT_PROFILES_DIR=str(project_dir),
-               DBT_SEND_ANONYMOUS_USAGE_STATS="false")
-    cmd = [str(dbt), "compile", "--target-path", str(target_dir), "--log-path", str(target_dir / "logs"),
-           "--vars", json.dumps(run_vars), "--quiet"]
+    env = dict(
+        os.environ,
+        NTP_WAREHOUSE=str(warehouse),
+        NTP_FEEDS=str(feeds),
+        DBT_PROFILES_DIR=str(project_dir),
+        DBT_SEND_ANONYMOUS_USAGE_STATS="false",
+    )
+    cmd = [
+        str(dbt),
+        "compile",
+        "--target-path",
+        str(target_dir),
+        "--log-path",
+        str(target_dir / "logs"),
+        "--vars",
+        json.dumps(run_vars),
+        "--quiet",
+    ]
     proc = subprocess.run(cmd, cwd=project_dir, env=env, capture_output=True, text=True, check=False)
     manifest = target_dir / "manifest.json"
     if proc.returncode != 0 or not manifest.exists():
@@ -104,8 +124,8 @@ def topological(nodes: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
         ordered.append(nodes[uid])
         del pending[uid]
         freed = [other for other, deps in pending.items() if uid in deps and len(deps) == 1]
-        for other in pending:
-            pending[other].discard(uid)
+        for deps in pending.values():
+            deps.discard(uid)
         ready = sorted(set(ready) | set(freed))
     if pending:
         raise FloorError(f"dependency cycle among {sorted(pending)[:5]}")
@@ -119,13 +139,17 @@ def _quote(name: str) -> str:
 def _load_seed(con: duckdb.DuckDBPyConnection, node: dict[str, Any], project_dir: Path) -> None:
     path = project_dir / node["original_file_path"]
     types = {k.lower(): v for k, v in (node["config"].get("column_types") or {}).items()}
-    header = con.execute("select * from read_csv(?, header = true, all_varchar = true) limit 0",
-                         [str(path)]).description
-    columns = ", ".join(f"cast({_quote(c[0])} as {types.get(c[0].lower(), 'varchar')}) as {_quote(c[0])}"
-                        for c in header)
-    con.execute(f"create or replace table {node['relation_name']} as select {columns} from "
-                f"read_csv(?, header = true, all_varchar = true, delim = ',', quote = '\"', escape = '\"')",
-                [str(path)])
+    header = con.execute(
+        "select * from read_csv(?, header = true, all_varchar = true) limit 0", [str(path)]
+    ).description
+    columns = ", ".join(
+        f"cast({_quote(c[0])} as {types.get(c[0].lower(), 'varchar')}) as {_quote(c[0])}" for c in header
+    )
+    con.execute(
+        f"create or replace table {node['relation_name']} as select {columns} from "
+        f"read_csv(?, header = true, all_varchar = true, delim = ',', quote = '\"', escape = '\"')",
+        [str(path)],
+    )
 
 
 def _build_model(con: duckdb.DuckDBPyConnection, node: dict[str, Any]) -> None:
@@ -152,7 +176,8 @@ def _run_test(con: duckdb.DuckDBPyConnection, node: dict[str, Any]) -> int:
     limit = f" limit {config['limit']}" if config.get("limit") is not None else ""
     failures, should_error = con.execute(
         f"select {fail_calc} as failures, {fail_calc} {error_if} as should_error "
-        f"from (\n{node['compiled_code']}\n{limit}) as dbt_internal_test").fetchone()
+        f"from (\n{node['compiled_code']}\n{limit}) as dbt_internal_test"
+    ).fetchone()
     return int(failures or 0) if should_error and config.get("severity", "error").lower() == "error" else 0
 
 
@@ -210,15 +235,19 @@ def run_floor(manifest_path: Path, database: Path, project_dir: Path = PROJECT_D
 def _normalized_select(con: duckdb.DuckDBPyConnection, catalog: str, schema: str, table: str) -> tuple[list[str], str]:
     columns = con.execute(
         "select column_name, data_type from information_schema.columns where table_catalog = ? and "
-        "table_schema = ? and table_name = ? order by ordinal_position", [catalog, schema, table]).fetchall()
+        "table_schema = ? and table_name = ? order by ordinal_position",
+        [catalog, schema, table],
+    ).fetchall()
     names = [c for c, _ in columns]
-    exprs = [f"round({_quote(c)}, 6) as {_quote(c)}" if t in ("DOUBLE", "FLOAT", "REAL") else _quote(c)
-             for c, t in columns]
+    exprs = [
+        f"round({_quote(c)}, 6) as {_quote(c)}" if t in ("DOUBLE", "FLOAT", "REAL") else _quote(c) for c, t in columns
+    ]
     return names, f"select {', '.join(exprs)} from {_quote(catalog)}.{_quote(schema)}.{_quote(table)}"
 
 
-def compare_marts(left: Path, right: Path, schemas: tuple[str, ...] = ("marts",),
-                  ignore_columns: dict[str, set[str]] | None = None) -> list[str]:
+def compare_marts(
+    left: Path, right: Path, schemas: tuple[str, ...] = ("marts",), ignore_columns: dict[str, set[str]] | None = None
+) -> list[str]:
     """Every table of ``schemas`` must hold the same rows in both files (doubles to 6 decimals).
 
     Returns the differences (an empty list when equal): tables missing on one side, different
@@ -232,9 +261,14 @@ def compare_marts(left: Path, right: Path, schemas: tuple[str, ...] = ("marts",)
         for schema in schemas:
             tables = {}
             for side in ("left_db", "right_db"):
-                tables[side] = {r[0] for r in con.execute(
-                    "select table_name from information_schema.tables where table_catalog = ? and table_schema = ? "
-                    "and table_type = 'BASE TABLE'", [side, schema]).fetchall()}
+                tables[side] = {
+                    r[0]
+                    for r in con.execute(
+                        "select table_name from information_schema.tables where table_catalog = ? and table_schema = ? "
+                        "and table_type = 'BASE TABLE'",
+                        [side, schema],
+                    ).fetchall()
+                }
             for missing in sorted(tables["left_db"] ^ tables["right_db"]):
                 side = str(left) if missing not in tables["left_db"] else str(right)
                 differences.append(f"{schema}.{missing}: missing in {side}")
@@ -248,13 +282,17 @@ def compare_marts(left: Path, right: Path, schemas: tuple[str, ...] = ("marts",)
                 if ignored:
                     keep = ", ".join(_quote(c) for c in left_cols if c not in ignored)
                     left_sql, right_sql = (f"select {keep} from ({left_sql})", f"select {keep} from ({right_sql})")
-                only_left = con.execute(f"select count(*), any_value(x) from ({left_sql} except all {right_sql}) as x"
-                                        ).fetchone()
-                only_right = con.execute(f"select count(*), any_value(x) from ({right_sql} except all {left_sql}) as x"
-                                         ).fetchone()
+                only_left = con.execute(
+                    f"select count(*), any_value(x) from ({left_sql} except all {right_sql}) as x"
+                ).fetchone()
+                only_right = con.execute(
+                    f"select count(*), any_value(x) from ({right_sql} except all {left_sql}) as x"
+                ).fetchone()
                 if only_left[0] or only_right[0]:
-                    differences.append(f"{schema}.{table}: {only_left[0]} row(s) only in {left} (e.g. {only_left[1]}), "
-                                       f"{only_right[0]} only in {right} (e.g. {only_right[1]})")
+                    differences.append(
+                        f"{schema}.{table}: {only_left[0]} row(s) only in {left} (e.g. {only_left[1]}), "
+                        f"{only_right[0]} only in {right} (e.g. {only_right[1]})"
+                    )
     finally:
         con.close()
     return differences
@@ -275,8 +313,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.out:
         args.out.write_text(json.dumps(asdict(result), indent=2) + "\n", encoding="utf-8")
-    print(f"floor: {result.seeds} seeds in {result.seeds_s} s, {result.models} models in {result.models_s} s, "
-          f"{result.tests} tests in {result.tests_s} s ({len(result.failed_tests)} failing), total {result.total_s} s")
+    print(
+        f"floor: {result.seeds} seeds in {result.seeds_s} s, {result.models} models in {result.models_s} s, "
+        f"{result.tests} tests in {result.tests_s} s ({len(result.failed_tests)} failing), total {result.total_s} s"
+    )
     return 1 if result.failed_tests else 0
 
 

@@ -14,6 +14,7 @@ memory at N GB" instead of letting the machine's OOM killer take the bench down.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import resource
 import signal
@@ -50,8 +51,9 @@ class Measurement:
         return self.user_s + self.sys_s
 
     def as_dict(self) -> dict[str, object]:
-        return {k: v for k, v in asdict(self).items() if k not in ("lines", "rss_timeline")} \
-            | {"cpu_s": round(self.cpu_s, 3)}
+        return {k: v for k, v in asdict(self).items() if k not in ("lines", "rss_timeline")} | {
+            "cpu_s": round(self.cpu_s, 3)
+        }
 
 
 def _rss(pid: int) -> int:
@@ -87,7 +89,7 @@ def _parents() -> dict[int, int]:
         try:
             with open(f"/proc/{name}/stat", "rb") as handle:
                 stat = handle.read()
-            parents[int(name)] = int(stat[stat.rindex(b")") + 2:].split()[1])
+            parents[int(name)] = int(stat[stat.rindex(b")") + 2 :].split()[1])
         except (OSError, ValueError, IndexError):
             continue
     return parents
@@ -137,10 +139,8 @@ class TreeSampler(threading.Thread):
             self.peak_single = max(self.peak_single, max(sizes, default=0))
             if self.cap is not None and total > self.cap and not self.killed_at_cap:
                 self.killed_at_cap = True
-                try:
+                with contextlib.suppress(OSError):
                     os.killpg(self.root, signal.SIGKILL)
-                except OSError:
-                    pass
             self._stop_event.wait(self.interval)
 
     def stop(self) -> None:
@@ -148,7 +148,7 @@ class TreeSampler(threading.Thread):
         self.join()
 
 
-def _pump(stream, log, started: float, lines: list[tuple[float, str]]) -> None:
+def _pump(stream, log, started: float, lines: list[tuple[float, str]]) -> None:  # noqa: ANN001
     """Copy the child's output into the log, noting when each line arrived."""
     for raw in iter(stream.readline, b""):
         line = raw.decode("utf-8", errors="replace")
@@ -159,17 +159,24 @@ def _pump(stream, log, started: float, lines: list[tuple[float, str]]) -> None:
     stream.close()
 
 
-def run_measured(command: list[str], *, env: dict[str, str] | None = None, cwd: Path | None = None,
-                 log: Path | None = None, interval: float = 0.1,
-                 memory_cap_bytes: int | None = None) -> Measurement:
+def run_measured(
+    command: list[str],
+    *,
+    env: dict[str, str] | None = None,
+    cwd: Path | None = None,
+    log: Path | None = None,
+    interval: float = 0.1,
+    memory_cap_bytes: int | None = None,
+) -> Measurement:
     """Run ``command`` to its end (stdout and stderr into ``log``, each line timed) and measure it."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    sink = open(log, "w", encoding="utf-8") if log is not None else None
+    sink = open(log, "w", encoding="utf-8") if log is not None else None  # noqa: SIM115
     lines: list[tuple[float, str]] = []
     started = time.monotonic()
     try:
-        proc = subprocess.Popen(command, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                start_new_session=True)
+        proc = subprocess.Popen(
+            command, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True
+        )
         pump = threading.Thread(target=_pump, args=(proc.stdout, sink, started, lines), daemon=True)
         pump.start()
         sampler = TreeSampler(proc.pid, interval, memory_cap_bytes)
@@ -188,9 +195,17 @@ def run_measured(command: list[str], *, env: dict[str, str] | None = None, cwd: 
         if sink is not None:
             sink.close()
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return Measurement(command=[str(c) for c in command], returncode=returncode, wall_s=round(wall, 3),
-                       user_s=round(after.ru_utime - before.ru_utime, 3),
-                       sys_s=round(after.ru_stime - before.ru_stime, 3),
-                       peak_rss_bytes=sampler.peak_total, peak_single_rss_bytes=sampler.peak_single,
-                       samples=sampler.samples, killed_at_cap=sampler.killed_at_cap,
-                       memory_cap_bytes=memory_cap_bytes, lines=lines, rss_timeline=sampler.timeline)
+    return Measurement(
+        command=[str(c) for c in command],
+        returncode=returncode,
+        wall_s=round(wall, 3),
+        user_s=round(after.ru_utime - before.ru_utime, 3),
+        sys_s=round(after.ru_stime - before.ru_stime, 3),
+        peak_rss_bytes=sampler.peak_total,
+        peak_single_rss_bytes=sampler.peak_single,
+        samples=sampler.samples,
+        killed_at_cap=sampler.killed_at_cap,
+        memory_cap_bytes=memory_cap_bytes,
+        lines=lines,
+        rss_timeline=sampler.timeline,
+    )

@@ -42,11 +42,30 @@ import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 
-BLOCK = ["document_id", "statement_group", "geography_code", "phase_code", "amount_basis", "period_start_year",
-         "period_end_year", "period_month"]
-FEED_COLUMNS = ["report_id", "row_number", "geography_code", "fiscal_year", "period_month", "component_code",
-                "funding_source_code", "capital_type_code", "phase_code", "amount_million_vnd", "is_printed_total",
-                "sums_funding_sources"]
+BLOCK = [
+    "document_id",
+    "statement_group",
+    "geography_code",
+    "phase_code",
+    "amount_basis",
+    "period_start_year",
+    "period_end_year",
+    "period_month",
+]
+FEED_COLUMNS = [
+    "report_id",
+    "row_number",
+    "geography_code",
+    "fiscal_year",
+    "period_month",
+    "component_code",
+    "funding_source_code",
+    "capital_type_code",
+    "phase_code",
+    "amount_million_vnd",
+    "is_printed_total",
+    "sums_funding_sources",
+]
 PHASE_OF_RECORD = {"allocated": 1, "requested": 2, "forecast": 3}
 KEYS = {
     "funding_mix": ["geography_code", "fiscal_year", "phase_code", "project_code"],
@@ -62,6 +81,7 @@ def _bool(series: pd.Series) -> pd.Series:
 
 def read_seeds(seeds: Path) -> dict[str, pd.DataFrame]:
     """The seed CSVs the marts need, as text (like dbt's varchar seeds), typed where used."""
+
     def csv(name: str) -> pd.DataFrame:
         return pd.read_csv(seeds / name, dtype=str, keep_default_na=False, na_values=[""])
 
@@ -76,9 +96,14 @@ def read_seeds(seeds: Path) -> dict[str, pd.DataFrame]:
     documents["precedence_rank"] = pd.to_numeric(documents["precedence_rank"]).astype(int)
     sources = csv("reference/funding_sources.csv")
     sources["is_in_total_funding"] = _bool(sources["is_in_total_funding"])
-    return {"plan_amounts": amounts, "statement_groups": groups, "documents": documents,
-            "components": csv("reference/program_components.csv"), "funding_sources": sources,
-            "geographies": csv("reference/geographies.csv")}
+    return {
+        "plan_amounts": amounts,
+        "statement_groups": groups,
+        "documents": documents,
+        "components": csv("reference/program_components.csv"),
+        "funding_sources": sources,
+        "geographies": csv("reference/geographies.csv"),
+    }
 
 
 def read_feed(feed: Path) -> pd.DataFrame:
@@ -102,34 +127,55 @@ def printings(seed: dict[str, pd.DataFrame], items: pd.DataFrame) -> pd.DataFram
     """Every counted printed amount, documents and feed alike (int_plan_amounts_printings)."""
     amounts = seed["plan_amounts"]
     amounts = amounts[amounts["unit_printed"].notna() & (amounts["unit_printed"] != "%")]
-    transcribed = pd.DataFrame({
-        "amount_id": amounts["amount_id"], "document_id": amounts["document_id"],
-        "statement_group": amounts["statement_group"], "geography_code": amounts["geography_code"],
-        "component_code": amounts["component_code"], "funding_source_code": amounts["funding_source_code"],
-        "capital_type_code": amounts["capital_type_code"], "phase_code": amounts["phase_code"],
-        "amount_basis": amounts["amount_basis"], "period_start_year": amounts["period_start_year"],
-        "period_end_year": amounts["period_end_year"], "period_month": np.nan,
-        "amount_million_vnd": amounts["amount_million_vnd"], "is_printed_total": amounts["is_printed_total"],
-        "sums_funding_sources": amounts["sums_funding_sources"],
-        "is_repeat_printing": amounts["repeats_amount_id"].notna()})
-    fed = pd.DataFrame({
-        "amount_id": items["report_id"].astype(str) + ":" + items["row_number"].astype(int).astype(str),
-        "document_id": items["report_id"], "statement_group": "report",
-        "geography_code": items["geography_code"], "component_code": items["component_code"],
-        "funding_source_code": items["funding_source_code"], "capital_type_code": items["capital_type_code"],
-        "phase_code": items["phase_code"], "amount_basis": "period_total",
-        "period_start_year": items["fiscal_year"], "period_end_year": items["fiscal_year"],
-        "period_month": items["period_month"], "amount_million_vnd": items["amount_million_vnd"],
-        "is_printed_total": items["is_printed_total"], "sums_funding_sources": items["sums_funding_sources"],
-        "is_repeat_printing": False})
+    transcribed = pd.DataFrame(
+        {
+            "amount_id": amounts["amount_id"],
+            "document_id": amounts["document_id"],
+            "statement_group": amounts["statement_group"],
+            "geography_code": amounts["geography_code"],
+            "component_code": amounts["component_code"],
+            "funding_source_code": amounts["funding_source_code"],
+            "capital_type_code": amounts["capital_type_code"],
+            "phase_code": amounts["phase_code"],
+            "amount_basis": amounts["amount_basis"],
+            "period_start_year": amounts["period_start_year"],
+            "period_end_year": amounts["period_end_year"],
+            "period_month": np.nan,
+            "amount_million_vnd": amounts["amount_million_vnd"],
+            "is_printed_total": amounts["is_printed_total"],
+            "sums_funding_sources": amounts["sums_funding_sources"],
+            "is_repeat_printing": amounts["repeats_amount_id"].notna(),
+        }
+    )
+    fed = pd.DataFrame(
+        {
+            "amount_id": items["report_id"].astype(str) + ":" + items["row_number"].astype(int).astype(str),
+            "document_id": items["report_id"],
+            "statement_group": "report",
+            "geography_code": items["geography_code"],
+            "component_code": items["component_code"],
+            "funding_source_code": items["funding_source_code"],
+            "capital_type_code": items["capital_type_code"],
+            "phase_code": items["phase_code"],
+            "amount_basis": "period_total",
+            "period_start_year": items["fiscal_year"],
+            "period_end_year": items["fiscal_year"],
+            "period_month": items["period_month"],
+            "amount_million_vnd": items["amount_million_vnd"],
+            "is_printed_total": items["is_printed_total"],
+            "sums_funding_sources": items["sums_funding_sources"],
+            "is_repeat_printing": False,
+        }
+    )
     return pd.concat([transcribed, fed], ignore_index=True)
 
 
 def statement_groups(seed: dict[str, pd.DataFrame], items: pd.DataFrame) -> pd.DataFrame:
     """The blocks: the seed's and one per feed report (int_statement_groups)."""
     reports = pd.DataFrame({"document_id": items["report_id"].unique()})
-    reports = reports.assign(statement_group="report", leaf_amount_basis="period_total", parts_statement_group=None,
-                             provides_leaves=True)
+    reports = reports.assign(
+        statement_group="report", leaf_amount_basis="period_total", parts_statement_group=None, provides_leaves=True
+    )
     columns = ["document_id", "statement_group", "leaf_amount_basis", "parts_statement_group", "provides_leaves"]
     return pd.concat([seed["statement_groups"][columns], reports[columns]], ignore_index=True)
 
@@ -137,10 +183,13 @@ def statement_groups(seed: dict[str, pd.DataFrame], items: pd.DataFrame) -> pd.D
 def leaves(printed: pd.DataFrame, groups: pd.DataFrame, components: pd.DataFrame) -> pd.DataFrame:
     """The most detailed printed amounts (int_plan_amounts_leaf_selected)."""
     candidates = printed.merge(groups, on=["document_id", "statement_group"])
-    candidates = candidates[candidates["provides_leaves"] & ~candidates["is_repeat_printing"]
-                            & (candidates["amount_basis"] == candidates["leaf_amount_basis"])
-                            & (candidates["funding_source_code"] != "total")
-                            & (candidates["capital_type_code"] != "total")]
+    candidates = candidates[
+        candidates["provides_leaves"]
+        & ~candidates["is_repeat_printing"]
+        & (candidates["amount_basis"] == candidates["leaf_amount_basis"])
+        & (candidates["funding_source_code"] != "total")
+        & (candidates["capital_type_code"] != "total")
+    ]
     parent = components.set_index("component_code")["parent_component_code"]
     grandparent = parent.map(parent)
     ancestry = pd.concat([parent.dropna(), grandparent.dropna()]).rename("ancestor_code").reset_index()
@@ -155,34 +204,46 @@ def leaves(printed: pd.DataFrame, groups: pd.DataFrame, components: pd.DataFrame
 def plan_amounts(leaf: pd.DataFrame, seed: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """Annual leaves with the inferred capital type (int_plan_amounts_annualized, fct_plan_amount)."""
     per_year = leaf[leaf["amount_basis"] == "per_year"].copy()
-    per_year["fiscal_year"] = [list(range(int(s), int(e) + 1)) for s, e in
-                               zip(per_year["period_start_year"], per_year["period_end_year"])]
+    per_year["fiscal_year"] = [
+        list(range(int(s), int(e) + 1)) for s, e in zip(per_year["period_start_year"], per_year["period_end_year"])
+    ]
     per_year = per_year.explode("fiscal_year")
     per_year["fiscal_year"] = per_year["fiscal_year"].astype(float)
     period_total = leaf[leaf["amount_basis"] == "period_total"]
     same = (period_total["period_start_year"] == period_total["period_end_year"]) | (
-        period_total["period_start_year"].isna() & period_total["period_end_year"].isna())
+        period_total["period_start_year"].isna() & period_total["period_end_year"].isna()
+    )
     single = period_total[same].assign(fiscal_year=lambda d: d["period_start_year"])
     multi = period_total[period_total["period_start_year"] < period_total["period_end_year"]].assign(fiscal_year=np.nan)
     annual = pd.concat([per_year, single, multi], ignore_index=True)
 
     printed = seed["plan_amounts"]
-    development_totals = printed[(printed["component_code"] == "ALL") & (printed["funding_source_code"] == "total")
-                                 & (printed["capital_type_code"] == "development_investment")
-                                 & (printed["period_start_year"] == printed["period_end_year"])
-                                 & (printed["amount_basis"] == "period_total")]
-    development_totals = development_totals.rename(columns={"period_start_year": "fiscal_year",
-                                                            "amount_million_vnd": "printed_total"})
-    itemised = (annual[annual["capital_type_code"] == "development_investment"]
-                .groupby(["document_id", "fiscal_year", "phase_code"], as_index=False)["amount_million_vnd"].sum())
+    development_totals = printed[
+        (printed["component_code"] == "ALL")
+        & (printed["funding_source_code"] == "total")
+        & (printed["capital_type_code"] == "development_investment")
+        & (printed["period_start_year"] == printed["period_end_year"])
+        & (printed["amount_basis"] == "period_total")
+    ]
+    development_totals = development_totals.rename(
+        columns={"period_start_year": "fiscal_year", "amount_million_vnd": "printed_total"}
+    )
+    itemised = (
+        annual[annual["capital_type_code"] == "development_investment"]
+        .groupby(["document_id", "fiscal_year", "phase_code"], as_index=False)["amount_million_vnd"]
+        .sum()
+    )
     evidence = development_totals.merge(itemised, on=["document_id", "fiscal_year", "phase_code"])
     evidence = evidence[(evidence["printed_total"] - evidence["amount_million_vnd"]).abs() < 0.0005]
     evidence = evidence[["document_id", "fiscal_year", "phase_code", "amount_id"]].rename(
-        columns={"amount_id": "evidence_amount_id"})
+        columns={"amount_id": "evidence_amount_id"}
+    )
     resolved = annual.merge(evidence, on=["document_id", "fiscal_year", "phase_code"], how="left")
-    inferred = ((resolved["capital_type_code"] == "unspecified")
-                & resolved["funding_source_code"].isin(["central_budget", "local_budget"])
-                & resolved["evidence_amount_id"].notna())
+    inferred = (
+        (resolved["capital_type_code"] == "unspecified")
+        & resolved["funding_source_code"].isin(["central_budget", "local_budget"])
+        & resolved["evidence_amount_id"].notna()
+    )
     resolved.loc[inferred, "capital_type_code"] = "recurrent"
     return resolved
 
@@ -191,14 +252,20 @@ def preferred(amounts: pd.DataFrame, seed: dict[str, pd.DataFrame], items: pd.Da
     """Annual leaves of the best-ranked document per cell (int_plan_amounts_preferred)."""
     documents = seed["documents"][["document_id", "precedence_rank"]]
     feed_rank = documents["precedence_rank"].max() + 1
-    documents = pd.concat([documents, pd.DataFrame({"document_id": items["report_id"].unique(),
-                                                    "precedence_rank": feed_rank})], ignore_index=True)
+    documents = pd.concat(
+        [documents, pd.DataFrame({"document_id": items["report_id"].unique(), "precedence_rank": feed_rank})],
+        ignore_index=True,
+    )
     components = seed["components"]
-    project = components["component_code"].where(components["component_level"] != "sub_project",
-                                                  components["parent_component_code"])
+    project = components["component_code"].where(
+        components["component_level"] != "sub_project", components["parent_component_code"]
+    )
     components = pd.DataFrame({"component_code": components["component_code"], "project_code": project})
-    annual = amounts[amounts["fiscal_year"].notna()].merge(documents, on="document_id").merge(components,
-                                                                                            on="component_code")
+    annual = (
+        amounts[amounts["fiscal_year"].notna()]
+        .merge(documents, on="document_id")
+        .merge(components, on="component_code")
+    )
     cell = ["geography_code", "fiscal_year", "phase_code", "component_code", "funding_source_code"]
     best = annual.groupby(cell)["precedence_rank"].transform("min")
     return annual[annual["precedence_rank"] == best]
@@ -210,10 +277,20 @@ def _documents(values: pd.Series) -> str:
 
 def funding_mix(amounts: pd.DataFrame, geographies: pd.DataFrame) -> pd.DataFrame:
     """marts.funding_mix without n_source_findings."""
-    columns = ["geography_code", "fiscal_year", "phase_code", "project_code", "funding_source_code",
-               "capital_type_code", "document_id", "amount_million_vnd"]
-    by_project = pd.concat([amounts.loc[amounts["project_code"] != "ALL", columns],
-                            amounts[columns].assign(project_code="ALL")], ignore_index=True)
+    columns = [
+        "geography_code",
+        "fiscal_year",
+        "phase_code",
+        "project_code",
+        "funding_source_code",
+        "capital_type_code",
+        "document_id",
+        "amount_million_vnd",
+    ]
+    by_project = pd.concat(
+        [amounts.loc[amounts["project_code"] != "ALL", columns], amounts[columns].assign(project_code="ALL")],
+        ignore_index=True,
+    )
     source, capital = by_project["funding_source_code"], by_project["capital_type_code"]
     amount = by_project["amount_million_vnd"]
     not_credit = source != "policy_credit"
@@ -233,8 +310,11 @@ def funding_mix(amounts: pd.DataFrame, geographies: pd.DataFrame) -> pd.DataFram
     summed["document_id"] = grouped["document_id"].agg(_documents)
     mix = summed.reset_index()
     names = geographies[["geography_code", "name_vi", "admin_level"]].rename(columns={"name_vi": "geography_name_vi"})
-    names = names.assign(geography_name_vi=names["geography_name_vi"].map(
-        lambda s: unicodedata.normalize("NFC", s) if isinstance(s, str) else s))
+    names = names.assign(
+        geography_name_vi=names["geography_name_vi"].map(
+            lambda s: unicodedata.normalize("NFC", s) if isinstance(s, str) else s
+        )
+    )
     mix = mix.merge(names, on="geography_code")
     mix["total_funding"] = mix["central_budget"] + mix["local_budget"] + mix["other_mobilized"]
     total, central = mix["total_funding"].replace(0, np.nan), mix["central_budget"].replace(0, np.nan)
@@ -248,15 +328,29 @@ def funding_mix(amounts: pd.DataFrame, geographies: pd.DataFrame) -> pd.DataFram
 def component_amounts(amounts: pd.DataFrame, seed: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """Amounts rolled up the component tree, per source and ALL sources (int_component_amounts)."""
     components = seed["components"]
-    levels = pd.concat([
-        components.loc[components["component_code"] != "ALL", ["component_code"]].assign(
-            rollup_code=lambda d: d["component_code"]),
-        components.loc[components["component_level"] == "sub_project", ["component_code", "parent_component_code"]]
-        .rename(columns={"parent_component_code": "rollup_code"}),
-        components[["component_code"]].assign(rollup_code="ALL"),
-    ], ignore_index=True)
-    rolled = amounts[["geography_code", "fiscal_year", "phase_code", "document_id", "funding_source_code",
-                      "component_code", "amount_million_vnd"]].merge(levels, on="component_code")
+    levels = pd.concat(
+        [
+            components.loc[components["component_code"] != "ALL", ["component_code"]].assign(
+                rollup_code=lambda d: d["component_code"]
+            ),
+            components.loc[
+                components["component_level"] == "sub_project", ["component_code", "parent_component_code"]
+            ].rename(columns={"parent_component_code": "rollup_code"}),
+            components[["component_code"]].assign(rollup_code="ALL"),
+        ],
+        ignore_index=True,
+    )
+    rolled = amounts[
+        [
+            "geography_code",
+            "fiscal_year",
+            "phase_code",
+            "document_id",
+            "funding_source_code",
+            "component_code",
+            "amount_million_vnd",
+        ]
+    ].merge(levels, on="component_code")
     rolled = rolled.drop(columns="component_code").rename(columns={"rollup_code": "component_code"})
     grain = ["geography_code", "fiscal_year", "phase_code", "component_code", "funding_source_code"]
     grouped = rolled.groupby(grain, sort=False)
@@ -277,12 +371,13 @@ def yoy_change(component: pd.DataFrame) -> pd.DataFrame:
     rank = component["phase_code"].map(PHASE_OF_RECORD).fillna(4)
     best = rank.groupby([component["geography_code"], component["fiscal_year"]]).transform("min")
     yearly = component[rank == best]
-    prior = yearly[["geography_code", "component_code", "funding_source_code", "fiscal_year", "phase_code",
-                    "amount_million_vnd"]].rename(columns={"phase_code": "prior_phase_code",
-                                                           "amount_million_vnd": "prior_year_amount"})
+    prior = yearly[
+        ["geography_code", "component_code", "funding_source_code", "fiscal_year", "phase_code", "amount_million_vnd"]
+    ].rename(columns={"phase_code": "prior_phase_code", "amount_million_vnd": "prior_year_amount"})
     prior = prior.assign(fiscal_year=prior["fiscal_year"] + 1)
-    change = yearly.merge(prior, on=["geography_code", "component_code", "funding_source_code", "fiscal_year"],
-                          how="left").rename(columns={"amount_million_vnd": "amount"})
+    change = yearly.merge(
+        prior, on=["geography_code", "component_code", "funding_source_code", "fiscal_year"], how="left"
+    ).rename(columns={"amount_million_vnd": "amount"})
     change["abs_change"] = change["amount"] - change["prior_year_amount"]
     change["pct_change"] = change["abs_change"] / change["prior_year_amount"].replace(0, np.nan)
     change["is_like_for_like"] = (change["phase_code"] == change["prior_phase_code"]).fillna(False).astype(bool)
@@ -291,36 +386,53 @@ def yoy_change(component: pd.DataFrame) -> pd.DataFrame:
 
 def source_sum_checks(printed: pd.DataFrame, groups: pd.DataFrame) -> pd.DataFrame:
     """audit.sum_checks, family funding_sources_to_total (int_sum_checks_sources_and_capital)."""
-    cells = printed[~printed["is_repeat_printing"]].merge(groups[["document_id", "statement_group"]],
-                                                          on=["document_id", "statement_group"])
+    cells = printed[~printed["is_repeat_printing"]].merge(
+        groups[["document_id", "statement_group"]], on=["document_id", "statement_group"]
+    )
     capital = cells["capital_type_code"]
     cells = cells.assign(capital_scope=capital.where(~capital.isin(["total", "unspecified"]), "all"))
     parts = cells[cells["funding_source_code"] != "total"]
     key = BLOCK + ["component_code", "funding_source_code"]
     with_total = parts.assign(
         _total=parts["amount_million_vnd"].where(parts["capital_type_code"] == "total"),
-        _parts=parts["amount_million_vnd"].where(parts["capital_type_code"] != "total"))
+        _parts=parts["amount_million_vnd"].where(parts["capital_type_code"] != "total"),
+    )
     grouped = with_total.groupby(key, dropna=False, sort=False)
-    all_scope = grouped["_total"].max().combine_first(grouped["_parts"].sum(min_count=1)).rename(
-        "part_amount").reset_index().assign(capital_scope="all")
+    all_scope = (
+        grouped["_total"]
+        .max()
+        .combine_first(grouped["_parts"].sum(min_count=1))
+        .rename("part_amount")
+        .reset_index()
+        .assign(capital_scope="all")
+    )
     split = parts[parts["capital_type_code"] != "total"]
-    per_capital = (split.groupby(key + ["capital_type_code"], dropna=False, sort=False)["amount_million_vnd"].sum()
-                   .rename("part_amount").reset_index().rename(columns={"capital_type_code": "capital_scope"}))
+    per_capital = (
+        split.groupby(key + ["capital_type_code"], dropna=False, sort=False)["amount_million_vnd"]
+        .sum()
+        .rename("part_amount")
+        .reset_index()
+        .rename(columns={"capital_type_code": "capital_scope"})
+    )
     values = pd.concat([all_scope, per_capital], ignore_index=True).rename(
-        columns={"funding_source_code": "part_source"})
+        columns={"funding_source_code": "part_source"}
+    )
 
     totals = cells[cells["is_printed_total"] & (cells["funding_source_code"] == "total")]
-    totals = totals[BLOCK + ["amount_id", "component_code", "capital_scope", "amount_million_vnd",
-                             "sums_funding_sources"]].rename(columns={"amount_million_vnd": "reported_amount_million_vnd"})
+    totals = totals[
+        BLOCK + ["amount_id", "component_code", "capital_scope", "amount_million_vnd", "sums_funding_sources"]
+    ].rename(columns={"amount_million_vnd": "reported_amount_million_vnd"})
     totals = totals.assign(part_source=totals["sums_funding_sources"].str.split("|")).explode("part_source")
     joined = totals.merge(values, on=BLOCK + ["component_code", "part_source", "capital_scope"], how="left")
     grouped = joined.groupby("amount_id", sort=False)
-    checks = pd.DataFrame({
-        "reported_amount_million_vnd": grouped["reported_amount_million_vnd"].first(),
-        "computed_amount_million_vnd": grouped["part_amount"].sum(min_count=1),
-        "n_parts_found": grouped["part_amount"].count(),
-        "n_parts_expected": grouped.size(),
-    })
+    checks = pd.DataFrame(
+        {
+            "reported_amount_million_vnd": grouped["reported_amount_million_vnd"].first(),
+            "computed_amount_million_vnd": grouped["part_amount"].sum(min_count=1),
+            "n_parts_found": grouped["part_amount"].count(),
+            "n_parts_expected": grouped.size(),
+        }
+    )
     checks = checks[checks["n_parts_found"] == checks["n_parts_expected"]].reset_index()
     checks = checks.rename(columns={"amount_id": "reported_total_id"})
     checks["difference_million_vnd"] = checks["reported_amount_million_vnd"] - checks["computed_amount_million_vnd"]
@@ -360,9 +472,20 @@ def build(feed: Path, seeds: Path) -> tuple[dict[str, pd.DataFrame], dict[str, f
 COMPARED = {
     "funding_mix": {
         "table": "marts.funding_mix",
-        "numeric": ["central_budget", "local_budget", "other_mobilized", "total_funding", "policy_credit",
-                    "development_investment", "recurrent", "unspecified_capital", "share_central", "share_local",
-                    "share_other", "counterpart_ratio"],
+        "numeric": [
+            "central_budget",
+            "local_budget",
+            "other_mobilized",
+            "total_funding",
+            "policy_credit",
+            "development_investment",
+            "recurrent",
+            "unspecified_capital",
+            "share_central",
+            "share_local",
+            "share_other",
+            "counterpart_ratio",
+        ],
         "text": ["document_id", "admin_level", "geography_name_vi"],
     },
     "yoy_change": {
@@ -372,8 +495,13 @@ COMPARED = {
     },
     "source_sum_checks": {
         "table": "(select * from audit.sum_checks where check_code = 'funding_sources_to_total')",
-        "numeric": ["reported_amount_million_vnd", "computed_amount_million_vnd", "difference_million_vnd",
-                    "n_parts_found", "n_parts_expected"],
+        "numeric": [
+            "reported_amount_million_vnd",
+            "computed_amount_million_vnd",
+            "difference_million_vnd",
+            "n_parts_found",
+            "n_parts_expected",
+        ],
         "text": [],
     },
 }
@@ -381,7 +509,7 @@ COMPARED = {
 
 def compare(outputs: dict[str, pd.DataFrame], warehouse: Path) -> list[str]:
     """Differences between the pandas outputs and the warehouse (keys equal, numbers within 0.001)."""
-    import duckdb
+    import duckdb  # noqa: PLC0415 - the comparison only, never the timed pandas work
 
     differences = []
     with duckdb.connect(str(warehouse), read_only=True) as con:
@@ -396,19 +524,28 @@ def compare(outputs: dict[str, pd.DataFrame], warehouse: Path) -> list[str]:
                     if column == "fiscal_year":
                         frame[column] = frame[column].astype(float)
                 for column in text:
-                    frame[column] = frame[column].astype(object).where(frame[column].notna(), None).map(
-                        lambda v: str(v) if v is not None else None)
+                    frame[column] = (
+                        frame[column]
+                        .astype(object)
+                        .where(frame[column].notna(), None)
+                        .map(lambda v: str(v) if v is not None else None)
+                    )
             merged = ours.merge(theirs, on=keys, how="outer", suffixes=("_pandas", "_dbt"), indicator=True)
             only = merged["_merge"].value_counts()
             if only.get("left_only", 0) or only.get("right_only", 0):
                 example = merged[merged["_merge"] != "both"].head(3)[keys + ["_merge"]].to_dict("records")
-                differences.append(f"{name}: {only.get('left_only', 0)} row(s) only in pandas, "
-                                   f"{only.get('right_only', 0)} only in the warehouse, e.g. {example}")
+                differences.append(
+                    f"{name}: {only.get('left_only', 0)} row(s) only in pandas, "
+                    f"{only.get('right_only', 0)} only in the warehouse, e.g. {example}"
+                )
             both = merged[merged["_merge"] == "both"]
             for column in numeric:
                 left, right = both[f"{column}_pandas"], both[f"{column}_dbt"]
-                scale = np.maximum(1.0, np.abs(right.fillna(0))) if column.startswith(("share", "pct", "counterpart")) \
+                scale = (
+                    np.maximum(1.0, np.abs(right.fillna(0)))
+                    if column.startswith(("share", "pct", "counterpart"))
                     else 1.0
+                )
                 bad = ~(((left - right).abs() <= TOLERANCE * scale) | (left.isna() & right.isna()))
                 if bad.any():
                     example = both.loc[bad, keys + [f"{column}_pandas", f"{column}_dbt"]].head(3).to_dict("records")
@@ -438,8 +575,9 @@ def main(argv: list[str] | None = None) -> int:
         args.out.mkdir(parents=True, exist_ok=True)
         for name, frame in outputs.items():
             frame.to_parquet(args.out / f"{name}.parquet", index=False)
-        (args.out / "timings.json").write_text(json.dumps({"timings_s": timings, "rows": rows}, indent=2) + "\n",
-                                               encoding="utf-8")
+        (args.out / "timings.json").write_text(
+            json.dumps({"timings_s": timings, "rows": rows}, indent=2) + "\n", encoding="utf-8"
+        )
     if args.compare:
         differences = compare(outputs, args.compare)
         for line in differences:

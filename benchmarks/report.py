@@ -17,12 +17,18 @@ import sys
 from pathlib import Path
 from typing import Any
 
-GB = 1024 ** 3
-STEP_NAMES = {"startup": "start, lock, recovery", "preflight": "preflight (seeds, provenance, ledger, feed)",
-              "copy": "rest of the copy of the published file into the candidate (dbt parse meanwhile)",
-              "dbt_build": "dbt build (seeds, models, tests)", "docs": "dbt docs", "gx": "Great Expectations",
-              "report": "HTML report", "release": "release (DuckDB copy, Parquet, Excel, data package, seal, switch)",
-              "finish": "log, retention"}
+GB = 1024**3
+STEP_NAMES = {
+    "startup": "start, lock, recovery",
+    "preflight": "preflight (seeds, provenance, ledger, feed)",
+    "copy": "rest of the copy of the published file into the candidate (dbt parse meanwhile)",
+    "dbt_build": "dbt build (seeds, models, tests)",
+    "docs": "dbt docs",
+    "gx": "Great Expectations",
+    "report": "HTML report",
+    "release": "release (DuckDB copy, Parquet, Excel, data package, seal, switch)",
+    "finish": "log, retention",
+}
 TARGET_ROWS = 10_000_000
 MEMORY_TARGET = 4 * GB
 
@@ -120,27 +126,41 @@ def _verdict(rows: int, value: float | None, predicate: Any, oom: bool = False) 
 def _ratios_table(result: dict[str, Any]) -> list[str]:
     rows, runs = result["rows"], result["runs"]
     oom = any(_get(r, "pandas", "out_of_memory") for r in runs)
-    lines = ["| ratio (pair by pair in each run) | median | " + " | ".join(f"run {r['run']}" for r in runs)
-             + " | target | verdict |", "|" + "---|" * (4 + len(runs))]
+    lines = [
+        "| ratio (pair by pair in each run) | median | "
+        + " | ".join(f"run {r['run']}" for r in runs)
+        + " | target | verdict |",
+        "|" + "---|" * (4 + len(runs)),
+    ]
     failed = any(_get(r, "incremental", "failed") for r in runs)
     for label, key, target, predicate in RATIOS:
         median = _get(result["median"], "ratios", key)
         values = [_get(r, "ratios", key) for r in runs]
-        if median is None and all(v is None for v in values) and not (key == "pandas_over_full" and oom) \
-                and not (key == "incremental_over_full" and failed):
+        if (
+            median is None
+            and all(v is None for v in values)
+            and not (key == "pandas_over_full" and oom)
+            and not (key == "incremental_over_full" and failed)
+        ):
             continue
         verdict = _verdict(rows, median, predicate, oom and key == "pandas_over_full")
         if key == "incremental_over_full" and failed:
             verdict = "**FAIL** (an incremental refresh failed)"
-        lines.append(f"| {label} | {_fmt(median)} | " + " | ".join(_fmt(v) for v in values)
-                     + f" | {target} | {verdict} |")
+        lines.append(
+            f"| {label} | {_fmt(median)} | " + " | ".join(_fmt(v) for v in values) + f" | {target} | {verdict} |"
+        )
     peak = _get(result["median"], "full_refresh", "peak_rss_bytes")
     worst = max((_get(r, "full_refresh", "peak_rss_bytes") or 0) for r in runs)
-    verdict = ("**pass**" if worst <= MEMORY_TARGET else "**FAIL**") if rows >= TARGET_ROWS else \
-        f"{'met' if worst <= MEMORY_TARGET else 'not met'} (target set for 10M and 50M rows)"
-    lines.append(f"| full refresh peak RSS, process tree (GB) | {_fmt(_gb(peak))} | "
-                 + " | ".join(_fmt(_gb(_get(r, "full_refresh", "peak_rss_bytes"))) for r in runs)
-                 + f" | ≤ 4 (worst run) | {verdict} |")
+    verdict = (
+        ("**pass**" if worst <= MEMORY_TARGET else "**FAIL**")
+        if rows >= TARGET_ROWS
+        else f"{'met' if worst <= MEMORY_TARGET else 'not met'} (target set for 10M and 50M rows)"
+    )
+    lines.append(
+        f"| full refresh peak RSS, process tree (GB) | {_fmt(_gb(peak))} | "
+        + " | ".join(_fmt(_gb(_get(r, "full_refresh", "peak_rss_bytes"))) for r in runs)
+        + f" | ≤ 4 (worst run) | {verdict} |"
+    )
     return lines
 
 
@@ -150,13 +170,20 @@ def _steps_table(result: dict[str, Any], source: str) -> list[str]:
         return []
     total = sum(steps.values()) or 1.0
     peaks = _get(result["median"], source, "steps_peak_rss_bytes") or {}
-    lines = ["| step | median (s) | share | " + " | ".join(f"run {r['run']}" for r in result["runs"])
-             + (" | peak RSS of the process tree during the step, median (GB)" if peaks else "") + " |",
-             "|" + "---|" * (3 + len(result["runs"]) + bool(peaks))]
+    lines = [
+        "| step | median (s) | share | "
+        + " | ".join(f"run {r['run']}" for r in result["runs"])
+        + (" | peak RSS of the process tree during the step, median (GB)" if peaks else "")
+        + " |",
+        "|" + "---|" * (3 + len(result["runs"]) + bool(peaks)),
+    ]
     for step, seconds in sorted(steps.items(), key=lambda kv: -kv[1]):
-        lines.append(f"| {STEP_NAMES.get(step, step)} | {_fmt(seconds)} | {seconds / total:.0%} | "
-                     + " | ".join(_fmt(_get(r, source, "steps_s", step)) for r in result["runs"])
-                     + (f" | {_fmt(_gb(peaks.get(step)))}" if peaks else "") + " |")
+        lines.append(
+            f"| {STEP_NAMES.get(step, step)} | {_fmt(seconds)} | {seconds / total:.0%} | "
+            + " | ".join(_fmt(_get(r, source, "steps_s", step)) for r in result["runs"])
+            + (f" | {_fmt(_gb(peaks.get(step)))}" if peaks else "")
+            + " |"
+        )
     return lines
 
 
@@ -172,11 +199,15 @@ def _dbt_nodes(run: dict[str, Any], source: str, shown: int = 8) -> list[str]:
     per_type, slowest = _get(run, source, "dbt_seconds"), _get(run, source, "dbt_slowest")
     if not per_type:
         return []
-    kinds = ", ".join(f"{kind}s {seconds:.1f}" for kind, seconds in sorted(per_type.items(), key=lambda kv: -kv[1])
-                      if seconds >= 0.05)
+    kinds = ", ".join(
+        f"{kind}s {seconds:.1f}" for kind, seconds in sorted(per_type.items(), key=lambda kv: -kv[1]) if seconds >= 0.05
+    )
     nodes = ", ".join(f"{_node_name(node['node'])} {node['seconds']:.1f}" for node in slowest[:shown])
-    return ["", f"dbt node seconds in this refresh's build (run {run['run']}, from its run log): {kinds}. "
-            f"Slowest nodes: {nodes}."]
+    return [
+        "",
+        f"dbt node seconds in this refresh's build (run {run['run']}, from its run log): {kinds}. "
+        f"Slowest nodes: {nodes}.",
+    ]
 
 
 def _slices_sentence(runs: list[dict[str, Any]]) -> str:
@@ -184,29 +215,48 @@ def _slices_sentence(runs: list[dict[str, Any]]) -> str:
     slices = {tuple(_get(run, "full_refresh", "slice_partitions") or ()) for run in runs}
     if slices == {()}:
         return " Each full refresh built in one dbt build."
-    return " Full refreshes built in slices of provinces (partitions per slice: " + "; ".join(
-        ", ".join(str(n) for n in one) or "one slice" for one in sorted(slices)) + ")."
+    return (
+        " Full refreshes built in slices of provinces (partitions per slice: "
+        + "; ".join(", ".join(str(n) for n in one) or "one slice" for one in sorted(slices))
+        + ")."
+    )
 
 
 def section(result: dict[str, Any]) -> list[str]:
     """The Markdown section of one result file."""
     machine, counts, runs = result["machine"], result["feed_counts"], result["runs"]
     packages = ", ".join(f"{k} {v}" for k, v in machine["packages"].items())
-    lines = [f"## {result['rows']:,} rows", "",
-             f"Feed `{result['feed']}`: {counts['leaf_rows']:,} leaf rows, {counts['rows']:,} rows in all "
-             f"({counts['printed_totals']:,} printed totals), {counts['reports']:,} reports in "
-             f"{counts['files']:,} files. {len(runs)} run(s)"
-             + (f" of {result['runs_requested']} requested (the bench stopped after run {len(runs)})"
-                if result.get("runs_requested", len(runs)) > len(runs) else "")
-             + (" (fewer than 3: not a median of 3, a development check only)" if len(runs) < 3 else "") + ".", "",
-             f"Machine: {machine['cpu']}, {machine['cores']} cores, {machine['ram_gb']} GB RAM, {machine['os']}, "
-             f"Python {machine['python']}; {packages}; DuckDB memory_limit "
-             f"{machine['duckdb_settings']['memory_limit']}, {machine['duckdb_settings']['threads']} DuckDB "
-             f"thread(s), {machine['duckdb_settings']['dbt_threads']} dbt thread(s); commit "
-             f"`{machine['git_commit'][:12]}`; {machine['date']}. Load average at the start of each run: "
-             + ", ".join(f"{r['load_average_at_start'][0]:.2f}" for r in runs)
-             + " (other work on the machine inflates every number)." + _slices_sentence(runs), "",
-             "### Measures", ""] + _measures_table(result) + ["", "### Ratios and targets", ""] + _ratios_table(result)
+    lines = (
+        [
+            f"## {result['rows']:,} rows",
+            "",
+            f"Feed `{result['feed']}`: {counts['leaf_rows']:,} leaf rows, {counts['rows']:,} rows in all "
+            f"({counts['printed_totals']:,} printed totals), {counts['reports']:,} reports in "
+            f"{counts['files']:,} files. {len(runs)} run(s)"
+            + (
+                f" of {result['runs_requested']} requested (the bench stopped after run {len(runs)})"
+                if result.get("runs_requested", len(runs)) > len(runs)
+                else ""
+            )
+            + (" (fewer than 3: not a median of 3, a development check only)" if len(runs) < 3 else "")
+            + ".",
+            "",
+            f"Machine: {machine['cpu']}, {machine['cores']} cores, {machine['ram_gb']} GB RAM, {machine['os']}, "
+            f"Python {machine['python']}; {packages}; DuckDB memory_limit "
+            f"{machine['duckdb_settings']['memory_limit']}, {machine['duckdb_settings']['threads']} DuckDB "
+            f"thread(s), {machine['duckdb_settings']['dbt_threads']} dbt thread(s); commit "
+            f"`{machine['git_commit'][:12]}`; {machine['date']}. Load average at the start of each run: "
+            + ", ".join(f"{r['load_average_at_start'][0]:.2f}" for r in runs)
+            + " (other work on the machine inflates every number)."
+            + _slices_sentence(runs),
+            "",
+            "### Measures",
+            "",
+        ]
+        + _measures_table(result)
+        + ["", "### Ratios and targets", ""]
+        + _ratios_table(result)
+    )
     notes = []
     for r in runs:
         if _get(r, "pandas", "out_of_memory"):
@@ -214,8 +264,10 @@ def section(result: dict[str, Any]) -> list[str]:
         if _get(r, "floor", "failed_tests"):
             notes.append(f"run {r['run']}: data tests failing in the floor: {r['floor']['failed_tests']}")
     if _get(runs[0], "floor", "skipped"):
-        notes.append(f"engine floor not measured ({runs[0]['floor']['skipped']}): at this size the target is the "
-                     "full refresh completing within the memory limit")
+        notes.append(
+            f"engine floor not measured ({runs[0]['floor']['skipped']}): at this size the target is the "
+            "full refresh completing within the memory limit"
+        )
     skipped = _get(runs[0], "incremental", "skipped")
     if skipped:
         notes.append(f"incremental refresh not measured: {skipped}")
@@ -224,28 +276,40 @@ def section(result: dict[str, Any]) -> list[str]:
             notes.append(f"run {r['run']}: the incremental refresh FAILED ({r['incremental']['failed']})")
     compared = [_get(r, "pandas", "compared_equal") for r in runs]
     if any(c is True for c in compared):
-        notes.append("pandas' funding_mix (all columns but n_source_findings), yoy_change and source-to-total sum "
-                     "checks were compared equal (to 0.001) with the refresh's marts")
+        notes.append(
+            "pandas' funding_mix (all columns but n_source_findings), yoy_change and source-to-total sum "
+            "checks were compared equal (to 0.001) with the refresh's marts"
+        )
     elif any(c is None for c in compared) and _get(runs[0], "pandas", "wall_s"):
         notes.append("pandas was timed but not compared at this size (compared at ≤ 2M rows)")
     if all(_get(r, "floor", "marts_equal") for r in runs):
         notes.append("every mart of the engine floor equals the refresh's published mart, in every run")
     if notes:
         lines += [""] + [f"- {n}." for n in notes]
-    lines += ["", "### Where the time of a full refresh goes (synthetic feed)", ""] + _steps_table(result, "full_refresh")
+    lines += ["", "### Where the time of a full refresh goes (synthetic feed)", ""] + _steps_table(
+        result, "full_refresh"
+    )
     slow = _get(runs[0], "floor", "slowest_models")
     if slow:
-        lines += ["", "Slowest models in the engine floor (run 1, seconds): "
-                  + ", ".join(f"{name} {seconds:.1f}" for name, seconds in slow[:6]) + "."]
+        lines += [
+            "",
+            "Slowest models in the engine floor (run 1, seconds): "
+            + ", ".join(f"{name} {seconds:.1f}" for name, seconds in slow[:6])
+            + ".",
+        ]
     lines += _dbt_nodes(runs[0], "full_refresh")
     if _get(result["median"], "incremental", "steps_s"):
         lines += ["", "### Where the time of the incremental refresh goes", ""] + _steps_table(result, "incremental")
         lines += _dbt_nodes(runs[0], "incremental")
     if _get(result["median"], "real_data", "steps_s"):
-        lines += ["", "### Where the time goes on the real data (committed sample feed + transcribed documents)", "",
-                  f"Full refresh: {_fmt(_get(result['median'], 'real_data', 'wall_s'))} s wall (median), peak RSS "
-                  f"{_fmt(_gb(_get(result['median'], 'real_data', 'peak_rss_bytes')))} GB.", ""] \
-            + _steps_table(result, "real_data")
+        lines += [
+            "",
+            "### Where the time goes on the real data (committed sample feed + transcribed documents)",
+            "",
+            f"Full refresh: {_fmt(_get(result['median'], 'real_data', 'wall_s'))} s wall (median), peak RSS "
+            f"{_fmt(_gb(_get(result['median'], 'real_data', 'peak_rss_bytes')))} GB.",
+            "",
+        ] + _steps_table(result, "real_data")
     return lines + [""]
 
 
@@ -303,9 +367,11 @@ def spark_section(results: list[dict[str, Any]]) -> list[str]:
     lines = [SPARK_INTRO]
     if not results:
         return lines + ["No Spark results yet: run `make bench-spark`.", ""]
-    lines += ["| leaf rows | line items | runs | master | Spark (s) | Spark peak RSS (GB) | DuckDB (s) | "
-              "DuckDB peak RSS (GB) | Spark / DuckDB | Spark runs (s) |",
-              "|---:|---:|---:|---|---:|---:|---:|---:|---:|---|"]
+    lines += [
+        "| leaf rows | line items | runs | master | Spark (s) | Spark peak RSS (GB) | DuckDB (s) | "
+        "DuckDB peak RSS (GB) | Spark / DuckDB | Spark runs (s) |",
+        "|---:|---:|---:|---|---:|---:|---:|---:|---:|---|",
+    ]
     for result in results:
         median, counts, runs = result["median"], result["feed_counts"], result["runs"]
         lines.append(
@@ -313,20 +379,25 @@ def spark_section(results: list[dict[str, Any]]) -> list[str]:
             f"{_fmt(_get(median, 'spark', 'wall_s'))} | {_fmt(_gb(_get(median, 'spark', 'peak_rss_bytes')))} | "
             f"{_fmt(_get(median, 'duckdb', 'wall_s'))} | {_fmt(_gb(_get(median, 'duckdb', 'peak_rss_bytes')))} | "
             f"{_fmt(_get(median, 'ratios', 'spark_over_duckdb'))} | "
-            + ", ".join(_fmt(_get(r, "spark", "wall_s")) for r in runs) + " |")
+            + ", ".join(_fmt(_get(r, "spark", "wall_s")) for r in runs)
+            + " |"
+        )
     lines.append("")
     for result in results:
         machine, runs = result["machine"], result["runs"]
         packages = ", ".join(f"{k} {v}" for k, v in {**machine["packages"], **machine["spark_packages"]}.items())
         settings = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in machine.get("spark_settings", {}).items())
-        lines.append(f"- {result['rows']:,} rows: feed `{result['feed']}`; {len(runs)} run(s)"
-                     + (" (fewer than 3: not a median of 3)" if len(runs) < 3 else "")
-                     + f"; {machine['cpu']}, {machine['cores']} cores, {machine['ram_gb']} GB RAM; {packages}; "
-                     + (f"Spark {settings} (the profile's defaults unless set in the environment); " if settings else "")
-                     + "DuckDB " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in machine["duckdb_settings"].items())
-                     + "; "
-                     f"commit `{machine['git_commit'][:12]}`; {machine['date']}; load average at the start of "
-                     "each run " + ", ".join(f"{r['load_average_at_start'][0]:.2f}" for r in runs) + ".")
+        lines.append(
+            f"- {result['rows']:,} rows: feed `{result['feed']}`; {len(runs)} run(s)"
+            + (" (fewer than 3: not a median of 3)" if len(runs) < 3 else "")
+            + f"; {machine['cpu']}, {machine['cores']} cores, {machine['ram_gb']} GB RAM; {packages}; "
+            + (f"Spark {settings} (the profile's defaults unless set in the environment); " if settings else "")
+            + "DuckDB "
+            + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in machine["duckdb_settings"].items())
+            + "; "
+            f"commit `{machine['git_commit'][:12]}`; {machine['date']}; load average at the start of "
+            "each run " + ", ".join(f"{r['load_average_at_start'][0]:.2f}" for r in runs) + "."
+        )
     return lines + [""]
 
 

@@ -49,7 +49,7 @@ from ntp_poverty.common.duckdb_connection import profile_setting
 
 PYTHON = Path(sys.executable)
 NTP = PYTHON.parent / "ntp"  # the package's command, installed beside this interpreter
-GB = 1024 ** 3
+GB = 1024**3
 STEPS = (  # progress line of the refresh -> the step it starts (first match wins)
     ("copying the published file", "preflight"),  # the copy starts in the background
     ("waiting for the copy", "copy"),
@@ -68,10 +68,15 @@ def _is_standard(manifest: dict[str, Any] | None, rows: int) -> bool:
     if manifest is None or manifest.get("revisions"):
         return False
     arguments = manifest["arguments"]
-    return (arguments.get("rows") == rows and arguments.get("seed") == 42 and arguments.get("errors") == 5
-            and not any(arguments.get(k) for k in ("provinces", "years", "months", "max_units_per_level",
-                                                   "no_policy_credit"))
-            and arguments.get("format") == "parquet")
+    return (
+        arguments.get("rows") == rows
+        and arguments.get("seed") == 42
+        and arguments.get("errors") == 5
+        and not any(
+            arguments.get(k) for k in ("provinces", "years", "months", "max_units_per_level", "no_policy_credit")
+        )
+        and arguments.get("format") == "parquet"
+    )
 
 
 def ensure_feed(rows: int, work: Path) -> Path:
@@ -83,13 +88,18 @@ def ensure_feed(rows: int, work: Path) -> Path:
     feed = work / "feeds" / str(rows)
     if not _is_standard(feed_manifest(feed), rows):
         print(f"[bench] writing the synthetic feed of {rows:,} rows into {feed}", flush=True)
-        subprocess.run([str(NTP), "synthetic", "--rows", str(rows), "--out", str(feed),
-                        "--seed", "42", "--errors", "5"], cwd=PROJECT_DIR, env=bench_env(), check=True)
+        subprocess.run(
+            [str(NTP), "synthetic", "--rows", str(rows), "--out", str(feed), "--seed", "42", "--errors", "5"],
+            cwd=PROJECT_DIR,
+            env=bench_env(),
+            check=True,
+        )
     return feed
 
 
 def link_copy(source: Path, destination: Path) -> None:
     """A copy of the feed whose files are hard links (the revision replaces files, never edits them)."""
+
     def link(src: str, dst: str) -> None:
         try:
             os.link(src, dst)
@@ -101,8 +111,9 @@ def link_copy(source: Path, destination: Path) -> None:
 
 def refresh_flags() -> set[str]:
     """The options ``ntp refresh --help`` offers (to know whether --full-refresh exists yet)."""
-    out = subprocess.run([str(NTP), "refresh", "--help"], cwd=PROJECT_DIR, env=bench_env(),
-                         capture_output=True, text=True, check=False).stdout
+    out = subprocess.run(
+        [str(NTP), "refresh", "--help"], cwd=PROJECT_DIR, env=bench_env(), capture_output=True, text=True, check=False
+    ).stdout
     return {word.strip("[],") for word in out.split() if word.startswith(("--", "[--"))}
 
 
@@ -133,7 +144,7 @@ def step_peaks(measurement: Measurement) -> dict[str, int]:
     for start, end, name in _step_spans(measurement):
         inside = [rss for offset, rss in measurement.rss_timeline if start <= offset < end]
         if inside:
-            peaks[name] = max(peaks.get(name, 0), max(inside))
+            peaks[name] = max(peaks.get(name, 0), *inside)
     return peaks
 
 
@@ -149,8 +160,12 @@ def _dbt_times(record: dict[str, Any]) -> dict[str, Any]:
 
 
 def _refresh(warehouse: Path, feed: Path, log: Path, flags: list[str]) -> tuple[Measurement, dict[str, Any]]:
-    measurement = run_measured([str(NTP), "refresh", "--warehouse", str(warehouse), *flags],
-                               env=bench_env(NTP_FEEDS=str(feed)), cwd=PROJECT_DIR, log=log)
+    measurement = run_measured(
+        [str(NTP), "refresh", "--warehouse", str(warehouse), *flags],
+        env=bench_env(NTP_FEEDS=str(feed)),
+        cwd=PROJECT_DIR,
+        log=log,
+    )
     if measurement.returncode != 0:
         raise BenchError(f"the refresh exited {measurement.returncode}; see {log}")
     return measurement, _last_run(warehouse)
@@ -165,8 +180,9 @@ def _summary(measurement: Measurement, rows: dict[str, int] | None = None) -> di
     return data
 
 
-def one_run(index: int, rows: int, base_feed: Path, work: Path, options: argparse.Namespace,
-            flags: set[str]) -> dict[str, Any]:
+def one_run(
+    index: int, rows: int, base_feed: Path, work: Path, options: argparse.Namespace, flags: set[str]
+) -> dict[str, Any]:
     """Full refresh, floor, incremental, pandas and the real data, measured; returns the run's numbers."""
     run_dir = work / str(rows) / f"run-{index}"
     shutil.rmtree(run_dir, ignore_errors=True)
@@ -174,20 +190,28 @@ def one_run(index: int, rows: int, base_feed: Path, work: Path, options: argpars
     feed = run_dir / "feed"
     link_copy(base_feed, feed)
     counts = feed_manifest(base_feed)["counts"]
-    result: dict[str, Any] = {"run": index, "started_at": datetime.now(UTC).isoformat(timespec="seconds"),
-                              "load_average_at_start": os.getloadavg()}
+    result: dict[str, Any] = {
+        "run": index,
+        "started_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "load_average_at_start": os.getloadavg(),
+    }
     warehouse = run_dir / "warehouse" / "ntp_poverty.duckdb"
 
-    say = lambda message: print(f"[bench {rows:,} run {index}] {message}", flush=True)
+    say = lambda message: print(f"[bench {rows:,} run {index}] {message}", flush=True)  # noqa: E731
     full_flags = ["--full-refresh"] if "--full-refresh" in flags else []
     say("full refresh " + " ".join(full_flags))
     full, record = _refresh(warehouse, feed, run_dir / "refresh_full.log", full_flags)
-    result["full_refresh"] = _summary(full, counts) | {"steps_s": step_times(full),
-                                                       "steps_peak_rss_bytes": step_peaks(full),
-                                                       "run_id": record["run_id"],
-                                                       "mart_rows": record.get("mart_rows", {}),
-                                                       "slice_partitions": record.get("slice_partitions", [])
-                                                       } | _dbt_times(record)
+    result["full_refresh"] = (
+        _summary(full, counts)
+        | {
+            "steps_s": step_times(full),
+            "steps_peak_rss_bytes": step_peaks(full),
+            "run_id": record["run_id"],
+            "mart_rows": record.get("mart_rows", {}),
+            "slice_partitions": record.get("slice_partitions", []),
+        }
+        | _dbt_times(record)
+    )
     say(f"full refresh {full.wall_s} s, peak RSS {full.peak_rss_bytes / GB:.2f} GB")
 
     floor_dir = run_dir / "floor"
@@ -196,42 +220,85 @@ def one_run(index: int, rows: int, base_feed: Path, work: Path, options: argpars
         result["floor"] = {"skipped": "--skip-floor"}
     else:
         say("engine floor: dbt compile (not timed)")
-        manifest = compile_project(floor_dir / "target", floor_db, feed,
-                                   {"run_id": record["run_id"], "git_commit": record["git_commit"]})
+        manifest = compile_project(
+            floor_dir / "target", floor_db, feed, {"run_id": record["run_id"], "git_commit": record["git_commit"]}
+        )
         say("engine floor: compiled SQL in one DuckDB connection")
-        floor = run_measured([str(PYTHON), "-m", "benchmarks.floor", "--manifest", str(manifest), "--database",
-                              str(floor_db), "--out", str(floor_dir / "floor.json")],
-                             env=bench_env(), cwd=PROJECT_DIR, log=run_dir / "floor.log")
+        floor = run_measured(
+            [
+                str(PYTHON),
+                "-m",
+                "benchmarks.floor",
+                "--manifest",
+                str(manifest),
+                "--database",
+                str(floor_db),
+                "--out",
+                str(floor_dir / "floor.json"),
+            ],
+            env=bench_env(),
+            cwd=PROJECT_DIR,
+            log=run_dir / "floor.log",
+        )
         if floor.returncode != 0:
             raise BenchError(f"the engine floor failed (exit {floor.returncode}); see {run_dir / 'floor.log'}")
         inner = json.loads((floor_dir / "floor.json").read_text(encoding="utf-8"))
         differences = compare_marts(floor_db, warehouse.resolve())
         if differences:
             raise BenchError("the engine floor's marts differ from the refresh's:\n" + "\n".join(differences))
-        result["floor"] = _summary(floor, counts) | {
-            k: inner[k] for k in ("seeds_s", "models_s", "tests_s", "checkpoint_s", "total_s", "models", "tests",
-                                  "failed_tests", "slowest_models", "settings")} | {"marts_equal": True}
+        result["floor"] = (
+            _summary(floor, counts)
+            | {
+                k: inner[k]
+                for k in (
+                    "seeds_s",
+                    "models_s",
+                    "tests_s",
+                    "checkpoint_s",
+                    "total_s",
+                    "models",
+                    "tests",
+                    "failed_tests",
+                    "slowest_models",
+                    "settings",
+                )
+            }
+            | {"marts_equal": True}
+        )
         say(f"floor {floor.wall_s} s; marts equal")
 
     warehouse_is_current = True  # the published warehouse has refreshed the feed as it is now
     if options.revise > 0 and "--full-refresh" in flags:
         say(f"incremental refresh after revising {options.revise:.0%} of the partitions")
-        revised = subprocess.run([str(NTP), "synthetic", "--revise", str(options.revise),
-                                  "--revision", "1", "--out", str(feed)], cwd=PROJECT_DIR, env=bench_env(),
-                                 capture_output=True, text=True, check=False)
+        revised = subprocess.run(
+            [str(NTP), "synthetic", "--revise", str(options.revise), "--revision", "1", "--out", str(feed)],
+            cwd=PROJECT_DIR,
+            env=bench_env(),
+            capture_output=True,
+            text=True,
+            check=False,
+        )
         if revised.returncode != 0:
             raise BenchError(f"the revision failed: {revised.stderr[-2000:]}")
         log = run_dir / "refresh_incremental.log"
-        incremental = run_measured([str(NTP), "refresh", "--warehouse", str(warehouse)],
-                                   env=bench_env(NTP_FEEDS=str(feed)), cwd=PROJECT_DIR, log=log)
+        incremental = run_measured(
+            [str(NTP), "refresh", "--warehouse", str(warehouse)],
+            env=bench_env(NTP_FEEDS=str(feed)),
+            cwd=PROJECT_DIR,
+            log=log,
+        )
         files = feed_manifest(feed)["revisions"][-1]["files"]
-        result["incremental"] = _summary(incremental) | {"steps_s": step_times(incremental),
-                                                         "steps_peak_rss_bytes": step_peaks(incremental),
-                                                         "revised_partitions": len(files)}
+        result["incremental"] = _summary(incremental) | {
+            "steps_s": step_times(incremental),
+            "steps_peak_rss_bytes": step_peaks(incremental),
+            "revised_partitions": len(files),
+        }
         if incremental.returncode != 0:
             # a failed incremental refresh is a finding of the bench, not a reason to lose the run's numbers
-            result["incremental"] |= {"failed": f"the refresh exited {incremental.returncode}: {_failure(log)}",
-                                      "wall_s": None}
+            result["incremental"] |= {
+                "failed": f"the refresh exited {incremental.returncode}: {_failure(log)}",
+                "wall_s": None,
+            }
             say(result["incremental"]["failed"])
             warehouse_is_current = False
         else:
@@ -239,8 +306,11 @@ def one_run(index: int, rows: int, base_feed: Path, work: Path, options: argpars
             result["incremental"] |= {"run_id": last["run_id"]} | _dbt_times(last)
             say(f"incremental refresh {incremental.wall_s} s ({len(files)} partitions revised)")
     else:
-        result["incremental"] = {"skipped": "ntp refresh has no --full-refresh (no incremental refresh yet)"
-                                 if options.revise > 0 else "--revise 0"}
+        result["incremental"] = {
+            "skipped": "ntp refresh has no --full-refresh (no incremental refresh yet)"
+            if options.revise > 0
+            else "--revise 0"
+        }
 
     # pandas last: at 10M it fills memory up to its cap, which empties the page cache that the
     # incremental refresh's copy of the published file reads (a nightly refresh follows the last one;
@@ -250,8 +320,13 @@ def one_run(index: int, rows: int, base_feed: Path, work: Path, options: argpars
         say("pandas")
         out = run_dir / "pandas"
         cap = int(options.pandas_memory_gb * GB)
-        pandas = run_measured([str(PYTHON), "-m", "benchmarks.pandas_marts", "--feed", str(feed), "--out", str(out)],
-                              env=bench_env(), cwd=PROJECT_DIR, log=run_dir / "pandas.log", memory_cap_bytes=cap)
+        pandas = run_measured(
+            [str(PYTHON), "-m", "benchmarks.pandas_marts", "--feed", str(feed), "--out", str(out)],
+            env=bench_env(),
+            cwd=PROJECT_DIR,
+            log=run_dir / "pandas.log",
+            memory_cap_bytes=cap,
+        )
         entry = _summary(pandas, counts)
         if pandas.killed_at_cap or pandas.returncode in (-9, 137) or "MemoryError" in log_tail(run_dir / "pandas.log"):
             entry["out_of_memory"] = f"pandas ran out of memory at {pandas.peak_rss_bytes / GB:.1f} GB"
@@ -261,12 +336,14 @@ def one_run(index: int, rows: int, base_feed: Path, work: Path, options: argpars
         else:
             entry |= json.loads((out / "timings.json").read_text(encoding="utf-8"))
             if rows <= options.compare_pandas_max_rows and warehouse_is_current:
-                import pandas as pd
+                import pandas as pd  # noqa: PLC0415
 
-                from benchmarks.pandas_marts import compare
+                from benchmarks.pandas_marts import compare  # noqa: PLC0415
 
-                outputs = {name: pd.read_parquet(out / f"{name}.parquet") for name in
-                           ("funding_mix", "yoy_change", "source_sum_checks")}
+                outputs = {
+                    name: pd.read_parquet(out / f"{name}.parquet")
+                    for name in ("funding_mix", "yoy_change", "source_sum_checks")
+                }
                 pandas_differences = compare(outputs, warehouse.resolve())
                 if pandas_differences:
                     raise BenchError("pandas differs from the marts:\n" + "\n".join(pandas_differences))
@@ -279,8 +356,12 @@ def one_run(index: int, rows: int, base_feed: Path, work: Path, options: argpars
 
     if not options.skip_real_data:
         say("the real data: full refresh on the committed sample feed and the transcribed documents")
-        real, _ = _refresh(run_dir / "real" / "ntp_poverty.duckdb", PROJECT_DIR / "feeds" / "sample",
-                           run_dir / "refresh_real.log", full_flags)
+        real, _ = _refresh(
+            run_dir / "real" / "ntp_poverty.duckdb",
+            PROJECT_DIR / "feeds" / "sample",
+            run_dir / "refresh_real.log",
+            full_flags,
+        )
         result["real_data"] = _summary(real) | {"steps_s": step_times(real)}
 
     result["ratios"] = ratios(result)
@@ -316,10 +397,14 @@ def ratios(result: dict[str, Any]) -> dict[str, float | None]:
         "full_over_floor": round(full["wall_s"] / floor["wall_s"], 3) if floor.get("wall_s") else None,
         "dbt_build_over_floor": round(dbt_build / floor["wall_s"], 3) if dbt_build and floor.get("wall_s") else None,
         "pandas_over_full": round(pandas["wall_s"] / full["wall_s"], 3)
-        if pandas.get("wall_s") and not pandas.get("out_of_memory") else None,
+        if pandas.get("wall_s") and not pandas.get("out_of_memory")
+        else None,
         "pandas_over_floor": round(pandas["wall_s"] / floor["wall_s"], 3)
-        if pandas.get("wall_s") and not pandas.get("out_of_memory") and floor.get("wall_s") else None,
-        "incremental_over_full": round(incremental["wall_s"] / full["wall_s"], 3) if incremental.get("wall_s") else None,
+        if pandas.get("wall_s") and not pandas.get("out_of_memory") and floor.get("wall_s")
+        else None,
+        "incremental_over_full": round(incremental["wall_s"] / full["wall_s"], 3)
+        if incremental.get("wall_s")
+        else None,
     }
 
 
@@ -343,27 +428,46 @@ def _git_commit() -> str:
 
 def machine_facts() -> dict[str, Any]:
     """CPU, cores, RAM, OS, Python and the engine's versions, the commit and the date."""
-    from importlib.metadata import version
+    from importlib.metadata import version  # noqa: PLC0415
 
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor() or "unknown")
-    memory = next(int(line.split()[1]) * 1024 for line in Path("/proc/meminfo").read_text().splitlines()
-                  if line.startswith("MemTotal"))
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor() or "unknown",
+    )
+    memory = next(
+        int(line.split()[1]) * 1024
+        for line in Path("/proc/meminfo").read_text().splitlines()
+        if line.startswith("MemTotal")
+    )
     packages = {name: version(name) for name in ("duckdb", "dbt-core", "dbt-duckdb", "pandas", "pyarrow")}
-    return {"cpu": cpu, "cores": os.cpu_count(), "ram_gb": round(memory / GB, 1),
-            "os": f"{platform.system()} {platform.release()}", "python": platform.python_version(),
-            "packages": packages, "git_commit": _git_commit(),
-            "date": datetime.now(UTC).isoformat(timespec="seconds"),
-            "duckdb_settings": {"memory_limit": profile_setting("NTP_DUCKDB_MEMORY_LIMIT"),
-                                "threads": profile_setting("NTP_DUCKDB_THREADS"),
-                                "dbt_threads": profile_setting("NTP_DBT_THREADS")}}
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "ram_gb": round(memory / GB, 1),
+        "os": f"{platform.system()} {platform.release()}",
+        "python": platform.python_version(),
+        "packages": packages,
+        "git_commit": _git_commit(),
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "duckdb_settings": {
+            "memory_limit": profile_setting("NTP_DUCKDB_MEMORY_LIMIT"),
+            "threads": profile_setting("NTP_DUCKDB_THREADS"),
+            "dbt_threads": profile_setting("NTP_DBT_THREADS"),
+        },
+    }
 
 
-def medians(runs: list[dict[str, Any]],
-            keep: tuple[str, ...] = ("full_refresh", "floor", "pandas", "incremental", "real_data", "ratios"),
-            ) -> dict[str, Any]:
+def medians(
+    runs: list[dict[str, Any]],
+    keep: tuple[str, ...] = ("full_refresh", "floor", "pandas", "incremental", "real_data", "ratios"),
+) -> dict[str, Any]:
     """Median of every number of the runs under the keys ``keep``, by the same path (ratios: the median
     of the per-run ratios)."""
+
     def walk(values: list[Any]) -> Any:
         first = values[0]
         if isinstance(first, bool) or first is None:
@@ -387,12 +491,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--results", type=Path, default=PROJECT_DIR / "benchmarks" / "results")
     parser.add_argument("--markdown", type=Path, default=PROJECT_DIR / "BENCHMARKS.md")
     parser.add_argument("--revise", type=float, default=0.01, help="fraction of partitions revised (0: no incremental)")
-    parser.add_argument("--pandas-memory-gb", type=float, default=16.0,
-                        help="kill pandas above this RSS and record it as out of memory")
-    parser.add_argument("--compare-pandas-max-rows", type=int, default=2_000_000,
-                        help="compare pandas with the marts up to this feed size")
-    parser.add_argument("--skip-floor", action="store_true",
-                        help="no engine floor (for 50M rows: the full refresh within the memory limit is the target)")
+    parser.add_argument(
+        "--pandas-memory-gb", type=float, default=16.0, help="kill pandas above this RSS and record it as out of memory"
+    )
+    parser.add_argument(
+        "--compare-pandas-max-rows",
+        type=int,
+        default=2_000_000,
+        help="compare pandas with the marts up to this feed size",
+    )
+    parser.add_argument(
+        "--skip-floor",
+        action="store_true",
+        help="no engine floor (for 50M rows: the full refresh within the memory limit is the target)",
+    )
     parser.add_argument("--skip-pandas", action="store_true")
     parser.add_argument("--skip-real-data", action="store_true")
     parser.add_argument("--keep", action="store_true", help="keep each run's warehouses and feed copy")
@@ -421,15 +533,27 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def write_results(args: argparse.Namespace, feed: Path, flags: set[str], facts: dict[str, Any],
-                  runs: list[dict[str, Any]], started: float) -> Path:
+def write_results(
+    args: argparse.Namespace,
+    feed: Path,
+    flags: set[str],
+    facts: dict[str, Any],
+    runs: list[dict[str, Any]],
+    started: float,
+) -> Path:
     """Write ``<results>/<rows>.json`` for the runs so far and rewrite the Markdown from every result."""
-    result = {"rows": args.rows, "feed": str(feed.relative_to(PROJECT_DIR) if feed.is_relative_to(PROJECT_DIR)
-                                             else feed),
-              "feed_counts": feed_manifest(feed)["counts"], "runs_requested": args.runs, "revise": args.revise,
-              "refresh_has_full_refresh_flag": "--full-refresh" in flags,
-              "machine": facts, "runs": runs, "median": medians(runs),
-              "bench_seconds": round(time.monotonic() - started, 1)}
+    result = {
+        "rows": args.rows,
+        "feed": str(feed.relative_to(PROJECT_DIR) if feed.is_relative_to(PROJECT_DIR) else feed),
+        "feed_counts": feed_manifest(feed)["counts"],
+        "runs_requested": args.runs,
+        "revise": args.revise,
+        "refresh_has_full_refresh_flag": "--full-refresh" in flags,
+        "machine": facts,
+        "runs": runs,
+        "median": medians(runs),
+        "bench_seconds": round(time.monotonic() - started, 1),
+    }
     args.results.mkdir(parents=True, exist_ok=True)
     path = args.results / f"{args.rows}.json"
     path.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

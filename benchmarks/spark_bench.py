@@ -38,15 +38,21 @@ DUCKDB_DBT = PROJECT_DIR / ".venv" / "bin" / "dbt"
 
 def spark_versions(dbt: Path = SPARK_DBT) -> dict[str, str]:
     """pyspark, dbt-spark and dbt-core as installed in the Spark virtualenv (not importable from here)."""
-    code = ("import json; from importlib.metadata import version; "
-            "print(json.dumps({n: version(n) for n in ('pyspark', 'dbt-spark', 'dbt-core')}))")
+    code = (
+        "import json; from importlib.metadata import version; "
+        "print(json.dumps({n: version(n) for n in ('pyspark', 'dbt-spark', 'dbt-core')}))"
+    )
     out = subprocess.run([str(dbt.parent / "python"), "-c", code], capture_output=True, text=True, check=True)
     return json.loads(out.stdout)
 
 
 #: The Spark target's settings a run depends on: the environment variable, else profiles.yml's default.
-SPARK_SETTINGS = {"driver_memory": "NTP_SPARK_DRIVER_MEMORY", "executor_memory": "NTP_SPARK_EXECUTOR_MEMORY",
-                  "shuffle_partitions": "NTP_SPARK_SHUFFLE_PARTITIONS", "dbt_threads": "NTP_DBT_THREADS"}
+SPARK_SETTINGS = {
+    "driver_memory": "NTP_SPARK_DRIVER_MEMORY",
+    "executor_memory": "NTP_SPARK_EXECUTOR_MEMORY",
+    "shuffle_partitions": "NTP_SPARK_SHUFFLE_PARTITIONS",
+    "dbt_threads": "NTP_DBT_THREADS",
+}
 
 
 def spark_settings() -> dict[str, str]:
@@ -58,8 +64,11 @@ def _build(engine: str, command: list[str], env: dict[str, str], log: Path) -> d
     measurement = run_measured(command, env=env, cwd=PROJECT_DIR, log=log, interval=0.2)
     if measurement.returncode != 0:
         raise BenchError(f"the {engine} build failed (exit {measurement.returncode}); {log}:\n{log_tail(log)}")
-    return {"wall_s": measurement.wall_s, "cpu_s": round(measurement.cpu_s, 3),
-            "peak_rss_bytes": measurement.peak_rss_bytes}
+    return {
+        "wall_s": measurement.wall_s,
+        "cpu_s": round(measurement.cpu_s, 3),
+        "peak_rss_bytes": measurement.peak_rss_bytes,
+    }
 
 
 def one_run(index: int, feed: Path, work: Path, master: str) -> dict[str, Any]:
@@ -69,19 +78,47 @@ def one_run(index: int, feed: Path, work: Path, master: str) -> dict[str, Any]:
     run_dir.mkdir(parents=True)
     load = list(os.getloadavg())
     print(f"[bench-spark run {index}] Spark dbt build on {master}", flush=True)
-    spark = _build("Spark", [str(SPARK_DBT), "build", "--target", "spark", "--full-refresh",
-                             "--target-path", str(run_dir / "spark-target"), "--log-path", str(run_dir / "spark-logs")],
-                   bench_env(NTP_FEEDS=str(feed), NTP_SPARK_MASTER=master, NTP_SPARK_WAREHOUSE=str(run_dir / "spark")),
-                   run_dir / "spark.log")
+    spark = _build(
+        "Spark",
+        [
+            str(SPARK_DBT),
+            "build",
+            "--target",
+            "spark",
+            "--full-refresh",
+            "--target-path",
+            str(run_dir / "spark-target"),
+            "--log-path",
+            str(run_dir / "spark-logs"),
+        ],
+        bench_env(NTP_FEEDS=str(feed), NTP_SPARK_MASTER=master, NTP_SPARK_WAREHOUSE=str(run_dir / "spark")),
+        run_dir / "spark.log",
+    )
     shutil.rmtree(run_dir / "spark", ignore_errors=True)
     print(f"[bench-spark run {index}] DuckDB dbt build", flush=True)
-    duck = _build("DuckDB", [str(DUCKDB_DBT), "build", "--full-refresh", "--target-path", str(run_dir / "duckdb-target"),
-                             "--log-path", str(run_dir / "duckdb-logs")],
-                  bench_env(NTP_FEEDS=str(feed), NTP_WAREHOUSE=str(run_dir / "ntp_poverty.duckdb")), run_dir / "duckdb.log")
+    duck = _build(
+        "DuckDB",
+        [
+            str(DUCKDB_DBT),
+            "build",
+            "--full-refresh",
+            "--target-path",
+            str(run_dir / "duckdb-target"),
+            "--log-path",
+            str(run_dir / "duckdb-logs"),
+        ],
+        bench_env(NTP_FEEDS=str(feed), NTP_WAREHOUSE=str(run_dir / "ntp_poverty.duckdb")),
+        run_dir / "duckdb.log",
+    )
     shutil.rmtree(run_dir, ignore_errors=True)
     print(f"[bench-spark run {index}] Spark {spark['wall_s']:.1f} s, DuckDB {duck['wall_s']:.1f} s", flush=True)
-    return {"run": index, "load_average_at_start": load, "spark": spark, "duckdb": duck,
-            "ratios": {"spark_over_duckdb": round(spark["wall_s"] / duck["wall_s"], 3)}}
+    return {
+        "run": index,
+        "load_average_at_start": load,
+        "spark": spark,
+        "duckdb": duck,
+        "ratios": {"spark_over_duckdb": round(spark["wall_s"] / duck["wall_s"], 3)},
+    }
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -111,11 +148,16 @@ def run(args: argparse.Namespace) -> int:
     except BenchError as exc:
         print(f"[bench-spark] FAILED: {exc}", file=sys.stderr)
         return 1
-    result = {"rows": args.rows, "master": args.master,
-              "feed": str(feed.relative_to(PROJECT_DIR) if feed.is_relative_to(PROJECT_DIR) else feed),
-              "feed_counts": feed_manifest(feed)["counts"], "machine": facts, "runs": runs,
-              "median": medians(runs, keep=("spark", "duckdb", "ratios")),
-              "bench_seconds": round(time.monotonic() - started, 1)}
+    result = {
+        "rows": args.rows,
+        "master": args.master,
+        "feed": str(feed.relative_to(PROJECT_DIR) if feed.is_relative_to(PROJECT_DIR) else feed),
+        "feed_counts": feed_manifest(feed)["counts"],
+        "machine": facts,
+        "runs": runs,
+        "median": medians(runs, keep=("spark", "duckdb", "ratios")),
+        "bench_seconds": round(time.monotonic() - started, 1),
+    }
     folder = args.results / "spark"
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{args.rows}.json"

@@ -11,7 +11,6 @@ with them and fails on any violation):
   layer prefix).
 """
 
-
 from dbt_score import Model, RuleViolation, rule
 
 LAYER_PREFIXES = ("stg_", "int_", "dim_", "fct_", "bridge_")
@@ -38,8 +37,10 @@ def mart_is_public_with_an_owner_and_a_contract(model: Model) -> RuleViolation |
         return None
     contract = model.config.get("contract") or {}
     if model.access != "public" or not model.group or not contract.get("enforced"):
-        return RuleViolation(f"mart {model.name}: access={model.access}, group={model.group}, "
-                             f"contract enforced={contract.get('enforced')}")
+        return RuleViolation(
+            f"mart {model.name}: access={model.access}, group={model.group}, "
+            f"contract enforced={contract.get('enforced')}"
+        )
     return None
 
 
@@ -65,16 +66,19 @@ def intermediates_stay_out_of_readers_schemas(model: Model) -> RuleViolation | N
     is_int = model.name.startswith("int_")
     in_folder = _folder(model) == "intermediate"
     if is_int != in_folder or (is_int and model.schema != "intermediate"):
-        return RuleViolation(f"{model.name}: int_ models live in an intermediate folder and schema "
-                             f"(folder {_folder(model)}, schema {model.schema})")
+        return RuleViolation(
+            f"{model.name}: int_ models live in an intermediate folder and schema "
+            f"(folder {_folder(model)}, schema {model.schema})"
+        )
     return None
 
 
 @rule
 def staging_is_named_after_source_and_entity(model: Model) -> RuleViolation | None:
     """Staging models are stg_<source>__<entity>, in the staging schema."""
-    if _folder(model) == "staging" and (not model.name.startswith("stg_") or "__" not in model.name
-                                        or model.schema != "staging"):
+    if _folder(model) == "staging" and (
+        not model.name.startswith("stg_") or "__" not in model.name or model.schema != "staging"
+    ):
         return RuleViolation(f"staging model {model.name} is not stg_<source>__<entity> in schema staging")
     return None
 
@@ -83,6 +87,7 @@ def staging_is_named_after_source_and_entity(model: Model) -> RuleViolation | No
 def audit_is_a_layer_of_its_own(model: Model) -> RuleViolation | None:
     """Audit models (checks and findings) live in schema audit without another layer's prefix."""
     if _folder(model) == "audit" and (model.schema != "audit" or model.name.startswith(LAYER_PREFIXES)):
-        return RuleViolation(f"audit model {model.name} (schema {model.schema}) must be an audit-layer name "
-                             "in schema audit")
+        return RuleViolation(
+            f"audit model {model.name} (schema {model.schema}) must be an audit-layer name in schema audit"
+        )
     return None

@@ -28,9 +28,7 @@ def dbt_env(warehouse: Path) -> dict[str, str]:
     return env
 
 
-def run_dbt(
-    args: list[str], warehouse: Path, workdir: Path, project: Path = ROOT
-) -> subprocess.CompletedProcess[str]:
+def run_dbt(args: list[str], warehouse: Path, workdir: Path, project: Path = ROOT) -> subprocess.CompletedProcess[str]:
     """Run dbt from the virtualenv on ``project`` with its own target and log folders under ``workdir``."""
     cmd = [str(BIN / "dbt"), *args, "--target-path", str(workdir / "target"), "--log-path", str(workdir / "logs")]
     env = dbt_env(warehouse)
@@ -41,9 +39,13 @@ def run_dbt(
 def copy_project(destination: Path) -> Path:
     """Copy the project (without virtualenv, build output or git) so a test may break it."""
     project = destination / "project"
-    shutil.copytree(ROOT, project, copy_function=shutil.copy2, symlinks=True,
-                    ignore=shutil.ignore_patterns(".venv", ".venv-spark", "target", "logs", "warehouse", ".git",
-                                                           "__pycache__"))
+    shutil.copytree(
+        ROOT,
+        project,
+        copy_function=shutil.copy2,
+        symlinks=True,
+        ignore=shutil.ignore_patterns(".venv", ".venv-spark", "target", "logs", "warehouse", ".git", "__pycache__"),
+    )
     return project
 
 
@@ -72,6 +74,9 @@ def duckdb15_python(tmp_path_factory: pytest.TempPathFactory) -> Path:
     venv = tmp_path_factory.mktemp("duckdb15") / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
     lock = ROOT / "tests" / "duckdb15" / "requirements.lock"
-    subprocess.run([str(venv / "bin" / "pip"), "install", "--quiet", "--require-hashes", "--no-deps", "-r", str(lock)],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [str(venv / "bin" / "pip"), "install", "--quiet", "--require-hashes", "--no-deps", "-r", str(lock)],
+        check=True,
+        capture_output=True,
+    )
     return venv / "bin" / "python"

@@ -32,14 +32,23 @@ def spark_env(warehouse_dir: Path, **extra: str) -> dict[str, str]:
     return env
 
 
-def run_spark_dbt(args: list[str], warehouse_dir: Path, workdir: Path, project: Path = ROOT,
-                  **extra_env: str) -> subprocess.CompletedProcess[str]:
+def run_spark_dbt(
+    args: list[str], warehouse_dir: Path, workdir: Path, project: Path = ROOT, **extra_env: str
+) -> subprocess.CompletedProcess[str]:
     """Run the Spark virtualenv's dbt with target spark on ``project``; target and logs under ``workdir``."""
     dbt = SPARK_BIN / "dbt"
     if not dbt.exists():
         raise RuntimeError(f"{dbt} is missing: run `make spark-venv` (make test does)")
-    cmd = [str(dbt), *args, "--target", "spark", "--target-path", str(workdir / "target"),
-           "--log-path", str(workdir / "logs")]
+    cmd = [
+        str(dbt),
+        *args,
+        "--target",
+        "spark",
+        "--target-path",
+        str(workdir / "target"),
+        "--log-path",
+        str(workdir / "logs"),
+    ]
     env = spark_env(warehouse_dir, **extra_env)
     env["DBT_PROFILES_DIR"] = str(project)
     return subprocess.run(cmd, cwd=project, env=env, capture_output=True, text=True, check=False)
@@ -59,14 +68,20 @@ class TableComparison:
 
     @property
     def equal(self) -> bool:
-        return (self.column_problem is None and self.duckdb_rows == self.spark_rows
-                and not self.only_in_duckdb and not self.only_in_spark)
+        return (
+            self.column_problem is None
+            and self.duckdb_rows == self.spark_rows
+            and not self.only_in_duckdb
+            and not self.only_in_spark
+        )
 
     def describe(self) -> str:
         if self.column_problem:
             return f"{self.schema}.{self.table}: {self.column_problem}"
-        return (f"{self.schema}.{self.table}: {self.duckdb_rows} rows in DuckDB, {self.spark_rows} in Spark; "
-                f"only in DuckDB {self.only_in_duckdb[:3]}, only in Spark {self.only_in_spark[:3]}")
+        return (
+            f"{self.schema}.{self.table}: {self.duckdb_rows} rows in DuckDB, {self.spark_rows} in Spark; "
+            f"only in DuckDB {self.only_in_duckdb[:3]}, only in Spark {self.only_in_spark[:3]}"
+        )
 
 
 def _normalized(column: str, data_type: str) -> str:
@@ -84,7 +99,9 @@ def compare_table(con: duckdb.DuckDBPyConnection, spark_warehouse: Path, schema:
     """Compare one table of the attached DuckDB build (``duck``) with the Spark build's Parquet files."""
     columns = con.execute(
         "select column_name, data_type from duckdb_columns() where database_name = 'duck' "
-        "and schema_name = ? and table_name = ? order by column_index", [schema, table]).fetchall()
+        "and schema_name = ? and table_name = ? order by column_index",
+        [schema, table],
+    ).fetchall()
     folder = spark_warehouse / f"{schema}.db" / table
     files = sorted(folder.glob("*.parquet"))
     if not files:
@@ -93,8 +110,9 @@ def compare_table(con: duckdb.DuckDBPyConnection, spark_warehouse: Path, schema:
     spark_columns = [r[0] for r in con.execute(f"describe select * from {spark_source}").fetchall()]
     duck_columns = [c for c, _ in columns]
     if spark_columns != duck_columns:
-        return TableComparison(schema, table, 0, 0, [], [],
-                               f"columns differ: DuckDB {duck_columns}, Spark {spark_columns}")
+        return TableComparison(
+            schema, table, 0, 0, [], [], f"columns differ: DuckDB {duck_columns}, Spark {spark_columns}"
+        )
     compared = [(c, t) for c, t in columns if (schema, table, c) not in VOLATILE_COLUMNS]
     select_list = ", ".join(_normalized(c, t) for c, t in compared)
     duck_sql = f'select {select_list} from duck."{schema}"."{table}"'
@@ -106,24 +124,33 @@ def compare_table(con: duckdb.DuckDBPyConnection, spark_warehouse: Path, schema:
     return TableComparison(schema, table, duck_rows, spark_rows, only_duck, only_spark)
 
 
-def compare_builds(duckdb_file: Path, spark_warehouse: Path, schemas: tuple[str, ...] = COMPARED_SCHEMAS,
-                   tables: set[str] | None = None) -> list[TableComparison]:
+def compare_builds(
+    duckdb_file: Path,
+    spark_warehouse: Path,
+    schemas: tuple[str, ...] = COMPARED_SCHEMAS,
+    tables: set[str] | None = None,
+) -> list[TableComparison]:
     """Compare every table of ``schemas`` (or only ``tables``) of the DuckDB build with the Spark build."""
     con = duckdb.connect()
     try:
         con.execute(f"attach '{duckdb_file}' as duck (read_only)")
         names = con.execute(
             "select schema_name, table_name from duckdb_tables() where database_name = 'duck' "
-            f"and schema_name in ({', '.join('?' for _ in schemas)}) order by 1, 2", list(schemas)).fetchall()
-        return [compare_table(con, spark_warehouse, schema, table) for schema, table in names
-                if tables is None or table in tables]
+            f"and schema_name in ({', '.join('?' for _ in schemas)}) order by 1, 2",
+            list(schemas),
+        ).fetchall()
+        return [
+            compare_table(con, spark_warehouse, schema, table)
+            for schema, table in names
+            if tables is None or table in tables
+        ]
     finally:
         con.close()
 
 
 def free_port() -> int:
     """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    import socket
+    import socket  # noqa: PLC0415 - only the cluster fixture needs it
 
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))

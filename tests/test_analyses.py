@@ -91,14 +91,19 @@ def test_vocational_ranking(answers: dict[str, list[tuple]]) -> None:
     rows = answers["07_vocational_education_ranking_2024"]
     assert [r[5] for r in rows] == sorted(r[5] for r in rows)
     # Lạng Sơn DA4: 4.436 + 8.340 + 1.651 + 3.541 + 6.642 (004:293-319) > Sóc Trăng 21.978 (000:222)
-    assert [(r[0], r[3]) for r in rows] == [("20", Decimal("24610.000")), ("94", Decimal("21978.000")),
-                                            ("86", Decimal("17400.000"))]
+    assert [(r[0], r[3]) for r in rows] == [
+        ("20", Decimal("24610.000")),
+        ("94", Decimal("21978.000")),
+        ("86", Decimal("17400.000")),
+    ]
 
 
 def test_policy_credit(answers: dict[str, list[tuple]]) -> None:
     rows = answers["08_policy_credit_against_budget"]
-    assert [(r[0], r[4], r[6]) for r in rows] == [("20", "ALL", Decimal("820000.000")),
-                                                  ("20", "DA2", Decimal("820000.000"))]  # 004:267
+    assert [(r[0], r[4], r[6]) for r in rows] == [
+        ("20", "ALL", Decimal("820000.000")),
+        ("20", "DA2", Decimal("820000.000")),
+    ]  # 004:267
 
 
 def test_findings_by_line(answers: dict[str, list[tuple]]) -> None:

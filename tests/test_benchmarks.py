@@ -12,18 +12,15 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from benchmarks import floor, pandas_marts, report  # the project root is on pytest's pythonpath
+from benchmarks.measure import run_measured
+from benchmarks.run import link_copy, medians, ratios, step_peaks, step_times
 from conftest import BIN, ROOT, run_dbt
 from ntp_poverty.cli import main as ntp
 from ntp_poverty.validate.feeds import validate
 
-sys.path.insert(0, str(ROOT))  # the benchmarks package lives at the project root
-
-from benchmarks import floor, pandas_marts, report
-from benchmarks.measure import run_measured
-from benchmarks.run import link_copy, medians, ratios, step_peaks, step_times
-
 REFERENCE = ROOT / "seeds" / "reference"
-MB = 1024 ** 2
+MB = 1024**2
 TINY = ["--rows", "2000", "--provinces", "11,93", "--years", "2022,2023", "--seed", "42", "--errors", "2"]
 
 
@@ -38,7 +35,9 @@ def _bytes(folder: Path) -> dict[str, bytes]:
 
 # --- the sampler ---------------------------------------------------------------------------------
 
-ALLOCATE = "import time; block = bytearray({mb} * 1024 * 1024); block[::4096] = b'x' * len(block[::4096]); time.sleep(0.8)"
+ALLOCATE = (
+    "import time; block = bytearray({mb} * 1024 * 1024); block[::4096] = b'x' * len(block[::4096]); time.sleep(0.8)"
+)
 
 
 def test_the_sampler_measures_a_child_that_allocates(tmp_path: Path) -> None:
@@ -49,10 +48,14 @@ def test_the_sampler_measures_a_child_that_allocates(tmp_path: Path) -> None:
 
 
 def test_the_sampler_sums_the_process_tree_and_kills_at_its_cap(tmp_path: Path) -> None:
-    grandchild = f"import subprocess, sys; subprocess.run([sys.executable, '-c', {ALLOCATE.format(mb=200)!r}]); " \
-                 + ALLOCATE.format(mb=150).replace("time.sleep(0.8)", "")
-    two = f"import subprocess, sys; p = subprocess.Popen([sys.executable, '-c', {ALLOCATE.format(mb=200)!r}]); " \
-          f"{ALLOCATE.format(mb=150)}; p.wait()"
+    grandchild = (
+        f"import subprocess, sys; subprocess.run([sys.executable, '-c', {ALLOCATE.format(mb=200)!r}]); "
+        + ALLOCATE.format(mb=150).replace("time.sleep(0.8)", "")
+    )
+    two = (
+        f"import subprocess, sys; p = subprocess.Popen([sys.executable, '-c', {ALLOCATE.format(mb=200)!r}]); "
+        f"{ALLOCATE.format(mb=150)}; p.wait()"
+    )
     measured = run_measured([sys.executable, "-c", two])
     assert measured.returncode == 0
     assert measured.peak_rss_bytes >= 340 * MB  # both processes at once
@@ -62,47 +65,53 @@ def test_the_sampler_sums_the_process_tree_and_kills_at_its_cap(tmp_path: Path) 
 
 
 def test_the_steps_of_a_refresh_are_read_from_its_timed_lines(tmp_path: Path) -> None:
-    script = ("import time\n"
-              "for line in ['run x: preflight before building', 'preflight: ok', 'dbt build into the candidate',"
-              " 'dbt docs generate', 'Great Expectations checkpoint', 'assembling release x', 'published release x']:\n"
-              "    print('[refresh 00:00:00] ' + line, flush=True); time.sleep(0.2)\n")
+    script = (
+        "import time\n"
+        "for line in ['run x: preflight before building', 'preflight: ok', 'dbt build into the candidate',"
+        " 'dbt docs generate', 'Great Expectations checkpoint', 'assembling release x', 'published release x']:\n"
+        "    print('[refresh 00:00:00] ' + line, flush=True); time.sleep(0.2)\n"
+    )
     measured = run_measured([sys.executable, "-c", script], log=tmp_path / "log")
     steps = step_times(measured)
     assert list(steps) == ["startup", "preflight", "dbt_build", "docs", "gx", "release", "finish"]
     assert 0.3 <= steps["preflight"] <= 1.0 and sum(steps.values()) == pytest.approx(measured.wall_s, abs=0.01)
 
 
-
 def test_an_incremental_refresh_shows_the_wait_for_its_candidate_copy(tmp_path: Path) -> None:
     """The copy runs in the background from before the preflight: its start line (which names dbt parse)
     is the preflight's, and what is left of it after the preflight is its own step."""
-    script = ("import time\n"
-              "for line in ['run x: preflight before building', 'copying the published file into the candidate "
-              "(6 MB), meanwhile the preflight and dbt parse', 'preflight: ok', 'waiting for the copy of the "
-              "published file (dbt parse meanwhile)', 'the candidate is a copy of the published file', "
-              "'dbt build into the candidate', 'published release x']:\n"
-              "    print('[refresh 00:00:00] ' + line, flush=True); time.sleep(0.2)\n")
+    script = (
+        "import time\n"
+        "for line in ['run x: preflight before building', 'copying the published file into the candidate "
+        "(6 MB), meanwhile the preflight and dbt parse', 'preflight: ok', 'waiting for the copy of the "
+        "published file (dbt parse meanwhile)', 'the candidate is a copy of the published file', "
+        "'dbt build into the candidate', 'published release x']:\n"
+        "    print('[refresh 00:00:00] ' + line, flush=True); time.sleep(0.2)\n"
+    )
     steps = step_times(run_measured([sys.executable, "-c", script], log=tmp_path / "log"))
     assert list(steps) == ["startup", "preflight", "copy", "dbt_build", "finish"]
-    assert 0.5 <= steps["preflight"] and 0.3 <= steps["copy"] <= 1.0
+    assert steps["preflight"] >= 0.5 and 0.3 <= steps["copy"] <= 1.0
 
 
 def test_the_memory_of_a_refresh_is_told_step_by_step(tmp_path: Path) -> None:
     # 300 MB held during the dbt build only: that step's peak shows it, the next one does not
-    script = ("import time\n"
-              "print('[refresh 00:00:00] preflight: ok', flush=True); time.sleep(0.5)\n"
-              "print('[refresh 00:00:00] dbt build into the candidate', flush=True)\n"
-              "block = bytearray(300 * 1024 * 1024); block[::4096] = b'x' * len(block[::4096]); time.sleep(1.0)\n"
-              "del block; time.sleep(0.3)\n"
-              "print('[refresh 00:00:00] dbt docs generate', flush=True); time.sleep(0.8)\n")
+    script = (
+        "import time\n"
+        "print('[refresh 00:00:00] preflight: ok', flush=True); time.sleep(0.5)\n"
+        "print('[refresh 00:00:00] dbt build into the candidate', flush=True)\n"
+        "block = bytearray(300 * 1024 * 1024); block[::4096] = b'x' * len(block[::4096]); time.sleep(1.0)\n"
+        "del block; time.sleep(0.3)\n"
+        "print('[refresh 00:00:00] dbt docs generate', flush=True); time.sleep(0.8)\n"
+    )
     measured = run_measured([sys.executable, "-c", script], log=tmp_path / "log")
     peaks = step_peaks(measured)
     assert set(peaks) >= {"preflight", "dbt_build", "docs"}
-    assert peaks["dbt_build"] - peaks["docs"] > 250 * 1024 ** 2
+    assert peaks["dbt_build"] - peaks["docs"] > 250 * 1024**2
     assert max(peaks.values()) == measured.peak_rss_bytes
 
 
 # --- the floor and pandas against a dbt build of a tiny feed ----------------------------------------
+
 
 @pytest.fixture(scope="module")
 def tiny_build(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
@@ -115,12 +124,16 @@ def tiny_build(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     with pytest.MonkeyPatch.context() as patch:
         for key, value in env_feeds.items():
             patch.setenv(key, value)
-        built = run_dbt(["build", "--full-refresh", "--vars", json.dumps({"run_id": "tiny", "git_commit": "c"})],
-                        warehouse, work / "dbt")
+        built = run_dbt(
+            ["build", "--full-refresh", "--vars", json.dumps({"run_id": "tiny", "git_commit": "c"})],
+            warehouse,
+            work / "dbt",
+        )
         assert built.returncode == 0, built.stdout[-4000:]
         floor_db = work / "floor" / "ntp_poverty.duckdb"
-        manifest = floor.compile_project(work / "floor" / "target", floor_db, feed,
-                                         {"run_id": "tiny", "git_commit": "c"}, dbt=BIN / "dbt")
+        manifest = floor.compile_project(
+            work / "floor" / "target", floor_db, feed, {"run_id": "tiny", "git_commit": "c"}, dbt=BIN / "dbt"
+        )
         result = floor.run_floor(manifest, floor_db)
     assert result.models > 40 and result.tests > 300 and result.seeds > 10
     assert result.failed_tests == {}
@@ -129,8 +142,15 @@ def tiny_build(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 @pytest.mark.slow
 def test_the_floor_reproduces_the_marts_of_a_dbt_build(tiny_build: dict[str, Path]) -> None:
-    assert floor.compare_marts(tiny_build["floor"], tiny_build["warehouse"], ("marts", "core", "audit"),
-                               ignore_columns={"audit.warehouse_build": {"built_at"}}) == []
+    assert (
+        floor.compare_marts(
+            tiny_build["floor"],
+            tiny_build["warehouse"],
+            ("marts", "core", "audit"),
+            ignore_columns={"audit.warehouse_build": {"built_at"}},
+        )
+        == []
+    )
 
 
 @pytest.mark.slow
@@ -138,8 +158,10 @@ def test_a_mart_that_differs_fails_the_comparison(tiny_build: dict[str, Path], t
     broken = tmp_path / "broken.duckdb"
     shutil.copy(tiny_build["floor"], broken)
     with duckdb.connect(str(broken)) as con:
-        con.execute("update marts.funding_mix set central_budget = central_budget + 1 "
-                    "where rowid = (select min(rowid) from marts.funding_mix)")
+        con.execute(
+            "update marts.funding_mix set central_budget = central_budget + 1 "
+            "where rowid = (select min(rowid) from marts.funding_mix)"
+        )
         con.execute("delete from marts.yoy_change where rowid = (select min(rowid) from marts.yoy_change)")
     differences = floor.compare_marts(broken, tiny_build["warehouse"])
     assert [d.split(":")[0] for d in differences] == ["marts.funding_mix", "marts.yoy_change"]
@@ -163,6 +185,7 @@ def test_pandas_equals_the_marts(tiny_build: dict[str, Path]) -> None:
 
 # --- the revision mode ---------------------------------------------------------------------------
 
+
 def test_a_revision_changes_only_the_chosen_partitions_and_their_totals_add_up(tmp_path: Path) -> None:
     original = tmp_path / "original"
     before = _feed(original, *TINY)
@@ -184,14 +207,19 @@ def test_a_revision_changes_only_the_chosen_partitions_and_their_totals_add_up(t
     again = tmp_path / "again"
     link_copy(original, again)
     ntp(["synthetic", "--revise", "0.3", "--revision", "1", "--out", str(again)])
-    assert {p: b for p, b in _bytes(again).items() if p != "manifest.json"} == \
-        {p: b for p, b in revised.items() if p != "manifest.json"}
+    assert {p: b for p, b in _bytes(again).items() if p != "manifest.json"} == {
+        p: b for p, b in revised.items() if p != "manifest.json"
+    }
     with duckdb.connect() as con:
         [(rows, leaves, reports)] = con.execute(
             f"select count(*), count(*) filter (where not is_printed_total), count(distinct report_id) "
-            f"from read_parquet('{feed}/province=*/year=*/*.parquet')").fetchall()
-    assert (rows, leaves, reports) == (after["counts"]["rows"], after["counts"]["leaf_rows"],
-                                       after["counts"]["reports"])
+            f"from read_parquet('{feed}/province=*/year=*/*.parquet')"
+        ).fetchall()
+    assert (rows, leaves, reports) == (
+        after["counts"]["rows"],
+        after["counts"]["leaf_rows"],
+        after["counts"]["reports"],
+    )
     _assert_only_the_manifests_errors(feed, after)
 
 
@@ -210,48 +238,104 @@ def _assert_only_the_manifests_errors(feed: Path, manifest: dict) -> None:
     """Every total over sources adds up but the manifest's; acknowledged.csv names exactly its findings."""
     outputs, _ = pandas_marts.build(feed, ROOT / "seeds")
     checks = outputs["source_sum_checks"]
-    failing = set(checks.loc[~checks["adds_up"] & checks["reported_total_id"].str.startswith(("alloc-", "disb-")),
-                             "reported_total_id"])
-    expected = {f"{f['document_id']}:{f['source_line']}" for e in manifest["errors"] for f in e["findings"]
-                if f["check_code"] == "funding_sources_to_total"}
+    failing = set(
+        checks.loc[
+            ~checks["adds_up"] & checks["reported_total_id"].str.startswith(("alloc-", "disb-")), "reported_total_id"
+        ]
+    )
+    expected = {
+        f"{f['document_id']}:{f['source_line']}"
+        for e in manifest["errors"]
+        for f in e["findings"]
+        if f["check_code"] == "funding_sources_to_total"
+    }
     assert failing == expected
     with duckdb.connect() as con:
-        acknowledged = set(con.execute(f"select document_id, cast(source_line as integer), check_code "
-                                       f"from read_csv('{feed}/acknowledged.csv', all_varchar = true)").fetchall())
+        acknowledged = set(
+            con.execute(
+                f"select document_id, cast(source_line as integer), check_code "
+                f"from read_csv('{feed}/acknowledged.csv', all_varchar = true)"
+            ).fetchall()
+        )
         for error in manifest["errors"]:
             [(printed,)] = con.execute(
                 f"select cast(amount_million_vnd as varchar) from read_parquet('{feed}/{error['file']}') "
-                f"where row_number = {error['row_number']}").fetchall()
+                f"where row_number = {error['row_number']}"
+            ).fetchall()
             assert printed == error["printed_million_vnd"] != error["correct_million_vnd"]
-    assert acknowledged == {(f["document_id"], f["source_line"], f["check_code"]) for e in manifest["errors"]
-                            for f in e["findings"]}
+    assert acknowledged == {
+        (f["document_id"], f["source_line"], f["check_code"]) for e in manifest["errors"] for f in e["findings"]
+    }
 
 
 # --- the report ------------------------------------------------------------------------------------
 
+
 def test_the_report_is_written_from_the_results_with_the_engines_compared(tmp_path: Path) -> None:
     results = tmp_path / "results"
     results.mkdir()
-    run = {"run": 1, "load_average_at_start": [0.5, 0.5, 0.5],
-           "full_refresh": {"wall_s": 30.0, "cpu_s": 40.0, "peak_rss_bytes": 2 * 1024 ** 3,
-                            "peak_single_rss_bytes": 1024 ** 3, "leaf_rows_per_s": 100, "rows_per_s": 150,
-                            "steps_s": {"dbt_build": 20.0, "docs": 5.0},
-                            "steps_peak_rss_bytes": {"dbt_build": 3 * 1024 ** 3, "docs": 1024 ** 3}},
-           "floor": {"wall_s": 15.0, "cpu_s": 14.0, "peak_rss_bytes": 1024 ** 3, "seeds_s": 1.0, "models_s": 10.0,
-                     "tests_s": 3.0, "marts_equal": True, "failed_tests": {}, "slowest_models": [["sum_checks", 4.0]]},
-           "pandas": {"wall_s": 60.0, "cpu_s": 60.0, "peak_rss_bytes": 3 * 1024 ** 3, "compared_equal": True},
-           "incremental": {"wall_s": 10.0, "peak_rss_bytes": 1024 ** 3, "revised_partitions": 3,
-                           "steps_s": {"dbt_build": 6.0}, "dbt_seconds": {"model": 2.5, "test": 3.25, "seed": 0.01},
-                           "dbt_slowest": [{"node": "test.ntp_poverty.unique_fct_plan_amount_plan_amount_id.f8eb03a2bc",
-                                            "seconds": 1.5},
-                                           {"node": "model.ntp_poverty.funding_mix", "seconds": 1.25}]},
-           "ratios": {"full_over_floor": 2.0, "dbt_build_over_floor": 1.33, "pandas_over_full": 2.0,
-                      "pandas_over_floor": 4.0, "incremental_over_full": 0.33}}
-    result = {"rows": 10_000_000, "feed": "feeds/synthetic", "runs": [run], "median": medians([run]),
-              "feed_counts": {"rows": 1, "leaf_rows": 1, "printed_totals": 0, "reports": 1, "files": 1},
-              "machine": {"cpu": "x", "cores": 2, "ram_gb": 24, "os": "Linux", "python": "3.11",
-                          "packages": {"duckdb": "2"}, "git_commit": "abc", "date": "today",
-                          "duckdb_settings": {"memory_limit": "4GB", "threads": "1", "dbt_threads": "1"}}}
+    run = {
+        "run": 1,
+        "load_average_at_start": [0.5, 0.5, 0.5],
+        "full_refresh": {
+            "wall_s": 30.0,
+            "cpu_s": 40.0,
+            "peak_rss_bytes": 2 * 1024**3,
+            "peak_single_rss_bytes": 1024**3,
+            "leaf_rows_per_s": 100,
+            "rows_per_s": 150,
+            "steps_s": {"dbt_build": 20.0, "docs": 5.0},
+            "steps_peak_rss_bytes": {"dbt_build": 3 * 1024**3, "docs": 1024**3},
+        },
+        "floor": {
+            "wall_s": 15.0,
+            "cpu_s": 14.0,
+            "peak_rss_bytes": 1024**3,
+            "seeds_s": 1.0,
+            "models_s": 10.0,
+            "tests_s": 3.0,
+            "marts_equal": True,
+            "failed_tests": {},
+            "slowest_models": [["sum_checks", 4.0]],
+        },
+        "pandas": {"wall_s": 60.0, "cpu_s": 60.0, "peak_rss_bytes": 3 * 1024**3, "compared_equal": True},
+        "incremental": {
+            "wall_s": 10.0,
+            "peak_rss_bytes": 1024**3,
+            "revised_partitions": 3,
+            "steps_s": {"dbt_build": 6.0},
+            "dbt_seconds": {"model": 2.5, "test": 3.25, "seed": 0.01},
+            "dbt_slowest": [
+                {"node": "test.ntp_poverty.unique_fct_plan_amount_plan_amount_id.f8eb03a2bc", "seconds": 1.5},
+                {"node": "model.ntp_poverty.funding_mix", "seconds": 1.25},
+            ],
+        },
+        "ratios": {
+            "full_over_floor": 2.0,
+            "dbt_build_over_floor": 1.33,
+            "pandas_over_full": 2.0,
+            "pandas_over_floor": 4.0,
+            "incremental_over_full": 0.33,
+        },
+    }
+    result = {
+        "rows": 10_000_000,
+        "feed": "feeds/synthetic",
+        "runs": [run],
+        "median": medians([run]),
+        "feed_counts": {"rows": 1, "leaf_rows": 1, "printed_totals": 0, "reports": 1, "files": 1},
+        "machine": {
+            "cpu": "x",
+            "cores": 2,
+            "ram_gb": 24,
+            "os": "Linux",
+            "python": "3.11",
+            "packages": {"duckdb": "2"},
+            "git_commit": "abc",
+            "date": "today",
+            "duckdb_settings": {"memory_limit": "4GB", "threads": "1", "dbt_threads": "1"},
+        },
+    }
     (results / "10000000.json").write_text(json.dumps(result), encoding="utf-8")
     markdown = tmp_path / "BENCHMARKS.md"
     markdown.write_text("stale text\n", encoding="utf-8")
@@ -264,13 +348,18 @@ def test_the_report_is_written_from_the_results_with_the_engines_compared(tmp_pa
     assert "| dbt build (seeds, models, tests) | 20.00 | 80% | 20.00 | 3.00 |" in text  # where the memory goes
     assert "No Spark results yet" in text
     # where the incremental build's time went, from the run log: per resource type, then the slowest nodes
-    assert ("dbt node seconds in this refresh's build (run 1, from its run log): tests 3.2, models 2.5. "
-            "Slowest nodes: test unique_fct_plan_amount_plan_amount_id 1.5, funding_mix 1.2.") in text
+    assert (
+        "dbt node seconds in this refresh's build (run 1, from its run log): tests 3.2, models 2.5. "
+        "Slowest nodes: test unique_fct_plan_amount_plan_amount_id 1.5, funding_mix 1.2."
+    ) in text
     # an incremental refresh that failed is kept as a finding and fails its target, the run's numbers kept
-    failed_run = run | {"incremental": {"failed": "the refresh exited 3: Out of Memory Error", "wall_s": None},
-                        "ratios": run["ratios"] | {"incremental_over_full": None}}
-    (results / "10000000.json").write_text(json.dumps(result | {"runs": [failed_run],
-                                                                "median": medians([failed_run])}), encoding="utf-8")
+    failed_run = run | {
+        "incremental": {"failed": "the refresh exited 3: Out of Memory Error", "wall_s": None},
+        "ratios": run["ratios"] | {"incremental_over_full": None},
+    }
+    (results / "10000000.json").write_text(
+        json.dumps(result | {"runs": [failed_run], "median": medians([failed_run])}), encoding="utf-8"
+    )
     report.write(results, markdown)
     text = markdown.read_text(encoding="utf-8")
     assert "run 1: the incremental refresh FAILED (the refresh exited 3: Out of Memory Error)" in text
@@ -278,24 +367,47 @@ def test_the_report_is_written_from_the_results_with_the_engines_compared(tmp_pa
     assert "| full refresh / engine floor | 2.00 |" in text
     (results / "10000000.json").write_text(json.dumps(result), encoding="utf-8")
     # the engines' comparison comes from results/spark/<rows>.json, the ratio taken run by run
-    spark_runs = [{"run": i, "load_average_at_start": [1.0, 1.0, 1.0],
-                   "spark": {"wall_s": spark, "cpu_s": 1.0, "peak_rss_bytes": 3 * 1024 ** 3},
-                   "duckdb": {"wall_s": duck, "cpu_s": 1.0, "peak_rss_bytes": 1024 ** 3},
-                   "ratios": {"spark_over_duckdb": round(spark / duck, 3)}}
-                  for i, (spark, duck) in enumerate([(300.0, 100.0), (500.0, 100.0), (200.0, 50.0)], start=1)]
+    spark_runs = [
+        {
+            "run": i,
+            "load_average_at_start": [1.0, 1.0, 1.0],
+            "spark": {"wall_s": spark, "cpu_s": 1.0, "peak_rss_bytes": 3 * 1024**3},
+            "duckdb": {"wall_s": duck, "cpu_s": 1.0, "peak_rss_bytes": 1024**3},
+            "ratios": {"spark_over_duckdb": round(spark / duck, 3)},
+        }
+        for i, (spark, duck) in enumerate([(300.0, 100.0), (500.0, 100.0), (200.0, 50.0)], start=1)
+    ]
     (results / "spark").mkdir()
-    (results / "spark" / "1000000.json").write_text(json.dumps({
-        "rows": 1_000_000, "master": "local[2]", "feed": "target/bench/feeds/1000000",
-        "feed_counts": {"rows": 1_773_476, "leaf_rows": 994_154, "printed_totals": 1, "reports": 1, "files": 322},
-        "machine": result["machine"] | {"spark_packages": {"pyspark": "4.0.5"},
-                                        "spark_settings": {"driver_memory": "4g", "shuffle_partitions": "16"}},
-        "runs": spark_runs,
-        "median": medians(spark_runs, keep=("spark", "duckdb", "ratios"))}), encoding="utf-8")
+    (results / "spark" / "1000000.json").write_text(
+        json.dumps(
+            {
+                "rows": 1_000_000,
+                "master": "local[2]",
+                "feed": "target/bench/feeds/1000000",
+                "feed_counts": {
+                    "rows": 1_773_476,
+                    "leaf_rows": 994_154,
+                    "printed_totals": 1,
+                    "reports": 1,
+                    "files": 322,
+                },
+                "machine": result["machine"]
+                | {
+                    "spark_packages": {"pyspark": "4.0.5"},
+                    "spark_settings": {"driver_memory": "4g", "shuffle_partitions": "16"},
+                },
+                "runs": spark_runs,
+                "median": medians(spark_runs, keep=("spark", "duckdb", "ratios")),
+            }
+        ),
+        encoding="utf-8",
+    )
     report.write(results, markdown)
     text = markdown.read_text(encoding="utf-8")
     # medians: Spark 300 (not the 333 mean), DuckDB 100, ratio median of 3, 5, 4 = 4 (not 300/100 = 3)
-    assert ("| 994,154 | 1,773,476 | 3 | `local[2]` | 300.00 | 3.00 | 100.00 | 1.00 | 4.00 | "
-            "300.00, 500.00, 200.00 |") in text
+    assert (
+        "| 994,154 | 1,773,476 | 3 | `local[2]` | 300.00 | 3.00 | 100.00 | 1.00 | 4.00 | 300.00, 500.00, 200.00 |"
+    ) in text
     assert "pyspark 4.0.5" in text and text.index("## 10,000,000 rows") < text.index("## Spark and DuckDB")
     assert "Spark driver memory 4g, shuffle partitions 16" in text  # the settings the runs used
 
@@ -303,18 +415,40 @@ def test_the_report_is_written_from_the_results_with_the_engines_compared(tmp_pa
 def test_a_run_without_the_floor_reports_the_memory_target_and_no_floor_ratio(tmp_path: Path) -> None:
     """The 50M run (--skip-floor --skip-pandas --revise 0): no floor ratio is invented, the memory
     target is judged on the full refresh, and the section says why the floor is missing."""
-    run = {"run": 1, "load_average_at_start": [0.1, 0.1, 0.1],
-           "full_refresh": {"wall_s": 6000.0, "cpu_s": 6000.0, "peak_rss_bytes": int(4.5 * 1024 ** 3),
-                            "peak_single_rss_bytes": 3 * 1024 ** 3, "steps_s": {"dbt_build": 5000.0}},
-           "floor": {"skipped": "--skip-floor"}, "incremental": {"skipped": "--revise 0"}}
+    run = {
+        "run": 1,
+        "load_average_at_start": [0.1, 0.1, 0.1],
+        "full_refresh": {
+            "wall_s": 6000.0,
+            "cpu_s": 6000.0,
+            "peak_rss_bytes": int(4.5 * 1024**3),
+            "peak_single_rss_bytes": 3 * 1024**3,
+            "steps_s": {"dbt_build": 5000.0},
+        },
+        "floor": {"skipped": "--skip-floor"},
+        "incremental": {"skipped": "--revise 0"},
+    }
     run["ratios"] = ratios(run)
     assert run["ratios"]["full_over_floor"] is None and run["ratios"]["dbt_build_over_floor"] is None
-    result = {"rows": 50_000_000, "feed": "target/bench/feeds/50000000", "runs": [run], "median": medians([run]),
-              "runs_requested": 3,
-              "feed_counts": {"rows": 1, "leaf_rows": 1, "printed_totals": 0, "reports": 1, "files": 1},
-              "machine": {"cpu": "x", "cores": 2, "ram_gb": 24, "os": "Linux", "python": "3.11",
-                          "packages": {"duckdb": "2"}, "git_commit": "abc", "date": "today",
-                          "duckdb_settings": {"memory_limit": "3GB", "threads": "1", "dbt_threads": "1"}}}
+    result = {
+        "rows": 50_000_000,
+        "feed": "target/bench/feeds/50000000",
+        "runs": [run],
+        "median": medians([run]),
+        "runs_requested": 3,
+        "feed_counts": {"rows": 1, "leaf_rows": 1, "printed_totals": 0, "reports": 1, "files": 1},
+        "machine": {
+            "cpu": "x",
+            "cores": 2,
+            "ram_gb": 24,
+            "os": "Linux",
+            "python": "3.11",
+            "packages": {"duckdb": "2"},
+            "git_commit": "abc",
+            "date": "today",
+            "duckdb_settings": {"memory_limit": "3GB", "threads": "1", "dbt_threads": "1"},
+        },
+    }
     results = tmp_path / "results"
     results.mkdir()
     (results / "50000000.json").write_text(json.dumps(result), encoding="utf-8")
@@ -326,4 +460,3 @@ def test_a_run_without_the_floor_reports_the_memory_target_and_no_floor_ratio(tm
 
 
 # --- the incremental refresh equals a full refresh of the revised feed ---------------------------
-

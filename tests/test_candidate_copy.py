@@ -54,7 +54,7 @@ def test_a_cancelled_copy_stops_and_leaves_no_candidate(tmp_path: Path, monkeypa
     assert first_chunk.wait(5)
     canceller = threading.Thread(target=copy.cancel)
     canceller.start()
-    while not copy._stop.is_set():
+    while not copy._stop.is_set():  # noqa: SLF001 - the cancel has been asked before the chunk returns
         threading.Event().wait(0.01)
     go_on.set()
     canceller.join(10)

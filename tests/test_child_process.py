@@ -32,5 +32,5 @@ def test_the_result_comes_back() -> None:
 
 
 def test_an_error_in_the_child_is_raised_here_with_its_type_and_message() -> None:
-    with pytest.raises(ValueError, match="marts.funding_mix is missing"):
+    with pytest.raises(ValueError, match=r"marts\.funding_mix is missing"):
         in_child(_refuse, "marts.funding_mix is missing")

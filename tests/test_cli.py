@@ -13,8 +13,7 @@ from ntp_poverty.cli import COMMANDS
 
 
 def ntp(*args: str, cwd: Path = ROOT, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([str(NTP), *args], cwd=cwd, capture_output=True, text=True, check=False, env=env,
-                          timeout=300)
+    return subprocess.run([str(NTP), *args], cwd=cwd, capture_output=True, text=True, check=False, env=env, timeout=300)
 
 
 def test_ntp_lists_every_command() -> None:
@@ -33,18 +32,21 @@ def test_every_command_has_help(words: tuple[str, ...]) -> None:
     assert result.stdout.startswith(f"usage: ntp {' '.join(words)}"), result.stdout
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (("validate", "seeds", "/no/such/dir"), "/no/such/dir: no such folder"),
-    (("validate", "provenance", "/no/such/dir"), "/no/such/dir: no such folder"),
-    (("validate", "feeds", "/no/such/feed"), "/no/such/feed: no such folder"),
-    (("validate", "marts", "/no/such/file.duckdb"), "/no/such/file.duckdb: no such file"),
-    (("preflight", "--seeds", "/no/such/dir"), "/no/such/dir: no such folder"),
-    (("ledger", "--documents", "/no/such/dir"), "/no/such/dir: no such folder"),
-    (("refresh", "--seeds", "/no/such/dir"), "/no/such/dir: no such folder"),
-    (("preflight", "--only", "nonsense"), "invalid choice: 'nonsense'"),
-    (("frobnicate",), "unknown command: frobnicate"),
-    (("validate", "everything"), "unknown command: validate everything"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("validate", "seeds", "/no/such/dir"), "/no/such/dir: no such folder"),
+        (("validate", "provenance", "/no/such/dir"), "/no/such/dir: no such folder"),
+        (("validate", "feeds", "/no/such/feed"), "/no/such/feed: no such folder"),
+        (("validate", "marts", "/no/such/file.duckdb"), "/no/such/file.duckdb: no such file"),
+        (("preflight", "--seeds", "/no/such/dir"), "/no/such/dir: no such folder"),
+        (("ledger", "--documents", "/no/such/dir"), "/no/such/dir: no such folder"),
+        (("refresh", "--seeds", "/no/such/dir"), "/no/such/dir: no such folder"),
+        (("preflight", "--only", "nonsense"), "invalid choice: 'nonsense'"),
+        (("frobnicate",), "unknown command: frobnicate"),
+        (("validate", "everything"), "unknown command: validate everything"),
+    ],
+)
 def test_a_usage_error_is_exit_2_and_says_why(args: tuple[str, ...], message: str) -> None:
     result = ntp(*args)
     assert result.returncode == 2, result.stdout + result.stderr

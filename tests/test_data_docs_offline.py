@@ -24,8 +24,9 @@ STYLESHEET = re.compile(r'<link rel="stylesheet" href="([^"]*offline\.css)">')
 def data_docs(built_warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     site = tmp_path_factory.mktemp("data_docs") / "site"
     assert validate_marts(built_warehouse, site) == []
-    assert any(external_urls(p.read_text(encoding="utf-8")) for p in site.rglob("*.html")), \
+    assert any(external_urls(p.read_text(encoding="utf-8")) for p in site.rglob("*.html")), (
         "GX's own pages load from CDNs (what this module exists to remove)"
+    )
     assert make_offline(site) > 5
     return site
 
@@ -33,8 +34,9 @@ def data_docs(built_warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -
 def test_no_page_loads_anything_from_the_network(data_docs: Path) -> None:
     pages = sorted(data_docs.rglob("*.html"))
     assert pages
-    assert {str(p.relative_to(data_docs)): external_urls(p.read_text(encoding="utf-8")) for p in pages} == \
-        {str(p.relative_to(data_docs)): [] for p in pages}
+    assert {str(p.relative_to(data_docs)): external_urls(p.read_text(encoding="utf-8")) for p in pages} == {
+        str(p.relative_to(data_docs)): [] for p in pages
+    }
 
 
 def test_every_page_is_styled_by_a_local_stylesheet(data_docs: Path) -> None:
@@ -47,10 +49,21 @@ def test_every_page_is_styled_by_a_local_stylesheet(data_docs: Path) -> None:
 def _chromium(*args: str, user_dir: Path) -> subprocess.CompletedProcess[str]:
     binary = shutil.which("chromium")
     assert binary, "Debian's chromium package is required (make test installs it)"
-    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-             "--disable-component-update", "--disable-sync", "--host-resolver-rules=MAP * ~NOTFOUND",
-             "--proxy-server=127.0.0.1:9", f"--user-data-dir={user_dir}", "--enable-logging=stderr", "--v=0",
-             "--virtual-time-budget=5000"]
+    flags = [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--host-resolver-rules=MAP * ~NOTFOUND",
+        "--proxy-server=127.0.0.1:9",
+        f"--user-data-dir={user_dir}",
+        "--enable-logging=stderr",
+        "--v=0",
+        "--virtual-time-budget=5000",
+    ]
     return subprocess.run([binary, *flags, *args], capture_output=True, text=True, timeout=180, check=False)
 
 
@@ -69,7 +82,11 @@ def test_screenshot_of_the_offline_data_docs(data_docs: Path, tmp_path: Path) ->
     ARTIFACTS.mkdir(exist_ok=True)
     shot = ARTIFACTS / "data_docs.png"
     shot.unlink(missing_ok=True)
-    result = _chromium(f"--screenshot={shot}", "--window-size=1280,1400", (data_docs / "index.html").as_uri(),
-                       user_dir=tmp_path / "profile")
+    result = _chromium(
+        f"--screenshot={shot}",
+        "--window-size=1280,1400",
+        (data_docs / "index.html").as_uri(),
+        user_dir=tmp_path / "profile",
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     assert shot.stat().st_size > 20_000

@@ -34,9 +34,13 @@ def test_every_model_and_its_relation_columns_are_documented(manifest: dict, bui
             if "Grain" not in model["description"] and not model["name"].startswith(("stg_", "dim_")):
                 undocumented.append(f"{model['name']}: description does not state its grain")
             documented = {c for c, meta in model["columns"].items() if meta["description"].strip()}
-            actual = {r[0] for r in con.execute(
-                "select column_name from information_schema.columns where table_schema = ? and table_name = ?",
-                [model["schema"], model["alias"]]).fetchall()}
+            actual = {
+                r[0]
+                for r in con.execute(
+                    "select column_name from information_schema.columns where table_schema = ? and table_name = ?",
+                    [model["schema"], model["alias"]],
+                ).fetchall()
+            }
             undocumented += [f"{model['name']}.{c}" for c in sorted(actual - documented)]
     assert undocumented == []
 
@@ -55,13 +59,20 @@ def test_every_intermediate_declares_exactly_its_columns_in_its_own_folder(
             yml = model.get("patch_path", "").split("://")[-1]
             if Path(yml).parent != sql_folder or sql_folder.name != "intermediate":
                 problems.append(f"{model['name']}: YAML {yml} is not beside {model['original_file_path']}")
-            actual = [r[0] for r in con.execute(
-                "select column_name from information_schema.columns where table_schema = ? and table_name = ? "
-                "order by ordinal_position", [model["schema"], model["alias"]]).fetchall()]
+            actual = [
+                r[0]
+                for r in con.execute(
+                    "select column_name from information_schema.columns where table_schema = ? and table_name = ? "
+                    "order by ordinal_position",
+                    [model["schema"], model["alias"]],
+                ).fetchall()
+            ]
             declared = list(model["columns"])
             if set(actual) != set(declared):
-                problems.append(f"{model['name']}: undeclared {sorted(set(actual) - set(declared))}, "
-                                f"declared but absent {sorted(set(declared) - set(actual))}")
+                problems.append(
+                    f"{model['name']}: undeclared {sorted(set(actual) - set(declared))}, "
+                    f"declared but absent {sorted(set(declared) - set(actual))}"
+                )
     assert problems == []
 
 

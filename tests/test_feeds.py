@@ -58,8 +58,13 @@ def _leaf_and_its_source_total(path: Path) -> tuple[dict[str, str], dict[str, st
     """The first central-budget leaf of the file and the row that totals its sources."""
     rows = _rows(path)
     leaf = next(r for r in rows if r["funding_source_code"] == "central_budget" and r["is_printed_total"] == "false")
-    total = next(r for r in rows if r["report_id"] == leaf["report_id"] and r["funding_source_code"] == "total"
-                 and all(r[c] == leaf[c] for c in ("geography_code", "component_code", "capital_type_code")))
+    total = next(
+        r
+        for r in rows
+        if r["report_id"] == leaf["report_id"]
+        and r["funding_source_code"] == "total"
+        and all(r[c] == leaf[c] for c in ("geography_code", "component_code", "capital_type_code"))
+    )
     return leaf, total
 
 
@@ -71,8 +76,10 @@ def test_a_wrong_type_is_named_by_file_row_and_column(feed: Path) -> None:
     path = _edit(feed, 3, amount_million_vnd="12,5")
     _edit(feed, 5, period_month="June")
     errors = validate(feed, REFERENCE)
-    assert f"{path}: row 3: column amount_million_vnd: must be a decimal with at most 3 decimals and 15 integer " \
-           "digits, '.' as decimal point (required) (value '12,5')" in errors
+    assert (
+        f"{path}: row 3: column amount_million_vnd: must be a decimal with at most 3 decimals and 15 integer "
+        "digits, '.' as decimal point (required) (value '12,5')" in errors
+    )
     assert f"{path}: row 5: column period_month: must be a month 1-12 or empty (value 'June')" in errors
     assert len(errors) == 2, errors
 
@@ -82,8 +89,10 @@ def test_an_unknown_code_is_named_by_file_row_and_column(feed: Path) -> None:
     _edit(feed, 6, geography_code="99999")
     errors = validate(feed, REFERENCE)
     assert f"{path}: row 2: column component_code: unknown component (program_components) (value 'DA9')" in errors
-    assert f"{path}: row 6: column geography_code: unknown geography code (seeds/reference/geographies.csv) " \
-           "(value '99999')" in errors
+    assert (
+        f"{path}: row 6: column geography_code: unknown geography code (seeds/reference/geographies.csv) "
+        "(value '99999')" in errors
+    )
 
 
 def test_a_row_filed_under_another_province_or_year_is_refused(feed: Path) -> None:
@@ -91,8 +100,10 @@ def test_a_row_filed_under_another_province_or_year_is_refused(feed: Path) -> No
     path = _edit(feed, 1, geography_code="11")
     _edit(feed, 4, fiscal_year="2023")
     errors = validate(feed, REFERENCE)
-    assert f"{path}: row 1: column geography_code: belongs to another province than the folder's province= " \
-           "(value '11')" in errors
+    assert (
+        f"{path}: row 1: column geography_code: belongs to another province than the folder's province= "
+        "(value '11')" in errors
+    )
     assert f"{path}: row 4: column fiscal_year: does not match the folder's year= (value '2023')" in errors
 
 
@@ -104,8 +115,10 @@ def test_a_unit_outside_its_validity_is_refused(feed: Path) -> None:
     rows[0].update(geography_code=new_commune, geography_level="commune", period_month="6")
     _write(path, rows)
     errors = validate(feed, REFERENCE)
-    assert f"{path}: row 1: column geography_code: the unit does not exist in this period (valid_from/valid_to) " \
-           f"(value '{new_commune}')" in errors
+    assert (
+        f"{path}: row 1: column geography_code: the unit does not exist in this period (valid_from/valid_to) "
+        f"(value '{new_commune}')" in errors
+    )
 
 
 def test_a_duplicate_line_item_is_refused(feed: Path) -> None:
@@ -134,8 +147,10 @@ def test_row_numbers_and_layout_are_part_of_the_contract(feed: Path) -> None:
     path = _edit(feed, 7, row_number="6")
     (feed / "notes.txt").write_text("not a feed file\n", encoding="utf-8")
     errors = validate(feed, REFERENCE)
-    assert f"{feed / 'notes.txt'}: not part of the feed contract (data files are province=<code>/year=<yyyy>/" \
-           "<name>.csv or .parquet)" in errors
+    assert (
+        f"{feed / 'notes.txt'}: not part of the feed contract (data files are province=<code>/year=<yyyy>/"
+        "<name>.csv or .parquet)" in errors
+    )
     assert any(e.startswith(f"{path}: column row_number: the ") for e in errors), errors
 
 
@@ -144,8 +159,10 @@ def test_a_missing_column_and_a_float_amount_are_refused(feed: Path) -> None:
     rows = [{k: v for k, v in r.items() if k != "phase_code"} for r in _rows(path)]
     _write(path, rows)
     parquet = feed / "province=11" / "year=2022" / "line_items.parquet"
-    table = pa.csv.read_csv(feed / "province=11" / "year=2022" / "line_items.csv",
-                            convert_options=pa.csv.ConvertOptions(column_types={"amount_million_vnd": pa.float64()}))
+    table = pa.csv.read_csv(
+        feed / "province=11" / "year=2022" / "line_items.csv",
+        convert_options=pa.csv.ConvertOptions(column_types={"amount_million_vnd": pa.float64()}),
+    )
     (feed / "province=11" / "year=2022" / "line_items.csv").unlink()
     pq.write_table(table, parquet)
     errors = validate(feed, REFERENCE)
@@ -187,10 +204,22 @@ def test_a_feed_row_reaches_fct_plan_amount_with_its_provenance(built_warehouse:
             "select f.document_id, f.geography_code, f.source_file, f.source_line, cast(f.amount_million_vnd as "
             "varchar), f.period_month, d.status, f.source_text, f.locator from core.fct_plan_amount as f "
             "inner join core.dim_document as d using (document_id) where f.amount_id = ?",
-            [f"{leaf['report_id']}:{leaf['row_number']}"]).fetchall()
+            [f"{leaf['report_id']}:{leaf['row_number']}"],
+        ).fetchall()
     # a feed prints no text and numbers no sections: its file and row are the whole provenance
-    assert row == [(leaf["report_id"], leaf["geography_code"], HAU_GIANG_2022.as_posix(), int(leaf["row_number"]),
-                    leaf["amount_million_vnd"], None, "reporting_system", None, None)]
+    assert row == [
+        (
+            leaf["report_id"],
+            leaf["geography_code"],
+            HAU_GIANG_2022.as_posix(),
+            int(leaf["row_number"]),
+            leaf["amount_million_vnd"],
+            None,
+            "reporting_system",
+            None,
+            None,
+        )
+    ]
 
 
 @pytest.mark.slow
@@ -207,12 +236,16 @@ def test_a_feed_total_that_does_not_add_up_is_found_by_the_audit(tmp_path: Path)
     assert validate(project / "feeds" / "sample", project / "seeds" / "reference") == []
     result = run_dbt(["build"], tmp_path / "w.duckdb", tmp_path, project)
     assert result.returncode != 0
-    assert (f"UNACKNOWLEDGED ARITHMETIC MISMATCH: check funding_sources_to_total, document {leaf['report_id']}, "
-            f"line {total['row_number']}: printed ") in result.stdout
+    assert (
+        f"UNACKNOWLEDGED ARITHMETIC MISMATCH: check funding_sources_to_total, document {leaf['report_id']}, "
+        f"line {total['row_number']}: printed "
+    ) in result.stdout
     with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as con:
-        findings = con.execute("select check_code, source_file, source_line, cast(difference_million_vnd as varchar) "
-                               "from audit.sum_check_findings where document_id = ? order by 1",
-                               [leaf["report_id"]]).fetchall()
+        findings = con.execute(
+            "select check_code, source_file, source_line, cast(difference_million_vnd as varchar) "
+            "from audit.sum_check_findings where document_id = ? order by 1",
+            [leaf["report_id"]],
+        ).fetchall()
     assert [f[0] for f in findings] == ["components_to_total", "funding_sources_to_total"]
     assert findings[1][1:] == (HAU_GIANG_2022.as_posix(), int(total["row_number"]), "-1.000")
 
@@ -225,8 +258,15 @@ def test_the_refresh_refuses_a_bad_feed_before_dbt(tmp_path: Path) -> None:
     env = dict(os.environ, DBT_SEND_ANONYMOUS_USAGE_STATS="false")
     env.pop("NTP_FEEDS", None)
     warehouse = project / "warehouse" / "ntp_poverty.duckdb"
-    result = subprocess.run([str(NTP), "refresh", "--warehouse", str(warehouse)],
-                            cwd=project, env=env, capture_output=True, text=True, timeout=600, check=False)
+    result = subprocess.run(
+        [str(NTP), "refresh", "--warehouse", str(warehouse)],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
     assert result.returncode == 2, result.stdout + result.stderr
     assert f"{path}: row 3: column amount_million_vnd: must be a decimal" in result.stderr
     record = json.loads((project / "warehouse" / "refresh_runs.jsonl").read_text(encoding="utf-8").splitlines()[-1])

@@ -119,8 +119,13 @@ def test_the_units_the_documents_use_keep_their_meaning(by_code: dict[str, dict[
     }
     for code, meaning in expected.items():
         row = by_code[code]
-        got = (row["name_vi"], row["admin_level"], row["parent_geography_code"], row["valid_to"],
-               row["successor_geography_code"])
+        got = (
+            row["name_vi"],
+            row["admin_level"],
+            row["parent_geography_code"],
+            row["valid_to"],
+            row["successor_geography_code"],
+        )
         assert got == meaning, code
         assert row["valid_from"] == ""
     assert {by_code[c]["region_en"] for c in ("14", "20", "126", "181", "184")} == {"Northern Midlands and Mountains"}
@@ -141,13 +146,14 @@ def test_every_legacy_unit_has_a_successor_and_no_2025_unit_is_a_district(
     assert all(by_code[s["successor_geography_code"]]["valid_to"] == "" for s in successors)
     current = [r for r in rows if r["valid_to"] == ""]
     assert not [r for r in current if r["admin_level"] == "district"]
-    assert not [r for r in current if r["parent_geography_code"]
-                and by_code[r["parent_geography_code"]]["admin_level"] == "district"]
+    assert not [
+        r
+        for r in current
+        if r["parent_geography_code"] and by_code[r["parent_geography_code"]]["admin_level"] == "district"
+    ]
 
 
-def test_a_divided_commune_has_several_successors_one_of_them_the_default(
-    successors: list[dict[str, str]]
-) -> None:
+def test_a_divided_commune_has_several_successors_one_of_them_the_default(successors: list[dict[str, str]]) -> None:
     cong_vi = [s for s in successors if s["geography_code"] == "00007"]  # Phường Cống Vị, Ba Đình
     assert {s["successor_geography_code"] for s in cong_vi} == {"00008@2025", "00025@2025"}
     assert {s["mapping_rule"] for s in cong_vi} == {"commune_divided"}
@@ -161,9 +167,7 @@ def test_a_disagreement_between_the_packages_stops_the_generator(sources: Source
         geography_seed.build(dataclasses.replace(sources, communes_2025=renamed))
 
 
-def test_a_province_without_a_region_stops_the_generator(
-    sources: Sources, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_province_without_a_region_stops_the_generator(sources: Sources, monkeypatch: pytest.MonkeyPatch) -> None:
     regions = {k: tuple(c for c in v if c != "94") for k, v in geography_seed.REGIONS.items()}
     monkeypatch.setattr(geography_seed, "REGIONS", regions)
     with pytest.raises(GeographyError, match="province 94"):
@@ -183,63 +187,94 @@ def _query(warehouse: Path, sql: str) -> list[tuple]:
 
 @pytest.mark.slow
 def test_dim_geography_counts_per_level_and_era(built_warehouse: Path) -> None:
-    counts = dict(((level, era), n) for level, era, n in _query(built_warehouse, """
+    counts = dict(
+        ((level, era), n)
+        for level, era, n in _query(
+            built_warehouse,
+            """
         select admin_level, 'legacy', count(*) from core.dim_geography where is_in_legacy_structure group by all
         union all
         select admin_level, '2025', count(*) from core.dim_geography where is_current group by all
-    """))
+    """,
+        )
+    )
     assert counts == {
-        ("province", "legacy"): LEGACY_PROVINCES, ("district", "legacy"): LEGACY_DISTRICTS,
-        ("commune", "legacy"): LEGACY_COMMUNES, ("province", "2025"): PROVINCES_2025,
+        ("province", "legacy"): LEGACY_PROVINCES,
+        ("district", "legacy"): LEGACY_DISTRICTS,
+        ("commune", "legacy"): LEGACY_COMMUNES,
+        ("province", "2025"): PROVINCES_2025,
         ("commune", "2025"): COMMUNES_2025,
     }
 
 
 @pytest.mark.slow
 def test_soc_trang_goes_to_can_tho_and_song_ma_is_in_son_la(built_warehouse: Path) -> None:
-    assert _query(built_warehouse, "select successor_province_code, successor_province_name_vi, valid_to "
-                                   "from core.dim_geography where geography_code = '94'") == [
-        ("92", "Cần Thơ", date(2025, 6, 30))]
-    assert _query(built_warehouse, "select successor_geography_code, is_divided "
-                                   "from core.bridge_geography_successor where geography_code = '94'") == [("92", False)]
-    assert _query(built_warehouse, "select parent_geography_code, province_code, province_name_vi, admin_level "
-                                   "from core.dim_geography where geography_code = '126'") == [
-        ("14", "14", "Sơn La", "district")]
+    assert _query(
+        built_warehouse,
+        "select successor_province_code, successor_province_name_vi, valid_to "
+        "from core.dim_geography where geography_code = '94'",
+    ) == [("92", "Cần Thơ", date(2025, 6, 30))]
+    assert _query(
+        built_warehouse,
+        "select successor_geography_code, is_divided from core.bridge_geography_successor where geography_code = '94'",
+    ) == [("92", False)]
+    assert _query(
+        built_warehouse,
+        "select parent_geography_code, province_code, province_name_vi, admin_level "
+        "from core.dim_geography where geography_code = '126'",
+    ) == [("14", "14", "Sơn La", "district")]
     # a legacy commune of Sông Mã has Sông Mã as district and Sơn La as province
-    assert _query(built_warehouse, "select distinct district_code, province_code from core.dim_geography "
-                                   "where parent_geography_code = '126'") == [("126", "14")]
+    assert _query(
+        built_warehouse,
+        "select distinct district_code, province_code from core.dim_geography where parent_geography_code = '126'",
+    ) == [("126", "14")]
 
 
 @pytest.mark.slow
 def test_bridge_divides_communes_and_covers_every_legacy_province(built_warehouse: Path) -> None:
-    assert _query(built_warehouse, "select successor_geography_code, n_successors, is_divided "
-                                   "from core.bridge_geography_successor where geography_code = '00007' "
-                                   "order by 1") == [("00008@2025", 2, True), ("00025@2025", 2, True)]
-    (n_provinces, n_successor_provinces), = _query(built_warehouse, """
+    assert _query(
+        built_warehouse,
+        "select successor_geography_code, n_successors, is_divided "
+        "from core.bridge_geography_successor where geography_code = '00007' "
+        "order by 1",
+    ) == [("00008@2025", 2, True), ("00025@2025", 2, True)]
+    ((n_provinces, n_successor_provinces),) = _query(
+        built_warehouse,
+        """
         select count(distinct bridge.geography_code), count(distinct bridge.successor_geography_code)
         from core.bridge_geography_successor as bridge
         inner join core.dim_geography as legacy on bridge.geography_code = legacy.geography_code
         where legacy.admin_level = 'province' and bridge.successor_admin_level = 'province'
-    """)
+    """,
+    )
     assert (n_provinces, n_successor_provinces) == (LEGACY_PROVINCES, PROVINCES_2025)
     # every successor lies in the province the dimension names as the legacy unit's successor
-    assert _query(built_warehouse, """
+    assert _query(
+        built_warehouse,
+        """
         select count(*) from core.bridge_geography_successor as bridge
         inner join core.dim_geography as legacy on bridge.geography_code = legacy.geography_code
         where bridge.successor_province_code <> legacy.successor_province_code
-    """) == [(0,)]
+    """,
+    ) == [(0,)]
 
 
 @pytest.mark.slow
 def test_no_2025_unit_has_a_district_parent_and_every_one_has_a_predecessor(built_warehouse: Path) -> None:
-    assert _query(built_warehouse, """
+    assert _query(
+        built_warehouse,
+        """
         select count(*) from core.dim_geography as unit
         inner join core.dim_geography as parent on unit.parent_geography_code = parent.geography_code
         where unit.is_current and parent.admin_level = 'district'
-    """) == [(0,)]
-    assert _query(built_warehouse, """
+    """,
+    ) == [(0,)]
+    assert _query(
+        built_warehouse,
+        """
         select count(*) from core.dim_geography as unit
         where unit.is_current and not unit.is_in_legacy_structure and not exists (
             select 1 from core.bridge_geography_successor as bridge
             where bridge.successor_geography_code = unit.geography_code)
-    """) == [(0,)]
+    """,
+    ) == [(0,)]

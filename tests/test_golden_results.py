@@ -71,17 +71,21 @@ def test_lang_son_baseline_2021_and_reduction_add_up(built_warehouse: Path) -> N
 def test_lang_son_near_poor_and_ethnic_minority_2022(built_warehouse: Path) -> None:
     # 004 line 207: 20.320 near-poor households (10,36%); 16.664 of 159.826 ethnic-minority households
     # are poor (printed 10,42%); poor + near-poor 17.497 + 20.320 = 37.817 as printed
-    values = dict(_rows(
-        built_warehouse,
-        "select indicator_code, max(value_numeric) from core.fct_result where document_id = "
-        "'langson_2024_pip_draft' and source_line = 207 group by all",
-    ))
+    values = dict(
+        _rows(
+            built_warehouse,
+            "select indicator_code, max(value_numeric) from core.fct_result where document_id = "
+            "'langson_2024_pip_draft' and source_line = 207 group by all",
+        )
+    )
     assert values["near_poor_households_count"] == Decimal("20320")
     assert values["near_poverty_rate"] == Decimal("10.36")
     assert values["ethnic_minority_poverty_rate"] == Decimal("10.42")
     assert values["ethnic_minority_households_count"] == Decimal("159826")
-    assert values["poor_households_count"] + values["near_poor_households_count"] == \
-        values["poor_and_near_poor_households_count"]
+    assert (
+        values["poor_households_count"] + values["near_poor_households_count"]
+        == values["poor_and_near_poor_households_count"]
+    )
     assert values["poverty_reduction_plan_attainment_rate"] == Decimal("109")
 
 
@@ -122,15 +126,24 @@ def test_targets_without_result_or_not_yet_due(built_warehouse: Path) -> None:
 def test_pre_departure_training_is_not_workers_sent_abroad(built_warehouse: Path) -> None:
     # 004 line 299 supports 120 workers' training before going abroad; 000 line 14 / 002 line 4 send 60
     # workers abroad: different indicators, so no cross-province row mixes them
-    (indicator,) = _one(built_warehouse, "select indicator_code from core.fct_target where target_id = ?",
-                        "langson_2024_pip_draft:0299:1")
+    (indicator,) = _one(
+        built_warehouse,
+        "select indicator_code from core.fct_target where target_id = ?",
+        "langson_2024_pip_draft:0299:1",
+    )
     assert indicator == "pre_departure_training_workers"
-    sent_abroad = _rows(built_warehouse, "select geography_code, low from marts.target_comparison "
-                        "where indicator_code = 'overseas_contract_workers' order by all")
+    sent_abroad = _rows(
+        built_warehouse,
+        "select geography_code, low from marts.target_comparison "
+        "where indicator_code = 'overseas_contract_workers' order by all",
+    )
     assert {g for g, _ in sent_abroad} == {"94"}
     # 004 line 121: 120 workers already in language training in 2023 share the indicator
-    (trained_2023,) = _one(built_warehouse, "select value_numeric from core.fct_result where indicator_code = "
-                           "'pre_departure_training_workers' and reference_year = 2023")
+    (trained_2023,) = _one(
+        built_warehouse,
+        "select value_numeric from core.fct_result where indicator_code = "
+        "'pre_departure_training_workers' and reference_year = 2023",
+    )
     assert trained_2023 == Decimal("120.000")
 
 
@@ -138,10 +151,12 @@ def test_pre_departure_training_is_not_workers_sent_abroad(built_warehouse: Path
 def test_soc_trang_2024_reduction_target_precedence(built_warehouse: Path) -> None:
     # 002 line 4 (issued plan): "Giảm tỷ lệ hộ nghèo bình quân 01%/năm" wins over 000 line 13 (draft):
     # "từ 1,5% - 2%"; the two differ
-    row = _one(built_warehouse,
-               "select poverty_rate_reduction_pp, poverty_rate_reduction_comparator, poverty_rate_reduction_document_id, "
-               "poverty_rate_reduction_source_line, has_differing_values from marts.poverty_rate_series "
-               "where geography_code = '94' and reference_year = 2024 and value_kind = 'target'")
+    row = _one(
+        built_warehouse,
+        "select poverty_rate_reduction_pp, poverty_rate_reduction_comparator, poverty_rate_reduction_document_id, "
+        "poverty_rate_reduction_source_line, has_differing_values from marts.poverty_rate_series "
+        "where geography_code = '94' and reference_year = 2024 and value_kind = 'target'",
+    )
     assert row == (Decimal("1.000"), "=", "soctrang_2024_issued_news", 4, True)
 
 

@@ -30,9 +30,23 @@ from ntp_poverty.refresh.run_log import EXIT_BUILD
 
 # The sample feed's generator command (feeds/README.md) over more provinces and years, so that two
 # changed partitions are few enough for an incremental build (increments.MAX_CHANGED_SHARE).
-FEED_COMMAND = ["--density", "0.5", "--errors", "0", "--format", "csv", "--provinces", "11,93,14",
-                "--years", "2022,2023,2024,2025", "--months", "6,12", "--max-units-per-level", "1",
-                "--no-policy-credit"]
+FEED_COMMAND = [
+    "--density",
+    "0.5",
+    "--errors",
+    "0",
+    "--format",
+    "csv",
+    "--provinces",
+    "11,93,14",
+    "--years",
+    "2022,2023,2024,2025",
+    "--months",
+    "6,12",
+    "--max-units-per-level",
+    "1",
+    "--no-policy-credit",
+]
 # Sơn La (14) is also a transcribed document's province: the slices recomputed by province
 # (int_plan_amounts_preferred, int_component_amounts) mix its feed rows with the document's rows
 REPLACED = "province=14/year=2022"
@@ -42,15 +56,27 @@ SCHEMAS = ("staging", "intermediate", "core", "marts", "audit")
 
 def synthetic(out: Path, seed: int) -> None:
     """A small synthetic feed (FEED_COMMAND) with the given seed."""
-    subprocess.run([str(NTP), "synthetic", *FEED_COMMAND, "--out", str(out), "--seed", str(seed)], cwd=ROOT,
-                   check=True, capture_output=True, text=True)
+    subprocess.run(
+        [str(NTP), "synthetic", *FEED_COMMAND, "--out", str(out), "--seed", str(seed)],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
 
 
 def run_refresh(warehouse: Path, feed: Path, *args: str, **environ: str) -> subprocess.CompletedProcess[str]:
     """Run the refresh on ``feed`` into ``warehouse`` (``environ``: more environment variables)."""
     env = dict(os.environ, NTP_FEEDS=str(feed), DBT_SEND_ANONYMOUS_USAGE_STATS="false", **environ)
-    return subprocess.run([str(NTP), "refresh", "--warehouse", str(warehouse), *args],
-                          cwd=ROOT, env=env, capture_output=True, text=True, check=False, timeout=900)
+    return subprocess.run(
+        [str(NTP), "refresh", "--warehouse", str(warehouse), *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=900,
+    )
 
 
 def last_run(warehouse: Path) -> dict:
@@ -68,7 +94,8 @@ def tables(con: duckdb.DuckDBPyConnection) -> list[str]:
     rows = con.execute(
         "select table_schema || '.' || table_name from information_schema.tables "
         f"where table_catalog = 'a' and table_type = 'BASE TABLE' and table_schema in {SCHEMAS} "
-        "and table_name != 'warehouse_build' order by 1").fetchall()
+        "and table_name != 'warehouse_build' order by 1"
+    ).fetchall()
     return [r[0] for r in rows]
 
 
@@ -105,10 +132,17 @@ def incremental_then_full(tmp_path_factory: pytest.TempPathFactory) -> dict:
     # the same full build in slices of one province each (a province is never split)
     sliced_path = work / "sliced" / "ntp_poverty.duckdb"
     sliced = refresh(sliced_path, feed, NTP_SLICE_ROWS="1", NTP_BUILD_AT_ONCE_ROWS="0")
-    return {"feed": feed, "first": first, "second": second, "full": full, "before": before, "sliced_run": sliced,
-            "incremental": warehouse.parent / "releases" / second["release"] / "ntp_poverty.duckdb",
-            "scratch": scratch.parent / "releases" / full["release"] / "ntp_poverty.duckdb",
-            "sliced": sliced_path.parent / "releases" / sliced["release"] / "ntp_poverty.duckdb"}
+    return {
+        "feed": feed,
+        "first": first,
+        "second": second,
+        "full": full,
+        "before": before,
+        "sliced_run": sliced,
+        "incremental": warehouse.parent / "releases" / second["release"] / "ntp_poverty.duckdb",
+        "scratch": scratch.parent / "releases" / full["release"] / "ntp_poverty.duckdb",
+        "sliced": sliced_path.parent / "releases" / sliced["release"] / "ntp_poverty.duckdb",
+    }
 
 
 @pytest.mark.slow
@@ -125,8 +159,12 @@ def test_the_refresh_rebuilds_only_the_changed_partitions(incremental_then_full:
 @pytest.mark.slow
 def test_an_incremental_refresh_equals_a_full_rebuild_from_scratch(incremental_then_full: dict) -> None:
     diff = differences(incremental_then_full["incremental"], incremental_then_full["scratch"])
-    assert {"marts.funding_mix", "core.fct_plan_amount", "audit.sum_checks",
-            "intermediate.int_component_amounts"} <= set(diff)
+    assert {
+        "marts.funding_mix",
+        "core.fct_plan_amount",
+        "audit.sum_checks",
+        "intermediate.int_component_amounts",
+    } <= set(diff)
     assert {t: d for t, d in diff.items() if d != (0, 0)} == {}
 
 
@@ -149,8 +187,14 @@ def test_the_change_was_real_so_the_comparison_can_fail(incremental_then_full: d
     """The published build before the change differs from the rebuild: equality above is not vacuous."""
     diff = differences(incremental_then_full["before"], incremental_then_full["scratch"])
     changed = {t for t, d in diff.items() if d != (0, 0)}
-    assert {"core.fct_plan_amount", "audit.sum_checks", "marts.funding_mix", "audit.feed_partitions",
-            "intermediate.int_plan_amounts_preferred", "intermediate.int_component_amounts"} <= changed
+    assert {
+        "core.fct_plan_amount",
+        "audit.sum_checks",
+        "marts.funding_mix",
+        "audit.feed_partitions",
+        "intermediate.int_plan_amounts_preferred",
+        "intermediate.int_component_amounts",
+    } <= changed
 
 
 @pytest.mark.slow
@@ -176,11 +220,13 @@ def test_the_released_parquet_facts_equal_a_full_rebuilds(incremental_then_full:
 
 def rows_of_dataset(folder: Path) -> list[tuple]:
     with duckdb.connect() as con:
-        return con.execute(f"select * from read_parquet('{folder}/*/*/*.parquet', hive_partitioning = true) "
-                           "order by all").fetchall()
+        return con.execute(
+            f"select * from read_parquet('{folder}/*/*/*.parquet', hive_partitioning = true) order by all"
+        ).fetchall()
 
 
 # The plan, without building: a fake published file holding what a build records.
+
 
 def fake_published(path: Path, fingerprint: str | None, partitions: dict[str, str]) -> Path:
     with duckdb.connect(str(path)) as con:
@@ -188,8 +234,9 @@ def fake_published(path: Path, fingerprint: str | None, partitions: dict[str, st
         if fingerprint is None:
             con.execute("create table audit.warehouse_build as select 'r' as run_id")
         else:
-            con.execute("create table audit.warehouse_build as select 'r' as run_id, ? as project_fingerprint",
-                        [fingerprint])
+            con.execute(
+                "create table audit.warehouse_build as select 'r' as run_id, ? as project_fingerprint", [fingerprint]
+            )
         con.execute("create table audit.feed_partitions (source_partition varchar, content_hash varchar)")
         con.executemany("insert into audit.feed_partitions values (?, ?)", list(partitions.items()))
     return path
@@ -255,8 +302,9 @@ def test_most_partitions_changed_is_a_full_build(tmp_path: Path) -> None:
     project, feed = small_project(tmp_path / "p"), small_feed(tmp_path / "f", 8)
     published = fake_published(tmp_path / "w.duckdb", project_fingerprint(project, feed), partition_hashes(feed))
     for i in range(int(8 * MAX_CHANGED_SHARE) + 1):
-        (feed / f"province={10 + i:02d}" / "year=2024" / "line_items.csv").write_text("report_id\nx\n",
-                                                                                       encoding="utf-8")
+        (feed / f"province={10 + i:02d}" / "year=2024" / "line_items.csv").write_text(
+            "report_id\nx\n", encoding="utf-8"
+        )
     plan = plan_build(published, project, feed, False)
     assert plan.mode == FULL and "partitions changed" in plan.reason
 
@@ -277,14 +325,16 @@ def test_a_feed_row_outside_its_folders_province_fails_the_dbt_test(built_wareho
         moved = con.execute(
             "update core.fct_plan_amount set source_partition = 'province=01/year=2024' where plan_amount_id = "
             "(select min(plan_amount_id) from core.fct_plan_amount where source_partition like 'province=%' "
-            "and source_partition not like 'province=01/%')").fetchall()[0][0]
+            "and source_partition not like 'province=01/%')"
+        ).fetchall()[0][0]
     assert moved == 1
     result = run_dbt(["test", "--select", name], broken, tmp_path / "broken")
     assert result.returncode != 0 and "Got 1 result" in result.stdout
 
 
 def test_an_incremental_build_checks_the_keys_of_the_rebuilt_partitions_against_every_row(
-        built_warehouse: Path, tmp_path: Path) -> None:
+    built_warehouse: Path, tmp_path: Path
+) -> None:
     """Key tests with a partition column (macros/tests/unique_combination_of_columns.sql) check, in an
     incremental refresh's build, only the keys that occur in the rebuilt partitions, each counted over
     the whole table: a rebuilt row that repeats the key of an unchanged partition's row fails; a
@@ -294,24 +344,29 @@ def test_an_incremental_build_checks_the_keys_of_the_rebuilt_partitions_against_
     with duckdb.connect(str(broken)) as con:
         [(kept, copied_into)] = con.execute(
             "select min(source_partition), max(source_partition) from core.fct_plan_amount "
-            "where source_partition like 'province=%'").fetchall()
+            "where source_partition like 'province=%'"
+        ).fetchall()
         assert kept != copied_into
         # a row of partition `kept`, copied with its coordinates into partition `copied_into` (a new
         # plan_amount_id: DuckDB enforces the contract's primary key itself)
-        con.execute("insert into core.fct_plan_amount by name select * replace ($1 as source_partition, "
-                    "plan_amount_id || ':copy' as plan_amount_id) "
-                    "from core.fct_plan_amount where plan_amount_id = (select min(plan_amount_id) from "
-                    "core.fct_plan_amount where source_partition = $2)", [copied_into, kept])
-        [(others,)] = con.execute("select min(source_partition) from core.fct_plan_amount where source_partition "
-                                  "like 'province=%' and source_partition not in ($1, $2)",
-                                  [kept, copied_into]).fetchall()
+        con.execute(
+            "insert into core.fct_plan_amount by name select * replace ($1 as source_partition, "
+            "plan_amount_id || ':copy' as plan_amount_id) "
+            "from core.fct_plan_amount where plan_amount_id = (select min(plan_amount_id) from "
+            "core.fct_plan_amount where source_partition = $2)",
+            [copied_into, kept],
+        )
+        [(others,)] = con.execute(
+            "select min(source_partition) from core.fct_plan_amount where source_partition "
+            "like 'province=%' and source_partition not in ($1, $2)",
+            [kept, copied_into],
+        ).fetchall()
     selection = ["--select", "fct_plan_amount,test_name:unique_combination_of_columns", "--resource-type", "test"]
 
     def key_tests(workdir: str, changed: list[str] | None) -> subprocess.CompletedProcess[str]:
         extra = ["--vars", json.dumps({"changed_partitions": changed})] if changed is not None else []
         return run_dbt(["test", *selection, *extra], broken, tmp_path / workdir)
 
-    full = key_tests("full", None)
     coordinates = "Failure in test unique_combination_of_columns_fct_plan_amount_document_id__geography_code"
     for workdir, changed in (("full", None), ("rebuilt", [copied_into]), ("original", [kept])):
         result = key_tests(workdir, changed)  # the original's side of the pair, rebuilt, finds it too
@@ -322,7 +377,8 @@ def test_an_incremental_build_checks_the_keys_of_the_rebuilt_partitions_against_
 
 
 def test_an_incremental_build_checks_unique_values_of_the_rebuilt_partitions_against_every_row(
-        built_warehouse: Path, tmp_path: Path) -> None:
+    built_warehouse: Path, tmp_path: Path
+) -> None:
     """The project's `unique` (macros/tests/unique.sql) with a partition column counts, in an
     incremental refresh's build, the values of the rebuilt partitions over the whole table: a value
     repeated across two partitions is found from either side and in a full build, and not looked at
@@ -331,22 +387,30 @@ def test_an_incremental_build_checks_unique_values_of_the_rebuilt_partitions_aga
     shutil.copyfile(built_warehouse, broken)
     table = "intermediate.int_plan_amounts_printings"
     with duckdb.connect(str(broken)) as con:
-        partitions = [p for (p,) in con.execute(
-            f"select distinct source_partition from {table} where source_partition like 'province=%' "
-            "and not is_repeat_printing order by 1").fetchall()]
+        partitions = [
+            p
+            for (p,) in con.execute(
+                f"select distinct source_partition from {table} where source_partition like 'province=%' "
+                "and not is_repeat_printing order by 1"
+            ).fetchall()
+        ]
         kept, others, copied_into = partitions[0], partitions[1], partitions[-1]
         assert len({kept, copied_into, others}) == 3
         # a printing of partition `kept` with its amount id in partition `copied_into`: a duplicate
         # amount_id across two partitions
-        con.execute(f"insert into {table} by name select * replace ($1 as source_partition) from {table} "
-                    f"where amount_id = (select min(amount_id) from {table} where source_partition = $2 "
-                    "and not is_repeat_printing)", [copied_into, kept])
+        con.execute(
+            f"insert into {table} by name select * replace ($1 as source_partition) from {table} "
+            f"where amount_id = (select min(amount_id) from {table} where source_partition = $2 "
+            "and not is_repeat_printing)",
+            [copied_into, kept],
+        )
     failure = "Failure in test unique_int_plan_amounts_printings_amount_id__source_partition"
 
     def unique_tests(workdir: str, changed: list[str] | None) -> str:
         extra = ["--vars", json.dumps({"changed_partitions": changed})] if changed is not None else []
-        result = run_dbt(["test", "--select", "int_plan_amounts_printings,test_name:unique", *extra],
-                         broken, tmp_path / workdir)
+        result = run_dbt(
+            ["test", "--select", "int_plan_amounts_printings,test_name:unique", *extra], broken, tmp_path / workdir
+        )
         assert result.returncode in (0, 1), result.stdout[-3000:]
         return result.stdout
 
@@ -357,7 +421,8 @@ def test_an_incremental_build_checks_unique_values_of_the_rebuilt_partitions_aga
 
 
 def test_a_key_that_determines_the_partition_reads_only_the_rebuilt_partitions_and_finds_a_duplicate_inside(
-        built_warehouse: Path, tmp_path: Path) -> None:
+    built_warehouse: Path, tmp_path: Path
+) -> None:
     """unique_combination_of_columns whose key determines the partition (key_determines_partition: the
     feed staging key, file and row, as a file lies in one folder) reads, in an incremental build, only
     the rows of the rebuilt partitions' provinces (the stored province column, filtered inside the
@@ -375,8 +440,11 @@ def test_a_key_that_determines_the_partition_reads_only_the_rebuilt_partitions_a
 
     def key_test(workdir: str, changed: list[str] | None) -> subprocess.CompletedProcess[str]:
         extra = ["--vars", json.dumps({"changed_partitions": changed})] if changed is not None else []
-        return run_dbt(["test", "--select", "stg_feeds__line_items_csv,test_name:unique_combination_of_columns",
-                        *extra], broken, tmp_path / workdir)
+        return run_dbt(
+            ["test", "--select", "stg_feeds__line_items_csv,test_name:unique_combination_of_columns", *extra],
+            broken,
+            tmp_path / workdir,
+        )
 
     for workdir, changed in (("full", None), ("rebuilt", [partitions[0]])):
         result = key_test(workdir, changed)
@@ -385,8 +453,11 @@ def test_a_key_that_determines_the_partition_reads_only_the_rebuilt_partitions_a
     elsewhere = next(p for p in partitions if p.split("/")[0] != partitions[0].split("/")[0])
     result = key_test("elsewhere", [elsewhere])
     assert result.returncode == 0, result.stdout[-3000:]
-    [compiled] = [text for path in (tmp_path / "elsewhere" / "target" / "compiled").rglob("*.sql")
-                  if "stg_feeds__line_items_csv" in (text := path.read_text(encoding="utf-8"))]
+    [compiled] = [
+        text
+        for path in (tmp_path / "elsewhere" / "target" / "compiled").rglob("*.sql")
+        if "stg_feeds__line_items_csv" in (text := path.read_text(encoding="utf-8"))
+    ]
     province = elsewhere.split("/")[0].removeprefix("province=")
     assert f"where coalesce(partition_province_code in ('{province}'), false)" in compiled
     assert "exists" not in compiled  # no semi-join
@@ -401,12 +472,19 @@ def test_a_document_spread_over_two_partitions_fails_from_either_side(built_ware
     shutil.copyfile(built_warehouse, broken)
     table = "intermediate.int_plan_amounts_printings"
     with duckdb.connect(str(broken)) as con:
-        partitions = [p for (p,) in con.execute(f"select distinct source_partition from {table} "
-                                                "where source_partition like 'province=%' order by 1").fetchall()]
+        partitions = [
+            p
+            for (p,) in con.execute(
+                f"select distinct source_partition from {table} where source_partition like 'province=%' order by 1"
+            ).fetchall()
+        ]
         kept, others, copied_into = partitions[0], partitions[1], partitions[-1]
-        con.execute(f"insert into {table} by name select * replace ($1 as source_partition, amount_id || ':copy' "
-                    f"as amount_id) from {table} where amount_id = (select min(amount_id) from {table} "
-                    "where source_partition = $2 and not is_repeat_printing)", [copied_into, kept])
+        con.execute(
+            f"insert into {table} by name select * replace ($1 as source_partition, amount_id || ':copy' "
+            f"as amount_id) from {table} where amount_id = (select min(amount_id) from {table} "
+            "where source_partition = $2 and not is_repeat_printing)",
+            [copied_into, kept],
+        )
 
     def singular(workdir: str, changed: list[str] | None) -> subprocess.CompletedProcess[str]:
         extra = ["--vars", json.dumps({"changed_partitions": changed})] if changed is not None else []
@@ -414,15 +492,17 @@ def test_a_document_spread_over_two_partitions_fails_from_either_side(built_ware
 
     for workdir, changed in (("full", None), ("rebuilt", [copied_into]), ("original", [kept])):
         result = singular(workdir, changed)
-        assert result.returncode == 1 and "Failure in test a_document_lies_in_one_partition" in result.stdout, \
+        assert result.returncode == 1 and "Failure in test a_document_lies_in_one_partition" in result.stdout, (
             result.stdout[-3000:]
+        )
         assert "Got 1 result" in result.stdout and "Error" not in result.stdout, result.stdout[-3000:]
     assert singular("elsewhere", [others]).returncode == 0
 
 
 @pytest.mark.slow
-def test_a_bad_changed_partition_stops_the_incremental_refresh_and_its_copy(incremental_then_full: dict,
-                                                                              tmp_path: Path) -> None:
+def test_a_bad_changed_partition_stops_the_incremental_refresh_and_its_copy(
+    incremental_then_full: dict, tmp_path: Path
+) -> None:
     """An incremental refresh copies the published file while its preflight runs: a bad row in a
     changed partition fails the preflight with file, row and column, the copy is cancelled (no
     candidate file is left), and the published file is untouched."""
@@ -447,8 +527,9 @@ def test_a_bad_changed_partition_stops_the_incremental_refresh_and_its_copy(incr
         broken.write_bytes(original)
     assert result.returncode == EXIT_BUILD, result.stdout[-3000:] + result.stderr[-3000:]
     assert "copying the published file into the candidate" in result.stdout, result.stdout[-3000:]
-    assert re.search(rf"{re.escape(broken.name)}: row \d+: column amount_million_vnd: .*'12x'", result.stderr), \
+    assert re.search(rf"{re.escape(broken.name)}: row \d+: column amount_million_vnd: .*'12x'", result.stderr), (
         result.stderr[-3000:]
+    )
     run = last_run(warehouse)
     assert run["mode"] == INCREMENTAL and "preflight failed" in run["reason"], run
     candidate = Path(run["candidate_dir"]) / warehouse.name

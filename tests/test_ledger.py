@@ -183,8 +183,9 @@ def test_summary_counts_add_up(tmp_path: Path) -> None:
     write_summary(summary, tmp_path)
     data = json.loads((tmp_path / "ledger.json").read_text(encoding="utf-8"))
     assert data["total"]["tokens"] == sum(s.tokens for s in summary)
-    assert data["total"]["tokens"] == (data["total"]["transcribed"] + data["total"]["classified"]
-                                       + data["total"]["unaccounted"])
+    assert data["total"]["tokens"] == (
+        data["total"]["transcribed"] + data["total"]["classified"] + data["total"]["unaccounted"]
+    )
     assert "| total |" in (tmp_path / "ledger.md").read_text(encoding="utf-8")
     assert "<table>" in (tmp_path / "ledger.html").read_text(encoding="utf-8")
 
@@ -207,16 +208,25 @@ def test_removing_a_transcribed_row_is_reported(seeds_copy: Path) -> None:
 def test_two_equal_numbers_on_one_line_are_told_apart(seeds_copy: Path) -> None:
     # 001 line 165 prints 2.756 twice (the project's total and its central-budget part).
     seed = seeds_copy / "transcription" / "plan_amounts.csv"
-    rows = [r for r in csv.DictReader(seed.open(encoding="utf-8")) if r["source_file"].startswith("001_")
-            and r["source_line"] == "165"]
+    rows = [
+        r
+        for r in csv.DictReader(seed.open(encoding="utf-8"))
+        if r["source_file"].startswith("001_") and r["source_line"] == "165"
+    ]
     assert [r["value_printed"] for r in rows] == ["2.756", "2.756"]
-    second = max(rows, key=lambda r: (DOCUMENTS / r["source_file"]).read_text(encoding="utf-8")
-                 .split("\n")[164].find(r["source_text"]))
+    second = max(
+        rows,
+        key=lambda r: (
+            (DOCUMENTS / r["source_file"]).read_text(encoding="utf-8").split("\n")[164].find(r["source_text"])
+        ),
+    )
     _remove_seed_row(seed, lambda r: r == second)
     missing = [p for p in find_unaccounted(DOCUMENTS, seeds_copy) if "001_" in p and ":165:" in p]
     line = (DOCUMENTS / second["source_file"]).read_text(encoding="utf-8").split("\n")[164]
-    assert missing == [f"{DOCUMENTS / second['source_file']}:165:{line.rfind('2.756') + 1}: "
-                       "token '2.756' is not transcribed and not classified"]
+    assert missing == [
+        f"{DOCUMENTS / second['source_file']}:165:{line.rfind('2.756') + 1}: "
+        "token '2.756' is not transcribed and not classified"
+    ]
 
 
 def test_a_new_number_in_a_document_is_reported(documents_copy: Path) -> None:
@@ -229,9 +239,17 @@ def test_a_new_number_in_a_document_is_reported(documents_copy: Path) -> None:
 
 
 def test_a_stale_classification_is_reported(seeds_copy: Path) -> None:
-    _append_classification(seeds_copy, source_file=DOCUMENT_FILES[1], document_id="songma_2024_plan",
-                           source_line="87", token="9", occurrence="1", source_text="9",
-                           category="other", reason="a token that is not printed on this line")
+    _append_classification(
+        seeds_copy,
+        source_file=DOCUMENT_FILES[1],
+        document_id="songma_2024_plan",
+        source_line="87",
+        token="9",
+        occurrence="1",
+        source_text="9",
+        category="other",
+        reason="a token that is not printed on this line",
+    )
     problems = find_unaccounted(DOCUMENTS, seeds_copy)
     stale = [p for p in problems if "stale classification" in p]
     assert len(stale) == 1
@@ -241,9 +259,17 @@ def test_a_stale_classification_is_reported(seeds_copy: Path) -> None:
 
 def test_a_classification_of_a_transcribed_number_is_double_accounted(seeds_copy: Path) -> None:
     # 000 line 29 prints the Dự án 1 total 1.650, transcribed in plan_amounts.
-    _append_classification(seeds_copy, source_file=DOCUMENT_FILES[0], document_id="soctrang_2024_2025_draft",
-                           source_line="29", token="1.650", occurrence="1", source_text="1.650 triệu đồng",
-                           category="other", reason="wrongly classified budget amount")
+    _append_classification(
+        seeds_copy,
+        source_file=DOCUMENT_FILES[0],
+        document_id="soctrang_2024_2025_draft",
+        source_line="29",
+        token="1.650",
+        occurrence="1",
+        source_text="1.650 triệu đồng",
+        category="other",
+        reason="wrongly classified budget amount",
+    )
     problems = find_unaccounted(DOCUMENTS, seeds_copy)
     assert any("token '1.650'" in p and "double-accounted" in p and ":29:" in p for p in problems), problems
 
@@ -259,7 +285,8 @@ def test_any_seed_with_provenance_is_a_transcription(seeds_copy: Path) -> None:
     (seeds_copy / "transcription" / "_ledger_probe.yml").write_text(
         "version: 2\nseeds:\n  - name: ledger_probe\n    meta:\n"
         "      provenance: {file: source_file, line: source_line, text: source_text, value: value_printed}\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     with (seeds_copy / "transcription" / "ledger_probe.csv").open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(["source_file", "source_line", "source_text", "value_printed"])
@@ -267,15 +294,25 @@ def test_any_seed_with_provenance_is_a_transcription(seeds_copy: Path) -> None:
     assert find_unaccounted(DOCUMENTS, seeds_copy) == find_unaccounted(DOCUMENTS, SEEDS)
 
 
-def test_command_line_lists_what_is_left_on_a_new_document(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_command_line_lists_what_is_left_on_a_new_document(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     documents = tmp_path / "documents"
     documents.mkdir()
     (documents / "005_new.txt").write_text(
-        "Căn cứ Quyết định số 90/QĐ-TTg ngày 18/01/2022\n1. Dự án 2: kinh phí 3.450 triệu đồng", encoding="utf-8")
-    code = ntp(["ledger", "--documents", str(documents), "--seeds", str(SEEDS), "--summary", str(tmp_path / "out"),
-                 "--todo", str(tmp_path / "todo.csv")])
+        "Căn cứ Quyết định số 90/QĐ-TTg ngày 18/01/2022\n1. Dự án 2: kinh phí 3.450 triệu đồng", encoding="utf-8"
+    )
+    code = ntp(
+        [
+            "ledger",
+            "--documents",
+            str(documents),
+            "--seeds",
+            str(SEEDS),
+            "--summary",
+            str(tmp_path / "out"),
+            "--todo",
+            str(tmp_path / "todo.csv"),
+        ]
+    )
     out = capsys.readouterr()
     assert code == 1
     assert "stale" not in out.err  # seed rows of documents outside --documents are out of scope

@@ -70,7 +70,7 @@ def test_fifteen_keys_or_more_use_the_long_list_header(duckdb_file: Path, tmp_pa
 def test_a_file_that_is_not_parquet_is_refused_by_name(tmp_path: Path) -> None:
     text = tmp_path / "notes.parquet"
     text.write_text("province,year\n14,2024\n", encoding="utf-8")
-    with pytest.raises(FooterError, match="notes.parquet: not a Parquet file"):
+    with pytest.raises(FooterError, match=r"notes\.parquet: not a Parquet file"):
         copy_with_metadata(text, tmp_path / "out.parquet", {"run_id": "r"})
 
 
@@ -78,8 +78,8 @@ def test_a_damaged_footer_is_refused(duckdb_file: Path, tmp_path: Path) -> None:
     data = bytearray(duckdb_file.read_bytes())
     footer_length = int.from_bytes(data[-8:-4], "little")
     start = len(data) - 8 - footer_length
-    data[start:start + footer_length] = b"\xff" * footer_length  # no valid Thrift struct
+    data[start : start + footer_length] = b"\xff" * footer_length  # no valid Thrift struct
     damaged = tmp_path / "damaged.parquet"
     damaged.write_bytes(bytes(data))
-    with pytest.raises(FooterError, match="damaged.parquet: footer byte"):
+    with pytest.raises(FooterError, match=r"damaged\.parquet: footer byte"):
         copy_with_metadata(damaged, tmp_path / "out.parquet", {"run_id": "r"})

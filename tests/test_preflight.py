@@ -69,8 +69,10 @@ def test_a_crashing_check_is_one_error_line_not_a_traceback() -> None:
         (result,) = run_preflight(SEEDS, DOCUMENTS, only=["crashes"])
     finally:
         preflight.REGISTRY[:] = before
-    assert result.errors == ["preflight check 'crashes' could not run: UnicodeDecodeError: 'utf-8' codec can't "
-                             "decode byte 0xff in position 0: invalid start byte"]
+    assert result.errors == [
+        "preflight check 'crashes' could not run: UnicodeDecodeError: 'utf-8' codec can't "
+        "decode byte 0xff in position 0: invalid start byte"
+    ]
 
 
 def test_an_unknown_check_name_is_refused() -> None:
@@ -79,14 +81,22 @@ def test_an_unknown_check_name_is_refused() -> None:
 
 
 def test_the_same_error_from_two_checks_is_printed_once() -> None:
-    results = [preflight.Result("a", ["x:1:1: same", "x:2:1: a only"], 0.0),
-               preflight.Result("b", ["x:1:1: same"], 0.0)]
+    results = [
+        preflight.Result("a", ["x:1:1: same", "x:2:1: a only"], 0.0),
+        preflight.Result("b", ["x:1:1: same"], 0.0),
+    ]
     assert errors_of(results) == ["x:1:1: same", "x:2:1: a only"]
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([str(NTP), "preflight", *args], cwd=ROOT, capture_output=True, text=True, check=False,
-                          env={"PATH": "/usr/bin:/bin"})
+    return subprocess.run(
+        [str(NTP), "preflight", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={"PATH": "/usr/bin:/bin"},
+    )
 
 
 def test_command_line_names_file_line_and_column(seeds_copy: Path) -> None:
@@ -101,8 +111,9 @@ def test_command_line_names_file_line_and_column(seeds_copy: Path) -> None:
         writer.writerows(rows)
     result = _cli("--seeds", str(seeds_copy), "--documents", str(DOCUMENTS), "--only", "seeds", "--only", "provenance")
     assert result.returncode == 1
-    assert (f"error: {path}:2:6 (value_printed): not a valid vi_number: '1,650.5' "
-            "(did you mean '1,6505' or '1.650,5'?)") in result.stderr
+    assert (
+        f"error: {path}:2:6 (value_printed): not a valid vi_number: '1,650.5' (did you mean '1,6505' or '1.650,5'?)"
+    ) in result.stderr
     assert f"error: {path}:2:6 (value_printed): printed value '1,650.5' is not a number in source text" in result.stderr
     assert "preflight: seeds 1 error(s) in " in result.stdout and "provenance 1 error(s) in " in result.stdout
 

@@ -25,16 +25,16 @@ TARGETS = SEEDS / "transcription" / "plan_targets.csv"
 SOC_TRANG = "000_cdbc9b3cac43e985.txt"
 FIRST_AMOUNT = "soctrang_2024_2025_draft:0029:1"  # line 2 of plan_amounts.csv, document 000 line 29
 SPECS = provenance_specs(SEEDS)
-ROWS = [(spec, line, row) for spec in SPECS for line, row in
-        ((r.line, r.values) for r in read_seed(spec.seed.path))]
+ROWS = [(spec, line, row) for spec in SPECS for line, row in ((r.line, r.values) for r in read_seed(spec.seed.path))]
 
 
 def test_amounts_and_targets_declare_provenance() -> None:
     assert {AMOUNTS, TARGETS} <= {spec.seed.path for spec in SPECS}
 
 
-@pytest.mark.parametrize(("spec", "line", "row"), ROWS,
-                         ids=[f"{s.seed.name}:{r[s.seed.primary_key[0]]}" for s, _, r in ROWS])
+@pytest.mark.parametrize(
+    ("spec", "line", "row"), ROWS, ids=[f"{s.seed.name}:{r[s.seed.primary_key[0]]}" for s, _, r in ROWS]
+)
 def test_row_is_proven_by_its_document(spec: ProvenanceSpec, line: int, row: dict[str, str]) -> None:
     document = Documents(DOCUMENTS).get(row[spec.file])
     assert not document.missing and not document.problem
@@ -82,8 +82,7 @@ def _rewrite(path: Path, row_id: str, column: str, value: str) -> None:
         ("value_printed", "1.651", "2:6 (value_printed)", "printed value '1.651' is not a number in source text"),
         ("value_printed", "1,650.5", "2:6 (value_printed)", "printed value '1,650.5' is not a number in source text"),
         ("source_line", "30", "2:5 (source_text)", f"is not on {DOCUMENTS / SOC_TRANG}:30 (it is on line 29)"),
-        ("source_text", "1.650 tỷ đồng", "2:5 (source_text)",
-         f"'1.650 tỷ đồng' is not on {DOCUMENTS / SOC_TRANG}:29"),
+        ("source_text", "1.650 tỷ đồng", "2:5 (source_text)", f"'1.650 tỷ đồng' is not on {DOCUMENTS / SOC_TRANG}:29"),
         ("source_line", "x", "2:4 (source_line)", "'x' is not a line number"),
     ],
 )
@@ -124,8 +123,7 @@ def test_a_document_cut_inside_a_source_text_is_a_located_error(seeds_copy: Path
     document.write_text(text[:cut], encoding="utf-8")
     problems = prove(seeds_copy, documents_copy)
     path = seeds_copy / "transcription" / "plan_amounts.csv"
-    assert (f"{path}:2:5 (source_text): source text '1.650 triệu đồng' is cut at {document}:29:"
-            in problems[0])
+    assert f"{path}:2:5 (source_text): source text '1.650 triệu đồng' is cut at {document}:29:" in problems[0]
     assert problems[0].endswith("after '1.650 tri': the document is truncated")
     assert any("past the end" in p for p in problems)
 
@@ -160,13 +158,21 @@ def test_a_new_seed_that_declares_provenance_is_proven(seeds_copy: Path) -> None
         " printed: varchar}\n"
         "    meta:\n      primary_key: [thing_id]\n"
         "      provenance: {file: doc, line: at, text: fragment, value: printed}\n"
-        "    columns:\n" + "".join(f"      - name: {c}\n        meta: {{type: text}}\n"
-                                    for c in ("thing_id", "doc", "at", "fragment", "printed")),
-        encoding="utf-8")
+        "    columns:\n"
+        + "".join(
+            f"      - name: {c}\n        meta: {{type: text}}\n"
+            for c in ("thing_id", "doc", "at", "fragment", "printed")
+        ),
+        encoding="utf-8",
+    )
     (folder / "plan_things.csv").write_text(
         "thing_id,doc,at,fragment,printed\n"
         f"a,{SOC_TRANG},29,1.650 triệu đồng,1.650\n"
-        f"b,{SOC_TRANG},29,1.650 triệu đồng,1.500\n", encoding="utf-8")
+        f"b,{SOC_TRANG},29,1.650 triệu đồng,1.500\n",
+        encoding="utf-8",
+    )
     problems = [p for p in prove(seeds_copy, DOCUMENTS) if "plan_things" in p]
-    assert problems == [f"{folder / 'plan_things.csv'}:3:5 (printed): printed value '1.500' is not a number in "
-                        "source text '1.650 triệu đồng'"]
+    assert problems == [
+        f"{folder / 'plan_things.csv'}:3:5 (printed): printed value '1.500' is not a number in "
+        "source text '1.650 triệu đồng'"
+    ]

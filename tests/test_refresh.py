@@ -30,8 +30,16 @@ from ntp_poverty.refresh.run_log import EXIT_BUILD, EXIT_GX, EXIT_LOCKED, EXIT_P
 
 pytestmark = pytest.mark.slow
 
-MARTS = ["cross_province_comparison", "data_quality_findings", "document_reconciliation", "funding_mix",
-         "poverty_rate_series", "target_attainment", "target_comparison", "yoy_change"]
+MARTS = [
+    "cross_province_comparison",
+    "data_quality_findings",
+    "document_reconciliation",
+    "funding_mix",
+    "poverty_rate_series",
+    "target_attainment",
+    "target_comparison",
+    "yoy_change",
+]
 
 
 def start_refresh(project: Path, *args: str, fault: str = "", preexec=None) -> subprocess.Popen[str]:
@@ -45,8 +53,13 @@ def start_refresh(project: Path, *args: str, fault: str = "", preexec=None) -> s
     args = tuple(arg for arg in args if arg != "--rollback")
     return subprocess.Popen(
         [str(NTP), *command, "--warehouse", str(published_path(project)), *args],
-        cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
-        env=env, preexec_fn=preexec,
+        cwd=project,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+        env=env,
+        preexec_fn=preexec,  # noqa: PLW1509 - the preexec only sets an rlimit; the test runs no threads then
     )
 
 
@@ -91,14 +104,17 @@ def forms_run_ids(project: Path) -> dict[str, str | None]:
             path = root / "parquet" / f"{mart}.parquet"
             con.execute(f"select count(*) from read_parquet('{path}')").fetchone()
             rows = con.execute(
-                f"select decode(value) from parquet_kv_metadata('{path}') where decode(key) = 'run_id'").fetchall()
+                f"select decode(value) from parquet_kv_metadata('{path}') where decode(key) = 'run_id'"
+            ).fetchall()
             seen[f"parquet/{mart}"] = rows[0][0] if rows else None
     for page in ("docs/index.html", "docs/ledger.html", "report/index.html", "data_docs/index.html"):
         seen[page] = stamped_run_id((root / page).read_text(encoding="utf-8"))
-    from ntp_poverty.publish.excel import workbook_run_id
+    from ntp_poverty.publish.excel import workbook_run_id  # noqa: PLC0415 (the workbook's README sheet)
+
     seen["excel/ntp_poverty.xlsx"] = workbook_run_id(root / "excel" / "ntp_poverty.xlsx")
     seen["datapackage/datapackage.json"] = json.loads(
-        (root / "datapackage" / "datapackage.json").read_text(encoding="utf-8"))["ntp:run_id"]
+        (root / "datapackage" / "datapackage.json").read_text(encoding="utf-8")
+    )["ntp:run_id"]
     return seen
 
 
@@ -142,10 +158,14 @@ def test_refresh_publishes_one_sealed_release_behind_one_pointer(project: Path, 
     facts = sorted(p.name for p in (root / "parquet" / "facts").iterdir())
     assert facts == ["fct_plan_amount", "fct_reported_total", "sum_checks"]
     with duckdb.connect() as con:  # partitioned by province and year, every row there, the run id in each file
-        rows = con.execute(f"select count(*), count(distinct province), min(year) from read_parquet("
-                           f"'{root}/parquet/facts/fct_plan_amount/*/*/*.parquet', hive_partitioning = true)").fetchall()
-        ids = con.execute(f"select distinct decode(value) from parquet_kv_metadata("
-                          f"'{root}/parquet/facts/*/*/*/*.parquet') where decode(key) = 'run_id'").fetchall()
+        rows = con.execute(
+            f"select count(*), count(distinct province), min(year) from read_parquet("
+            f"'{root}/parquet/facts/fct_plan_amount/*/*/*.parquet', hive_partitioning = true)"
+        ).fetchall()
+        ids = con.execute(
+            f"select distinct decode(value) from parquet_kv_metadata("
+            f"'{root}/parquet/facts/*/*/*/*.parquet') where decode(key) = 'run_id'"
+        ).fetchall()
     with duckdb.connect(str(published_path(project)), read_only=True) as con:
         assert rows[0][0] == con.execute("select count(*) from core.fct_plan_amount").fetchall()[0][0]
     assert rows[0][1] > 3 and rows[0][2] >= 2021 and ids == [(current,)]
@@ -160,12 +180,15 @@ def test_refresh_publishes_one_sealed_release_behind_one_pointer(project: Path, 
     assert len(slowest) == 15 and slowest == sorted(slowest, reverse=True) and slowest[0] > 0
     docs = (root / "docs" / "index.html").read_text(encoding="utf-8")
     assert "funding_mix" in docs and "Glossary" in docs
-    assert "every printed numeral" in (root / "docs" / "ledger.md").read_text(encoding="utf-8").lower() or \
-        "0" in (root / "docs" / "ledger.md").read_text(encoding="utf-8")
+    assert "every printed numeral" in (root / "docs" / "ledger.md").read_text(encoding="utf-8").lower() or "0" in (
+        root / "docs" / "ledger.md"
+    ).read_text(encoding="utf-8")
     reader = "import sys, duckdb\ncon = duckdb.connect(sys.argv[1], read_only=True)\n" + "".join(
-        f"print('{m}', con.sql('select count(*) from marts.{m}').fetchall()[0][0])\n" for m in MARTS)
-    result = subprocess.run([str(duckdb15_python), "-c", reader, str(published_path(project))],
-                            capture_output=True, text=True, check=False)
+        f"print('{m}', con.sql('select count(*) from marts.{m}').fetchall()[0][0])\n" for m in MARTS
+    )
+    result = subprocess.run(
+        [str(duckdb15_python), "-c", reader, str(published_path(project))], capture_output=True, text=True, check=False
+    )
     assert result.returncode == 0, result.stderr
     assert {line.split()[0]: int(line.split()[1]) for line in result.stdout.splitlines()} == record["mart_rows"]
 
@@ -207,8 +230,15 @@ def test_readers_during_a_refresh_see_the_old_or_the_new_build_never_a_mix(proje
     published = published_path(project)
     old = run_id(published)
     stop = tmp_path / "stop"
-    readers = [subprocess.Popen([sys.executable, "-c", READER, str(published), str(stop), ",".join(MARTS)],
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(3)]
+    readers = [
+        subprocess.Popen(
+            [sys.executable, "-c", READER, str(published), str(stop), ",".join(MARTS)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(3)
+    ]
     try:
         result = run_refresh(project)
         assert result.returncode == 0, result.stderr
@@ -328,6 +358,7 @@ def test_an_immutable_warehouse_folder_fails_before_the_build(project: Path, mon
             result = run_refresh(project)
             code, err = result.returncode, result.stderr
         else:  # no CAP_LINUX_IMMUTABLE here: refuse the probe's rename instead, in-process
+
             def refuse(src: object, dst: object) -> None:
                 raise PermissionError(1, "Operation not permitted", str(dst))
 
@@ -373,13 +404,17 @@ def test_broken_sum_identity_fails_with_check_document_and_line(project: Path) -
     assert lines[194] == "\t27.195"
     lines[194] = "\t27.196"
     document.write_text("\n".join(lines), encoding="utf-8")
-    _rewrite_amounts(project, "soctrang_2024_2025_draft:0195:1",
-                     {"source_text": "27.196", "value_printed": "27.196", "amount_million_vnd": "27196",
-                      "value_numeric": "27196"})
+    _rewrite_amounts(
+        project,
+        "soctrang_2024_2025_draft:0195:1",
+        {"source_text": "27.196", "value_printed": "27.196", "amount_million_vnd": "27196", "value_numeric": "27196"},
+    )
     result = run_refresh(project)
     assert result.returncode == EXIT_TESTS
-    assert ("UNACKNOWLEDGED ARITHMETIC MISMATCH: check funding_sources_to_total, "
-            "document soctrang_2024_2025_draft, line 194") in result.stderr
+    assert (
+        "UNACKNOWLEDGED ARITHMETIC MISMATCH: check funding_sources_to_total, "
+        "document soctrang_2024_2025_draft, line 194"
+    ) in result.stderr
     _assert_unchanged_and_failed(project, before, EXIT_TESTS)
 
 
@@ -392,7 +427,7 @@ def test_a_second_refresh_refuses_while_the_first_runs(project: Path) -> None:
     second = run_refresh(project)
     assert second.returncode == EXIT_LOCKED
     assert "another refresh holds" in second.stderr
-    out, err = first.communicate(timeout=600)
+    _, err = first.communicate(timeout=600)
     assert first.returncode == 0, err
     assert last_log(project)["published"] is True
     assert [r["exit_code"] for r in runs(project)[-2:]] == [EXIT_LOCKED, 0]
@@ -401,8 +436,10 @@ def test_a_second_refresh_refuses_while_the_first_runs(project: Path) -> None:
 @pytest.fixture()
 def fast_refresh(built_warehouse: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     """In-process refresh with dbt replaced by a copy of an already built warehouse (fast)."""
-    def fake_dbt(candidate: Path, run_dir: Path, run_vars: dict[str, str], record, full_refresh: bool = True,
-                 slices: object = ()) -> None:
+
+    def fake_dbt(
+        candidate: Path, run_dir: Path, run_vars: dict[str, str], record, full_refresh: bool = True, slices: object = ()
+    ) -> None:
         shutil.copy(built_warehouse, candidate)
         with duckdb.connect(str(candidate)) as con:
             con.execute("update audit.warehouse_build set run_id = ?", [run_vars["run_id"]])
@@ -481,8 +518,10 @@ def _move_fragment_off_its_line(project: Path) -> str:
     assert "1.650 triệu đồng" in lines[28]
     lines[28] = lines[28].replace("1.650 triệu đồng", "1.650 triệu VNĐ")
     document.write_text("\n".join(lines), encoding="utf-8")
-    return (r"seeds/transcription/plan_amounts\.csv:2:5 \(source_text\): source text '1\.650 triệu đồng' "
-            r"is not on \S*documents/000_cdbc9b3cac43e985\.txt:29")
+    return (
+        r"seeds/transcription/plan_amounts\.csv:2:5 \(source_text\): source text '1\.650 triệu đồng' "
+        r"is not on \S*documents/000_cdbc9b3cac43e985\.txt:29"
+    )
 
 
 def _print_the_english_way(project: Path) -> str:
@@ -496,12 +535,17 @@ def _truncate_a_document(project: Path) -> str:
     document = project / VINH_LONG
     lines = document.read_text(encoding="utf-8").split("\n")
     document.write_text("\n".join(lines[:600]) + "\n", encoding="utf-8")
-    return (r"seeds/transcription/plan_amounts\.csv:\d+:4 \(source_line\): line \d+ is past the end of "
-            r"\S*documents/003_36708f18770573fd\.txt \(600 lines; ")
+    return (
+        r"seeds/transcription/plan_amounts\.csv:\d+:4 \(source_line\): line \d+ is past the end of "
+        r"\S*documents/003_36708f18770573fd\.txt \(600 lines; "
+    )
 
 
-@pytest.mark.parametrize("breakage", [_move_fragment_off_its_line, _print_the_english_way, _truncate_a_document],
-                         ids=["source_text_off_its_line", "lenient_number", "truncated_document"])
+@pytest.mark.parametrize(
+    "breakage",
+    [_move_fragment_off_its_line, _print_the_english_way, _truncate_a_document],
+    ids=["source_text_off_its_line", "lenient_number", "truncated_document"],
+)
 def test_preflight_refuses_unproven_inputs_before_dbt(project: Path, breakage) -> None:
     """Exit 2 with a located error, the published forms untouched, and dbt never started."""
     before = one_run(project)

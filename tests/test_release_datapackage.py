@@ -43,8 +43,14 @@ def descriptor(package: Path) -> dict[str, Any]:
 
 
 def frictionless_cli(descriptor: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([str(BIN / "frictionless"), "validate", descriptor.name], cwd=descriptor.parent,
-                          capture_output=True, text=True, check=False, timeout=300)
+    return subprocess.run(
+        [str(BIN / "frictionless"), "validate", descriptor.name],
+        cwd=descriptor.parent,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
 
 
 def resources(descriptor: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -60,11 +66,17 @@ def test_the_package_validates_with_the_cli_and_the_python_api(package: Path) ->
 
 
 def test_every_mart_and_dimension_is_a_resource_holding_exactly_its_rows(
-        built_warehouse: Path, package: Path, descriptor: dict[str, Any]) -> None:
+    built_warehouse: Path, package: Path, descriptor: dict[str, Any]
+) -> None:
     docs = read_model_docs(MODEL_YAML)
     with duckdb.connect(str(built_warehouse), read_only=True) as con:
-        marts = [n for (n,) in con.execute("select table_name from information_schema.tables where table_schema = "
-                                           "'marts' and table_type = 'BASE TABLE' order by 1").fetchall()]
+        marts = [
+            n
+            for (n,) in con.execute(
+                "select table_name from information_schema.tables where table_schema = "
+                "'marts' and table_type = 'BASE TABLE' order by 1"
+            ).fetchall()
+        ]
         assert [r["name"] for r in descriptor["resources"]] == [*marts, *DIMENSIONS]
         frictionless_package = frictionless.Package(str(package))
         for resource in descriptor["resources"]:
@@ -98,8 +110,14 @@ def test_every_mart_and_dimension_is_a_resource_holding_exactly_its_rows(
 
 def test_table_schemas_come_from_the_dbt_yaml(descriptor: dict[str, Any]) -> None:
     docs = read_model_docs(MODEL_YAML)
-    types = {"varchar": "string", "integer": "integer", "decimal": "number", "double": "number",
-             "boolean": "boolean", "date": "date"}
+    types = {
+        "varchar": "string",
+        "integer": "integer",
+        "decimal": "number",
+        "double": "number",
+        "boolean": "boolean",
+        "date": "date",
+    }
     for name, resource in resources(descriptor).items():
         doc = docs[name]
         assert resource["description"] == doc.description and resource["schema"]["primaryKey"] == list(doc.grain)
@@ -109,21 +127,31 @@ def test_table_schemas_come_from_the_dbt_yaml(descriptor: dict[str, Any]) -> Non
             assert field["description"] == column.description and field["description"], (name, field["name"])
             assert field.get("constraints", {}).get("required", False) == column.is_required
     by_name = resources(descriptor)
-    assert by_name["funding_mix"]["schema"]["primaryKey"] == ["geography_code", "fiscal_year", "phase_code",
-                                                             "project_code"]
+    assert by_name["funding_mix"]["schema"]["primaryKey"] == [
+        "geography_code",
+        "fiscal_year",
+        "phase_code",
+        "project_code",
+    ]
     assert by_name["data_quality_findings"]["schema"]["primaryKey"] == ["sum_check_id"]
     assert by_name["dim_geography"]["schema"]["primaryKey"] == ["geography_code"]
 
 
 def test_foreign_keys_are_declared_exactly_where_every_value_resolves(
-        built_warehouse: Path, descriptor: dict[str, Any]) -> None:
+    built_warehouse: Path, descriptor: dict[str, Any]
+) -> None:
     by_name = resources(descriptor)
-    declared = {(name, fk["fields"]): fk["reference"] for name, r in by_name.items()
-                for fk in r["schema"].get("foreignKeys", [])}
+    declared = {
+        (name, fk["fields"]): fk["reference"]
+        for name, r in by_name.items()
+        for fk in r["schema"].get("foreignKeys", [])
+    }
     unresolved = {(name, u["field"]): u for name, r in by_name.items() for u in r.get("ntp:unresolvedKeys", [])}
     assert declared[("funding_mix", "geography_code")] == {"resource": "dim_geography", "fields": "geography_code"}
-    assert declared[("funding_mix", "project_code")] == {"resource": "dim_program_component",
-                                                         "fields": "component_code"}
+    assert declared[("funding_mix", "project_code")] == {
+        "resource": "dim_program_component",
+        "fields": "component_code",
+    }
     assert declared[("yoy_change", "prior_phase_code")] == {"resource": "dim_plan_phase", "fields": "phase_code"}
     assert declared[("dim_program_component", "parent_component_code")]["resource"] == ""  # itself
     with duckdb.connect(str(built_warehouse), read_only=True) as con:
@@ -131,13 +159,15 @@ def test_foreign_keys_are_declared_exactly_where_every_value_resolves(
             layer = resource["ntp:layer"]
             for field in resource["schema"]["fields"]:
                 key = key_of(field["name"])
-                if key is None or (name in DIMENSIONS and field["name"] == by_name[name]["schema"]["primaryKey"][0]):
+                if key is None or (name in DIMENSIONS and field["name"] == resource["schema"]["primaryKey"][0]):
                     continue
                 assert ((name, field["name"]) in declared) != ((name, field["name"]) in unresolved), field["name"]
                 dimension = next(d for d in DIMENSIONS if by_name[d]["schema"]["primaryKey"] == [key])
                 column = field["name"]
-                missing = con.execute(f'select count(*) from {layer}.{name} where "{column}" is not null and '
-                                      f'"{column}" not in (select {key} from core.{dimension})').fetchone()[0]
+                missing = con.execute(
+                    f'select count(*) from {layer}.{name} where "{column}" is not null and '
+                    f'"{column}" not in (select {key} from core.{dimension})'
+                ).fetchone()[0]
                 assert (missing == 0) == ((name, field["name"]) in declared), (name, field["name"], missing)
 
 
@@ -146,8 +176,11 @@ def test_amounts_are_described_as_fiscal_measures(built_warehouse: Path, descrip
         phases = dict(con.execute("select phase_code, ofdp_budget_phase from core.dim_plan_phase").fetchall())
     assert phases["requested"] == "proposed" and phases["allocated"] == "approved"
     fields = {(r["name"], f["name"]): f for r in descriptor["resources"] for f in r["schema"]["fields"]}
-    for key in (("funding_mix", "central_budget"), ("cross_province_comparison", "amount"),
-                ("data_quality_findings", "reported_amount_million_vnd")):
+    for key in (
+        ("funding_mix", "central_budget"),
+        ("cross_province_comparison", "amount"),
+        ("data_quality_findings", "reported_amount_million_vnd"),
+    ):
         field = fields[key]
         assert field["type"] == "number" and field["unit"] == "million" and field["currency"] == "VND", key
         assert field["ofdp"]["currency"] == "VND" and field["ofdp"]["factor"] == 1_000_000, key
@@ -159,13 +192,15 @@ def test_amounts_are_described_as_fiscal_measures(built_warehouse: Path, descrip
     assert descriptor["ntp:budgetPhases"] == phases
 
 
-def test_the_package_names_its_run_sources_and_licence(built_warehouse: Path, package: Path,
-                                                       descriptor: dict[str, Any]) -> None:
+def test_the_package_names_its_run_sources_and_licence(
+    built_warehouse: Path, package: Path, descriptor: dict[str, Any]
+) -> None:
     assert descriptor[RUN_ID_PROPERTY] == RUN_ID and package_run_id(package) == RUN_ID
     with duckdb.connect(str(built_warehouse), read_only=True) as con:
         documents = con.execute("select document_id, source_file from core.dim_document").fetchall()
     assert {(s["ntp:document_id"], s["ntp:sourceFile"]) for s in descriptor["sources"]} == {
-        (d, f"documents/{f}") for d, f in documents}
+        (d, f"documents/{f}") for d, f in documents
+    }
     assert all(s["title"] for s in descriptor["sources"])
     assert descriptor["licenses"] and all(lic.get("name") and lic.get("title") for lic in descriptor["licenses"])
 
@@ -177,7 +212,7 @@ def test_a_code_unknown_to_its_dimension_fails_validation(package: Path, tmp_pat
     lines = csv.read_text(encoding="utf-8").splitlines(keepends=True)
     header = lines[0].rstrip("\n").split(",")
     assert header[0] == "geography_code"
-    lines[1] = "99999" + lines[1][lines[1].index(","):]
+    lines[1] = "99999" + lines[1][lines[1].index(",") :]
     csv.write_text("".join(lines), encoding="utf-8")
     descriptor = json.loads((broken / "datapackage.json").read_text(encoding="utf-8"))
     for resource in descriptor["resources"]:  # keep the checksums true: the key alone must fail

@@ -48,8 +48,10 @@ def book(workbook: Path) -> openpyxl.Workbook:
 
 def marts_of(database: Path) -> list[str]:
     with duckdb.connect(str(database), read_only=True) as con:
-        rows = con.execute("select table_name from information_schema.tables where table_schema = 'marts' "
-                           "and table_type = 'BASE TABLE' order by 1").fetchall()
+        rows = con.execute(
+            "select table_name from information_schema.tables where table_schema = 'marts' "
+            "and table_type = 'BASE TABLE' order by 1"
+        ).fetchall()
     return [name for (name,) in rows]
 
 
@@ -137,8 +139,19 @@ def test_readme_names_the_run_the_sheets_and_the_glossary(workbook: Path, book: 
         for cell in row:
             assert cell in cells, cell
     text = " ".join(str(c) for c in cells)
-    for term in ("NSTW", "NSĐP", "vốn huy động hợp pháp khác", "tín dụng chính sách", "ĐTPT", "vốn sự nghiệp",
-                 "Dự án", "Tiểu dự án", "proposed", "approved", "executed"):
+    for term in (
+        "NSTW",
+        "NSĐP",
+        "vốn huy động hợp pháp khác",
+        "tín dụng chính sách",
+        "ĐTPT",
+        "vốn sự nghiệp",
+        "Dự án",
+        "Tiểu dự án",
+        "proposed",
+        "approved",
+        "executed",
+    ):
         assert term in text, term
     assert book.properties is not None
 
@@ -150,9 +163,11 @@ def test_columns_sheet_documents_every_column_from_the_yaml(built_warehouse: Pat
     assert rows[1] == ("mart", "column", "label_vi", "data_type", "excel_format", "description")
     listed = {(r[0], r[1]): r for r in rows[HEADER_ROWS:]}
     with duckdb.connect(str(built_warehouse), read_only=True) as con:
-        columns = con.execute("select table_name, column_name from information_schema.columns where table_schema = "
-                              "'marts' and table_name in (select table_name from information_schema.tables where "
-                              "table_schema = 'marts' and table_type = 'BASE TABLE')").fetchall()
+        columns = con.execute(
+            "select table_name, column_name from information_schema.columns where table_schema = "
+            "'marts' and table_name in (select table_name from information_schema.tables where "
+            "table_schema = 'marts' and table_type = 'BASE TABLE')"
+        ).fetchall()
     assert set(listed) == set(columns)
     for (mart, column), row in listed.items():
         doc = docs[mart].columns[column]
@@ -165,8 +180,9 @@ def test_a_mart_larger_than_a_sheet_gets_no_sheet_and_a_readme_note(built_wareho
         counts = {m: con.execute(f"select count(*) from marts.{m}").fetchone()[0] for m in marts_of(built_warehouse)}
     largest = max(counts, key=counts.get)
     limit = counts[largest] + HEADER_ROWS
-    omitted = openpyxl.load_workbook(write_workbook(built_warehouse, tmp_path / "omitted", RUN_ID, ROOT,
-                                                    max_rows=limit - 1), read_only=True)
+    omitted = openpyxl.load_workbook(
+        write_workbook(built_warehouse, tmp_path / "omitted", RUN_ID, ROOT, max_rows=limit - 1), read_only=True
+    )
     assert largest not in omitted.sheetnames  # never a truncated sheet
     assert set(counts) - {largest} <= set(omitted.sheetnames)
     notes = [row for row in omitted[README_SHEET].iter_rows(values_only=True) if row[1] == f"marts.{largest}"]
@@ -185,13 +201,15 @@ def tiny_project(tmp_path: Path, amounts: list[str], documented: bool = True) ->
     if documented:
         columns += "  - {name: amount_million_vnd, data_type: 'decimal(18, 3)', description: Amount.}\n"
     (project / "models" / "marts" / "_m.yml").write_text(
-        f"version: 2\nmodels:\n- name: amounts\n  description: Amounts.\n  columns:\n{columns}", encoding="utf-8")
+        f"version: 2\nmodels:\n- name: amounts\n  description: Amounts.\n  columns:\n{columns}", encoding="utf-8"
+    )
     database = tmp_path / "tiny.duckdb"
     with duckdb.connect(str(database)) as con:
         con.execute("create schema marts; create schema audit; create schema core")
         con.execute("create table core.dim_document as select 'd' as document_id")
-        con.execute("create table audit.warehouse_build as "
-                    "select 'r' as run_id, current_timestamp::timestamp as built_at")
+        con.execute(
+            "create table audit.warehouse_build as select 'r' as run_id, current_timestamp::timestamp as built_at"
+        )
         con.execute("create table marts.amounts (amount_id varchar, amount_million_vnd decimal(18, 3))")
         for index, amount in enumerate(amounts):
             con.execute("insert into marts.amounts values (?, ?::decimal(18, 3))", [f"a{index:02d}", amount])

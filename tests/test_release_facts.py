@@ -24,10 +24,14 @@ CHANGED, REMOVED, KEPT = "province=14/year=2024", "province=94/year=2023", "prov
 def make_warehouse(path: Path) -> Path:
     with duckdb.connect(str(path)) as con:
         con.execute("create schema core; create schema audit")
-        con.execute("create table core.dim_geography as select * from (values ('14', '14'), ('126', '14'), "
-                    "('94', '94'), ('VN', null)) as t(geography_code, province_code)")
-        con.execute("create table core.dim_document as select * from (values ('r14a', '126'), ('r14b', '14'), "
-                    "('r94', '94'), ('doc', 'VN'), ('doc94', '94')) as t(document_id, geography_code)")
+        con.execute(
+            "create table core.dim_geography as select * from (values ('14', '14'), ('126', '14'), "
+            "('94', '94'), ('VN', null)) as t(geography_code, province_code)"
+        )
+        con.execute(
+            "create table core.dim_document as select * from (values ('r14a', '126'), ('r14b', '14'), "
+            "('r94', '94'), ('doc', 'VN'), ('doc94', '94')) as t(document_id, geography_code)"
+        )
         rows = """
             select * from (values
                 ('a1', 'r14a', 2024, 2024, 'province=14/year=2024', 10.5),
@@ -39,8 +43,10 @@ def make_warehouse(path: Path) -> Path:
             ) as t(id, document_id, fiscal_year, period_start_year, source_partition, amount)
         """
         for table in PARTITIONED_FACTS:
-            con.execute(f"create table {table} as select id, document_id, fiscal_year, period_start_year, "
-                        f"source_partition, cast(amount as decimal(18, 3)) as amount from ({rows})")
+            con.execute(
+                f"create table {table} as select id, document_id, fiscal_year, period_start_year, "
+                f"source_partition, cast(amount as decimal(18, 3)) as amount from ({rows})"
+            )
     return path
 
 
@@ -55,8 +61,9 @@ def change(path: Path) -> None:
 
 def dataset(folder: Path) -> list[tuple]:
     with duckdb.connect() as con:
-        return con.execute(f"select * from read_parquet('{folder}/*/*/*.parquet', hive_partitioning = true) "
-                           "order by all").fetchall()
+        return con.execute(
+            f"select * from read_parquet('{folder}/*/*/*.parquet', hive_partitioning = true) order by all"
+        ).fetchall()
 
 
 def run_ids(folder: Path) -> set[str]:
@@ -76,8 +83,9 @@ def releases(tmp_path: Path) -> dict[str, Path]:
 def test_a_reusing_export_equals_a_whole_export(releases: dict[str, Path]) -> None:
     tmp = releases["tmp"]
     export_partitioned_facts(releases["second_db"], tmp / "whole", "run-2")
-    export_partitioned_facts(releases["second_db"], tmp / "reused", "run-2",
-                             Reuse(releases["first"], (CHANGED, REMOVED)))
+    export_partitioned_facts(
+        releases["second_db"], tmp / "reused", "run-2", Reuse(releases["first"], (CHANGED, REMOVED))
+    )
     for table in PARTITIONED_FACTS:
         name = table.split(".")[1]
         assert dataset(tmp / "reused" / name) == dataset(tmp / "whole" / name)
@@ -94,8 +102,9 @@ def test_a_reusing_export_equals_a_whole_export(releases: dict[str, Path]) -> No
 
 def test_unchanged_partitions_are_copied_not_exported_again(releases: dict[str, Path]) -> None:
     tmp = releases["tmp"]
-    export_partitioned_facts(releases["second_db"], tmp / "reused", "run-2",
-                             Reuse(releases["first"], (CHANGED, REMOVED)))
+    export_partitioned_facts(
+        releases["second_db"], tmp / "reused", "run-2", Reuse(releases["first"], (CHANGED, REMOVED))
+    )
     for table in PARTITIONED_FACTS:
         name = table.split(".")[1]
         kept = sorted((releases["first"] / name / KEPT).glob("*.parquet"))
@@ -113,8 +122,9 @@ def test_a_partition_missing_from_the_previous_release_fails_the_release(release
     for file in (releases["first"] / "fct_plan_amount" / KEPT).glob("*.parquet"):
         file.unlink()
     with pytest.raises(ReleaseError, match=r"fct_plan_amount: \d+ rows in the Parquet dataset, \d+ in core"):
-        export_partitioned_facts(releases["second_db"], tmp / "reused", "run-2",
-                                 Reuse(releases["first"], (CHANGED, REMOVED)))
+        export_partitioned_facts(
+            releases["second_db"], tmp / "reused", "run-2", Reuse(releases["first"], (CHANGED, REMOVED))
+        )
 
 
 def test_previous_files_with_other_columns_are_not_carried_over(releases: dict[str, Path]) -> None:
@@ -122,8 +132,9 @@ def test_previous_files_with_other_columns_are_not_carried_over(releases: dict[s
     with duckdb.connect(str(releases["second_db"])) as con:
         for table in PARTITIONED_FACTS:
             con.execute(f"alter table {table} add column note varchar default 'new'")
-    export_partitioned_facts(releases["second_db"], tmp / "reused", "run-2",
-                             Reuse(releases["first"], (CHANGED, REMOVED)))
+    export_partitioned_facts(
+        releases["second_db"], tmp / "reused", "run-2", Reuse(releases["first"], (CHANGED, REMOVED))
+    )
     export_partitioned_facts(releases["second_db"], tmp / "whole", "run-2")
     assert dataset(tmp / "reused" / "sum_checks") == dataset(tmp / "whole" / "sum_checks")
     assert all(row[-3] == "new" for row in dataset(tmp / "reused" / "sum_checks"))

@@ -42,9 +42,20 @@ def report(built_warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -> P
 def _chromium(*args: str, user_dir: Path) -> subprocess.CompletedProcess[str]:
     binary = shutil.which("chromium")
     assert binary, "Debian's chromium package is required (make test installs it)"
-    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-             "--disable-background-networking", "--disable-component-update", "--disable-sync",
-             f"--user-data-dir={user_dir}", "--enable-logging=stderr", "--v=0", "--virtual-time-budget=8000"]
+    flags = [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={user_dir}",
+        "--enable-logging=stderr",
+        "--v=0",
+        "--virtual-time-budget=8000",
+    ]
     return subprocess.run([binary, *flags, *args], capture_output=True, text=True, timeout=180, check=False)
 
 
@@ -65,12 +76,12 @@ def test_every_chart_draws_in_headless_chromium(report: Path, tmp_path: Path) ->
     assert len(set(target_charts)) >= 8, target_charts  # one per indicator family and unit
     for chart in [*CHARTS, *sorted(set(target_charts))]:
         start = dom.index(f'id="{chart}"')
-        section = dom[start:start + 200_000]
+        section = dom[start : start + 200_000]
         assert 'class="main-svg"' in section, chart
         assert 'class="point"' in section, f"{chart}: no bars or points drawn"
     # the map: every province with coordinates as a point, the planned ones labelled with their total
     start = dom.index('id="funding-map"')
-    assert "Lạng Sơn" in dom[start:start + 200_000] and "265.551" in dom[start:start + 200_000]
+    assert "Lạng Sơn" in dom[start : start + 200_000] and "265.551" in dom[start : start + 200_000]
     assert dom.count('class="conflict"') == 9  # Sóc Trăng 2024: draft vs issued plan (full table)
     assert "⚠ " in dom  # conflicts marked in the target charts too
     assert 'id="findings"' in dom and "dòng / line 159" in dom
@@ -80,8 +91,9 @@ def test_screenshot_for_review(report: Path, tmp_path: Path) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     shot = ARTIFACTS / "report.png"
     shot.unlink(missing_ok=True)
-    result = _chromium(f"--screenshot={shot}", "--window-size=1280,3600", report.as_uri(),
-                       user_dir=tmp_path / "profile")
+    result = _chromium(
+        f"--screenshot={shot}", "--window-size=1280,3600", report.as_uri(), user_dir=tmp_path / "profile"
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     assert shot.stat().st_size > 50_000
 

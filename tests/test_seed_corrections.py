@@ -33,8 +33,11 @@ BY_ID = {r["amount_id"]: r for r in AMOUNTS}
 
 
 def test_period_printed_is_on_the_rows_own_line() -> None:
-    wrong = [r["amount_id"] for r in AMOUNTS
-             if r["period_printed"] and r["period_printed"] not in _line(r["source_file"], int(r["source_line"]))]
+    wrong = [
+        r["amount_id"]
+        for r in AMOUNTS
+        if r["period_printed"] and r["period_printed"] not in _line(r["source_file"], int(r["source_line"]))
+    ]
     assert wrong == []
 
 
@@ -93,15 +96,25 @@ def test_repeats_are_marked_in_the_seed_and_point_at_the_same_cell() -> None:
     for r in repeats:
         original = BY_ID[r["repeats_amount_id"]]
         assert not original["repeats_amount_id"]
-        for key in ("document_id", "statement_group", "component_code", "funding_source_code",
-                    "capital_type_code", "phase_code", "amount_basis", "period_start_year",
-                    "period_end_year", "value_printed"):
+        for key in (
+            "document_id",
+            "statement_group",
+            "component_code",
+            "funding_source_code",
+            "capital_type_code",
+            "phase_code",
+            "amount_basis",
+            "period_start_year",
+            "period_end_year",
+            "value_printed",
+        ):
             assert r[key] == original[key], (r["amount_id"], key)
 
 
 def test_housing_scheme_is_one_period_amount_2021_2025_in_amounts_and_targets() -> None:
-    amounts = [r for r in AMOUNTS if r["amount_id"].startswith("langson_2024_pip_draft:0133:")
-               and r["unit_printed"] != "%"]
+    amounts = [
+        r for r in AMOUNTS if r["amount_id"].startswith("langson_2024_pip_draft:0133:") and r["unit_printed"] != "%"
+    ]
     targets = [r for r in _rows("plan_targets") if r["target_id"].startswith("langson_2024_pip_draft:0133:")]
     assert {(r["period_start_year"], r["period_end_year"]) for r in amounts} == {("2021", "2025")}
     assert {(r["target_year_start"], r["target_year_end"]) for r in targets} == {("2021", "2025")}
@@ -125,15 +138,27 @@ def test_capital_type_follows_the_printed_parts_or_total(amount_id: str, basis: 
 
 def test_songma_central_total_equals_its_recurrent_parts() -> None:
     """The evidence for basis = parts on 001 line 91: every section V central amount is recurrent."""
-    parts = [r for r in AMOUNTS if r["document_id"] == "songma_2024_plan" and r["statement_group"] == "section_V"
-             and r["funding_source_code"] == "central_budget"]
+    parts = [
+        r
+        for r in AMOUNTS
+        if r["document_id"] == "songma_2024_plan"
+        and r["statement_group"] == "section_V"
+        and r["funding_source_code"] == "central_budget"
+    ]
     assert {r["capital_type_code"] for r in parts} == {"recurrent"}
-    assert sum(int(r["amount_million_vnd"]) for r in parts) == int(BY_ID["songma_2024_plan:0091:1"]["amount_million_vnd"])
+    assert sum(int(r["amount_million_vnd"]) for r in parts) == int(
+        BY_ID["songma_2024_plan:0091:1"]["amount_million_vnd"]
+    )
 
 
 def test_vinh_long_local_budget_parts_add_up_to_the_recurrent_total_of_line_191() -> None:
-    parts = [r for r in AMOUNTS if r["document_id"] == VINH_LONG and r["statement_group"] == "section_III"
-             and r["funding_source_code"] == "local_budget"]
+    parts = [
+        r
+        for r in AMOUNTS
+        if r["document_id"] == VINH_LONG
+        and r["statement_group"] == "section_III"
+        and r["funding_source_code"] == "local_budget"
+    ]
     total = BY_ID[f"{VINH_LONG}:0191:1"]
     assert (total["capital_type_code"], "(vốn sự nghiệp)" in total["source_text"]) == ("recurrent", True)
     assert {r["capital_type_code"] for r in parts} == {"recurrent"}

@@ -107,9 +107,7 @@ def test_duplicate_key(seeds_copy: Path) -> None:
 def test_utf8_bom(seeds_copy: Path) -> None:
     path = seeds_copy / AMOUNTS
     path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
-    assert _errors(seeds_copy) == [
-        f"{path}:1:1: file starts with a UTF-8 byte-order mark (BOM); save without BOM"
-    ]
+    assert _errors(seeds_copy) == [f"{path}:1:1: file starts with a UTF-8 byte-order mark (BOM); save without BOM"]
 
 
 def test_wrong_delimiter(seeds_copy: Path) -> None:
@@ -124,8 +122,10 @@ def test_missing_column(seeds_copy: Path) -> None:
     path = seeds_copy / "reference" / "plan_phases.csv"
     lines = path.read_text(encoding="utf-8").splitlines()
     # drop the last column (description) from every line
-    path.write_text("\n".join(line.rsplit(",", 1)[0] if i == 0 else line.split(',"')[0] for i, line in enumerate(lines)) + "\n",
-                    encoding="utf-8")
+    path.write_text(
+        "\n".join(line.rsplit(",", 1)[0] if i == 0 else line.split(',"')[0] for i, line in enumerate(lines)) + "\n",
+        encoding="utf-8",
+    )
     errors = _errors(seeds_copy)
     assert errors == [f"{path}:1:7 (description): declared column is missing from the header"]
 
@@ -133,8 +133,10 @@ def test_missing_column(seeds_copy: Path) -> None:
 def test_short_row_is_reported_not_dropped(seeds_copy: Path) -> None:
     path = seeds_copy / "reference" / "capital_types.csv"
     text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace("unspecified,Không xác định,Capital type not stated,,3", "unspecified,Không xác định"),
-                    encoding="utf-8")
+    path.write_text(
+        text.replace("unspecified,Không xác định,Capital type not stated,,3", "unspecified,Không xác định"),
+        encoding="utf-8",
+    )
     assert _errors(seeds_copy) == [f"{path}:4:3: 2 fields where the header has 5"]
 
 
@@ -143,9 +145,14 @@ def test_make_build_stops_on_a_malformed_seed(tmp_path: Path) -> None:
     """The validator is wired into `make build`: a bad number fails it before dbt runs."""
     project = copy_project(tmp_path)
     (project / ".venv").symlink_to(BIN.parent)
-    path = _edit(project / "seeds", AMOUNTS, "29,1.650 triệu đồng,1.650,", "29,1.650 triệu đồng,1.65O,")
-    result = subprocess.run(["make", "build", "NTP_WAREHOUSE=" + str(tmp_path / "w.duckdb")], cwd=project,
-                            capture_output=True, text=True, check=False)
+    _edit(project / "seeds", AMOUNTS, "29,1.650 triệu đồng,1.650,", "29,1.650 triệu đồng,1.65O,")
+    result = subprocess.run(
+        ["make", "build", "NTP_WAREHOUSE=" + str(tmp_path / "w.duckdb")],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.returncode != 0
     assert "seeds/transcription/plan_amounts.csv:2:6 (value_printed): not a valid vi_number: '1.65O'" in result.stderr
     assert not (tmp_path / "w.duckdb").exists()
@@ -204,8 +211,12 @@ def test_header_only_seed(seeds_copy: Path) -> None:
     path = seeds_copy / TARGETS
     path.write_text(path.read_text(encoding="utf-8").split("\n", 1)[0] + "\n", encoding="utf-8")
     assert _errors_in(seeds_copy, path) == [f"{path}:2:1: the seed has a header but no rows"]
-    _edit(seeds_copy, Path("transcription") / "_transcription__seeds.yml", "      primary_key: [target_id]\n",
-          "      primary_key: [target_id]\n      may_be_empty: true\n")
+    _edit(
+        seeds_copy,
+        Path("transcription") / "_transcription__seeds.yml",
+        "      primary_key: [target_id]\n",
+        "      primary_key: [target_id]\n      may_be_empty: true\n",
+    )
     assert _errors_in(seeds_copy, path) == []  # a seed that may legitimately be empty says so
 
 
@@ -219,16 +230,23 @@ def test_header_only_seed(seeds_copy: Path) -> None:
 def test_amount_that_does_not_fit_decimal_18_3(seeds_copy: Path, amount: str, message: str) -> None:
     printed = f"{int(float(amount)):,}".replace(",", ".")
     decimals = amount.partition(".")[2]
-    path = _set(seeds_copy, AMOUNTS, FIRST_AMOUNT, source_text=f"{printed}{',' + decimals if decimals else ''} triệu",
-                value_printed=printed + ("," + decimals if decimals else ""), value_numeric=amount,
-                amount_million_vnd=amount)
+    path = _set(
+        seeds_copy,
+        AMOUNTS,
+        FIRST_AMOUNT,
+        source_text=f"{printed}{',' + decimals if decimals else ''} triệu",
+        value_printed=printed + ("," + decimals if decimals else ""),
+        value_numeric=amount,
+        amount_million_vnd=amount,
+    )
     errors = [e for e in _errors_in(seeds_copy, path) if "does not fit" in e]
     assert f"{path}:2:9 (amount_million_vnd): {amount} does not fit decimal(18,3): {message}" in errors
 
 
 def test_negative_amount_where_the_phase_does_not_allow_one(seeds_copy: Path) -> None:
-    path = _set(seeds_copy, AMOUNTS, FIRST_AMOUNT, value_printed="-1.650", value_numeric="-1650",
-                amount_million_vnd="-1650")
+    path = _set(
+        seeds_copy, AMOUNTS, FIRST_AMOUNT, value_printed="-1.650", value_numeric="-1650", amount_million_vnd="-1650"
+    )
     assert _errors_in(seeds_copy, path) == [
         f"{path}:2:9 (amount_million_vnd): negative amount -1650 where phase_code 'requested' does not allow one "
         "(plan_phases.allows_negative is not true)"
@@ -247,14 +265,19 @@ def test_the_same_printed_number_twice_under_another_id(seeds_copy: Path) -> Non
     errors = _errors_in(seeds_copy, path)
     assert len(errors) == 1
     assert errors[0].startswith(f"{path}:3:1 (amount_id): same document_id, source_line, source_text, ")
-    assert errors[0].endswith(f"as line 2 (amount_id '{FIRST_AMOUNT}'): one printed number transcribed twice "
-                              "under another id")
+    assert errors[0].endswith(
+        f"as line 2 (amount_id '{FIRST_AMOUNT}'): one printed number transcribed twice under another id"
+    )
 
 
 def test_a_row_rule_that_names_no_column_is_a_located_error(seeds_copy: Path) -> None:
     """A typo in a declaration is reported at the declaring column's header, not raised."""
-    _edit(seeds_copy, Path("transcription") / "_transcription__seeds.yml", "parses_to: value_numeric",
-          "parses_to: value_numerc")
+    _edit(
+        seeds_copy,
+        Path("transcription") / "_transcription__seeds.yml",
+        "parses_to: value_numeric",
+        "parses_to: value_numerc",
+    )
     path = seeds_copy / AMOUNTS
     assert _errors_in(seeds_copy, path) == [
         f"{path}:1:6 (value_printed): declaration in the seed's YAML: names column 'value_numerc', "

@@ -26,25 +26,36 @@ from ntp_poverty.build.slices import (
     slice_rows_limit,
 )
 
-ROWS = {"province=01/year=2021": 4, "province=01/year=2022": 4, "province=02/year=2021": 3,
-        "province=80@2025/year=2025": 2, "province=80/year=2024": 6}
+ROWS = {
+    "province=01/year=2021": 4,
+    "province=01/year=2022": 4,
+    "province=02/year=2021": 3,
+    "province=80@2025/year=2025": 2,
+    "province=80/year=2024": 6,
+}
 
 
 def test_slices_are_whole_provinces_in_code_order_up_to_the_limit() -> None:
     slices = plan_slices(ROWS, 9)
-    assert slices == [["province=01/year=2021", "province=01/year=2022"],
-                      ["province=02/year=2021", "province=80/year=2024"],
-                      ["province=80@2025/year=2025"]]
+    assert slices == [
+        ["province=01/year=2021", "province=01/year=2022"],
+        ["province=02/year=2021", "province=80/year=2024"],
+        ["province=80@2025/year=2025"],
+    ]
     assert sorted(p for s in slices for p in s) == sorted(ROWS)  # every partition exactly once
     for one_slice in slices:
-        assert all(province_of(p) not in {province_of(q) for s in slices if s is not one_slice for q in s}
-                   for p in one_slice)
+        assert all(
+            province_of(p) not in {province_of(q) for s in slices if s is not one_slice for q in s} for p in one_slice
+        )
 
 
 def test_a_province_above_the_limit_is_a_slice_of_its_own() -> None:
-    assert plan_slices(ROWS, 1) == [["province=01/year=2021", "province=01/year=2022"],
-                                    ["province=02/year=2021"], ["province=80/year=2024"],
-                                    ["province=80@2025/year=2025"]]
+    assert plan_slices(ROWS, 1) == [
+        ["province=01/year=2021", "province=01/year=2022"],
+        ["province=02/year=2021"],
+        ["province=80/year=2024"],
+        ["province=80@2025/year=2025"],
+    ]
 
 
 def test_a_feed_within_the_limit_or_without_a_limit_is_one_slice() -> None:
@@ -64,11 +75,16 @@ def test_one_slice_is_one_dbt_build_and_several_are_passes() -> None:
     assert [p.args for p in dbt_passes([], False)] == [("build",)]
     first, *middle, last = dbt_passes(plan_slices(ROWS, 9), True)
     assert first.args[:2] == ("build", "--full-refresh") and "test" in first.args
-    assert first.extra_vars == {"deferred_partitions": ["province=02/year=2021", "province=80/year=2024",
-                                                        "province=80@2025/year=2025"]}
+    assert first.extra_vars == {
+        "deferred_partitions": ["province=02/year=2021", "province=80/year=2024", "province=80@2025/year=2025"]
+    }
     assert [(p.args, p.extra_vars) for p in middle] == [
-        (("run", "--select", SLICE_SELECTOR), {"changed_partitions": ["province=02/year=2021", "province=80/year=2024"]}),
-        (("run", "--select", SLICE_SELECTOR), {"changed_partitions": ["province=80@2025/year=2025"]})]
+        (
+            ("run", "--select", SLICE_SELECTOR),
+            {"changed_partitions": ["province=02/year=2021", "province=80/year=2024"]},
+        ),
+        (("run", "--select", SLICE_SELECTOR), {"changed_partitions": ["province=80@2025/year=2025"]}),
+    ]
     assert last.args == ("build",) and last.extra_vars == {"changed_partitions": [], "check_every_row": True}
     assert last.log_name == "dbt_build.log"
 
@@ -85,15 +101,22 @@ def test_rows_are_counted_from_csv_lines_and_parquet_footers(tmp_path: Path) -> 
     pq.write_table(pa.table({"x": list(range(7))}), feed / "province=99" / "year=2021" / "extra.parquet")
     counted = partition_rows(feed)
     with duckdb.connect() as con:
-        expected = dict(con.execute(
-            "select regexp_extract(filename, '(province=[^/]+/year=[^/]+)', 1), count(*) "
-            f"from read_csv('{feed}/*/*/*.csv', filename = true, all_varchar = true) group by 1").fetchall())
+        expected = dict(
+            con.execute(
+                "select regexp_extract(filename, '(province=[^/]+/year=[^/]+)', 1), count(*) "
+                f"from read_csv('{feed}/*/*/*.csv', filename = true, all_varchar = true) group by 1"
+            ).fetchall()
+        )
     assert expected and counted == {**expected, "province=99/year=2021": 7}
 
 
-@pytest.mark.parametrize(("limit", "name", "default"), [(slice_rows_limit, "NTP_SLICE_ROWS", DEFAULT_SLICE_ROWS),
-                                                        (at_once_rows_limit, "NTP_BUILD_AT_ONCE_ROWS",
-                                                         DEFAULT_AT_ONCE_ROWS)])
+@pytest.mark.parametrize(
+    ("limit", "name", "default"),
+    [
+        (slice_rows_limit, "NTP_SLICE_ROWS", DEFAULT_SLICE_ROWS),
+        (at_once_rows_limit, "NTP_BUILD_AT_ONCE_ROWS", DEFAULT_AT_ONCE_ROWS),
+    ],
+)
 def test_the_row_limits_come_from_the_environment(limit, name: str, default: int) -> None:
     assert limit({}) == default
     assert limit({name: "2_000_000"}) == 2_000_000
@@ -131,6 +154,7 @@ def test_the_first_pass_leaves_out_the_deferred_partitions_at_every_level(tmp_pa
     assert result.returncode == 0, result.stdout[-4000:]
     partition = "'province=' || partition_province_code || '/year=' || cast(partition_year as varchar)"
     with duckdb.connect(str(warehouse), read_only=True) as con:
+
         def provinces(sql: str) -> set[str]:
             return {row[0] for row in con.execute(sql).fetchall()}
 

@@ -51,8 +51,7 @@ def test_spark_build_passes_every_test_and_the_gate(spark_warehouse: Path) -> No
     assert (spark_warehouse / "marts.db" / "funding_mix").is_dir()
 
 
-def test_every_mart_core_and_audit_row_equals_the_duckdb_build(built_warehouse: Path,
-                                                               spark_warehouse: Path) -> None:
+def test_every_mart_core_and_audit_row_equals_the_duckdb_build(built_warehouse: Path, spark_warehouse: Path) -> None:
     comparisons = compare_builds(built_warehouse, spark_warehouse)
     schemas = {c.schema for c in comparisons}
     assert schemas == set(COMPARED_SCHEMAS)
@@ -76,11 +75,16 @@ def test_a_broken_spark_macro_makes_the_comparison_fail(built_warehouse: Path, t
     macro = project / "macros" / "dialect" / "spark__unnest_pipe_list.sql"
     text = macro.read_text(encoding="utf-8")
     assert "explode(split({{ list_text }}, '[|]'))" in text
-    macro.write_text(text.replace("explode(split({{ list_text }}, '[|]'))", "explode(split({{ list_text }}, '|'))"),
-                     encoding="utf-8")
+    macro.write_text(
+        text.replace("explode(split({{ list_text }}, '[|]'))", "explode(split({{ list_text }}, '|'))"), encoding="utf-8"
+    )
     warehouse = tmp_path / "warehouse"
-    result = run_spark_dbt(["build", "--full-refresh", "--select", "+sum_checks",
-                            "--exclude-resource-type", "test", "unit_test"], warehouse, tmp_path, project=project)
+    result = run_spark_dbt(
+        ["build", "--full-refresh", "--select", "+sum_checks", "--exclude-resource-type", "test", "unit_test"],
+        warehouse,
+        tmp_path,
+        project=project,
+    )
     if result.returncode != 0:
         _fail_build(result, "dbt build of the broken copy on Spark")
     comparisons = compare_builds(built_warehouse, warehouse, schemas=("audit",), tables={"sum_checks"})
@@ -89,7 +93,7 @@ def test_a_broken_spark_macro_makes_the_comparison_fail(built_warehouse: Path, t
 
 
 def _wait_for_port(port: int, process: subprocess.Popen[bytes], log: Path, timeout: float = 90) -> None:
-    import socket
+    import socket  # noqa: PLC0415 - only the cluster fixture needs it
 
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -127,33 +131,71 @@ def test_a_standalone_cluster_builds_the_same_marts(built_warehouse: Path, tmp_p
     """A Spark standalone master and one worker on 127.0.0.1 (from the installed pyspark) build every
     seed and model; the marts equal the DuckDB build's. Both processes are stopped whatever happens."""
     launcher = spark_class()
-    env = dict(os.environ, SPARK_LOCAL_IP="127.0.0.1", SPARK_NO_DAEMONIZE="1",
-               SPARK_WORKER_DIR=str(tmp_path / "worker"), SPARK_LOG_DIR=str(tmp_path / "logs"))
+    env = dict(
+        os.environ,
+        SPARK_LOCAL_IP="127.0.0.1",
+        SPARK_NO_DAEMONIZE="1",
+        SPARK_WORKER_DIR=str(tmp_path / "worker"),
+        SPARK_LOG_DIR=str(tmp_path / "logs"),
+    )
     port, master_ui, worker_ui = free_port(), free_port(), free_port()
     master_log, worker_log = tmp_path / "master.log", tmp_path / "worker.log"
     master = worker = None
     try:
         with master_log.open("wb") as out:
             master = subprocess.Popen(
-                [str(launcher), "org.apache.spark.deploy.master.Master", "--host", "127.0.0.1",
-                 "--port", str(port), "--webui-port", str(master_ui)],
-                env=env, stdout=out, stderr=subprocess.STDOUT, cwd=tmp_path)
+                [
+                    str(launcher),
+                    "org.apache.spark.deploy.master.Master",
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    str(port),
+                    "--webui-port",
+                    str(master_ui),
+                ],
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                cwd=tmp_path,
+            )
         _wait_for_port(port, master, master_log)
         with worker_log.open("wb") as out:
             worker = subprocess.Popen(
-                [str(launcher), "org.apache.spark.deploy.worker.Worker", f"spark://127.0.0.1:{port}",
-                 "--host", "127.0.0.1", "--cores", "2", "--memory", "2g", "--webui-port", str(worker_ui),
-                 "--work-dir", str(tmp_path / "worker")],
-                env=env, stdout=out, stderr=subprocess.STDOUT, cwd=tmp_path)
+                [
+                    str(launcher),
+                    "org.apache.spark.deploy.worker.Worker",
+                    f"spark://127.0.0.1:{port}",
+                    "--host",
+                    "127.0.0.1",
+                    "--cores",
+                    "2",
+                    "--memory",
+                    "2g",
+                    "--webui-port",
+                    str(worker_ui),
+                    "--work-dir",
+                    str(tmp_path / "worker"),
+                ],
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                cwd=tmp_path,
+            )
         _wait_for_worker(master_log)
         warehouse = tmp_path / "warehouse"
         feeds = Path(__file__).resolve().parents[1] / "feeds" / "sample"
         # seeds and models: the data tests, unit tests and the gate already ran on Spark in the shared
         # local build (spark_warehouse); what this proves is that executors compute the same marts
-        result = run_spark_dbt(["build", "--full-refresh", "--exclude-resource-type", "test", "unit_test"],
-                               warehouse, tmp_path,
-                               NTP_SPARK_MASTER=f"spark://127.0.0.1:{port}", NTP_FEEDS=str(feeds),
-                               SPARK_LOCAL_IP="127.0.0.1", NTP_SPARK_EXECUTOR_MEMORY="1g")
+        result = run_spark_dbt(
+            ["build", "--full-refresh", "--exclude-resource-type", "test", "unit_test"],
+            warehouse,
+            tmp_path,
+            NTP_SPARK_MASTER=f"spark://127.0.0.1:{port}",
+            NTP_FEEDS=str(feeds),
+            SPARK_LOCAL_IP="127.0.0.1",
+            NTP_SPARK_EXECUTOR_MEMORY="1g",
+        )
         if result.returncode != 0:
             _fail_build(result, f"dbt build on spark://127.0.0.1:{port}")
         # the build ran as an application of the cluster, on the worker's executors

@@ -20,12 +20,30 @@ DBT_SCORE = Path(sys.executable).parent / "dbt-score"
 def _lint(project: Path, workdir: Path) -> subprocess.CompletedProcess[str]:
     env = dbt_env(workdir / "w.duckdb")
     env["DBT_PROFILES_DIR"] = str(project)
-    parse = subprocess.run([str(Path(sys.executable).parent / "dbt"), "parse", "--target-path", str(workdir / "target"),
-                            "--log-path", str(workdir / "logs")], cwd=project, env=env, capture_output=True, text=True,
-                           check=False)
+    parse = subprocess.run(
+        [
+            str(Path(sys.executable).parent / "dbt"),
+            "parse",
+            "--target-path",
+            str(workdir / "target"),
+            "--log-path",
+            str(workdir / "logs"),
+        ],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert parse.returncode == 0, parse.stdout[-3000:]
-    return subprocess.run([str(DBT_SCORE), "lint", "--manifest", str(workdir / "target" / "manifest.json")],
-                          cwd=project, env=env, capture_output=True, text=True, check=False)
+    return subprocess.run(
+        [str(DBT_SCORE), "lint", "--manifest", str(workdir / "target" / "manifest.json")],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
 
 
 def test_the_project_scores_10_with_no_violation(tmp_path: Path) -> None:
@@ -41,7 +59,9 @@ def test_a_mart_named_like_a_layer_and_not_public_fails_the_lint(tmp_path: Path)
     mart.write_text("select * from {{ ref('funding_mix') }}\n", encoding="utf-8")
     (project / "models" / "marts" / "_fct_funding_copy.yml").write_text(
         "version: 2\nmodels:\n  - name: fct_funding_copy\n    description: A copy.\n    config:\n"
-        "      access: protected\n", encoding="utf-8")
+        "      access: protected\n",
+        encoding="utf-8",
+    )
     result = _lint(project, tmp_path / "work")
     assert result.returncode != 0
     assert "mart_is_named_by_business_concept" in result.stdout

@@ -40,19 +40,24 @@ def test_changing_one_leaf_by_one_million_fails_the_build(tmp_path: Path) -> Non
     _rewrite_csv(project / "seeds" / "transcription" / "plan_amounts.csv", bump)
     result = _build(project, tmp_path)
     assert result.returncode != 0
-    assert ("UNACKNOWLEDGED ARITHMETIC MISMATCH: check funding_sources_to_total, "
-            "document soctrang_2024_2025_draft, line 194 (Phụ lục I, STT 2, cột Tổng cộng): printed ") in result.stdout
+    assert (
+        "UNACKNOWLEDGED ARITHMETIC MISMATCH: check funding_sources_to_total, "
+        "document soctrang_2024_2025_draft, line 194 (Phụ lục I, STT 2, cột Tổng cộng): printed "
+    ) in result.stdout
     assert "check components_to_total, document soctrang_2024_2025_draft, line 174" in result.stdout
 
 
 def test_removing_an_acknowledgment_fails_the_build(tmp_path: Path) -> None:
     project = copy_project(tmp_path)
-    _rewrite_csv(project / "seeds" / "reference" / "acknowledged_source_errors.csv",
-                 lambda row: None if row["source_line"] == "159" else row)
+    _rewrite_csv(
+        project / "seeds" / "reference" / "acknowledged_source_errors.csv",
+        lambda row: None if row["source_line"] == "159" else row,
+    )
     result = _build(project, tmp_path)
     assert result.returncode != 0
-    assert ("UNACKNOWLEDGED ARITHMETIC MISMATCH: check funding_sources_to_total, "
-            "document langson_2024_pip_draft, line 159") in result.stdout
+    assert (
+        "UNACKNOWLEDGED ARITHMETIC MISMATCH: check funding_sources_to_total, document langson_2024_pip_draft, line 159"
+    ) in result.stdout
 
 
 def test_the_audit_lists_exactly_the_printed_inconsistencies(built_warehouse: Path) -> None:
@@ -89,8 +94,10 @@ def test_a_per_year_total_claimed_one_year_too_long_fails_the_build(tmp_path: Pa
     _rewrite_csv(project / "seeds" / "transcription" / "plan_amounts.csv", lengthen)
     result = _build(project, tmp_path)
     assert result.returncode != 0
-    assert ("UNACKNOWLEDGED ARITHMETIC MISMATCH: check per_year_total_equals_leaves, "
-            "document vinhlong_2022_2025_qd1424, line 289 in fiscal year 2022") in result.stdout
+    assert (
+        "UNACKNOWLEDGED ARITHMETIC MISMATCH: check per_year_total_equals_leaves, "
+        "document vinhlong_2022_2025_qd1424, line 289 in fiscal year 2022"
+    ) in result.stdout
     # the years the total really holds for still agree: only 2022 is named
     assert "line 289 in fiscal year 2023" not in result.stdout
 

@@ -32,55 +32,91 @@ class Command:
 
 
 COMMANDS = (
-    Command(("refresh",), "ntp_poverty.refresh.pipeline",
-            "build, test, audit and publish the warehouse (write-audit-publish; incremental by feed partition)"),
-    Command(("rollback",), "ntp_poverty.refresh.pipeline",
-            "switch the published release back to the previous one (every form at once)",
-            run="run_rollback", add_arguments="add_rollback_arguments"),
-    Command(("preflight",), "ntp_poverty.validate.preflight",
-            "every input check the refresh runs before building (seeds, provenance, ledger, feeds)"),
-    Command(("validate", "seeds"), "ntp_poverty.validate.seeds",
-            "check the seed CSVs against their YAML declarations (file:line:column errors)"),
+    Command(
+        ("refresh",),
+        "ntp_poverty.refresh.pipeline",
+        "build, test, audit and publish the warehouse (write-audit-publish; incremental by feed partition)",
+    ),
+    Command(
+        ("rollback",),
+        "ntp_poverty.refresh.pipeline",
+        "switch the published release back to the previous one (every form at once)",
+        run="run_rollback",
+        add_arguments="add_rollback_arguments",
+    ),
+    Command(
+        ("preflight",),
+        "ntp_poverty.validate.preflight",
+        "every input check the refresh runs before building (seeds, provenance, ledger, feeds)",
+    ),
+    Command(
+        ("validate", "seeds"),
+        "ntp_poverty.validate.seeds",
+        "check the seed CSVs against their YAML declarations (file:line:column errors)",
+    ),
     Command(("validate", "feeds"), "ntp_poverty.validate.feeds", "check a line-item feed folder against its contract"),
-    Command(("validate", "provenance"), "ntp_poverty.validate.provenance",
-            "prove every transcribed row against its document line"),
-    Command(("validate", "marts"), "ntp_poverty.validate.marts",
-            "the Great Expectations checkpoint on a built warehouse's marts"),
-    Command(("ledger",), "ntp_poverty.ledger.numerals",
-            "completeness ledger: every numeral printed in documents/ is transcribed or classified"),
-    Command(("synthetic",), "ntp_poverty.synthetic.feed",
-            "write (or --revise) a deterministic synthetic national line-item feed"),
+    Command(
+        ("validate", "provenance"),
+        "ntp_poverty.validate.provenance",
+        "prove every transcribed row against its document line",
+    ),
+    Command(
+        ("validate", "marts"),
+        "ntp_poverty.validate.marts",
+        "the Great Expectations checkpoint on a built warehouse's marts",
+    ),
+    Command(
+        ("ledger",),
+        "ntp_poverty.ledger.numerals",
+        "completeness ledger: every numeral printed in documents/ is transcribed or classified",
+    ),
+    Command(
+        ("synthetic",),
+        "ntp_poverty.synthetic.feed",
+        "write (or --revise) a deterministic synthetic national line-item feed",
+    ),
     Command(("report",), "ntp_poverty.report.html", "render the HTML report from a built warehouse"),
-    Command(("geography",), "ntp_poverty.reference.geography",
-            "regenerate the geography seeds from the pinned administrative-unit packages"),
-    Command(("offline-docs",), "ntp_poverty.publish.offline_docs",
-            "rewrite Great Expectations Data Docs for offline use"),
+    Command(
+        ("geography",),
+        "ntp_poverty.reference.geography",
+        "regenerate the geography seeds from the pinned administrative-unit packages",
+    ),
+    Command(
+        ("offline-docs",), "ntp_poverty.publish.offline_docs", "rewrite Great Expectations Data Docs for offline use"
+    ),
     Command(("bench",), "ntp_poverty.bench", "the benchmarks of BENCHMARKS.md (refresh, engine floor, pandas)"),
-    Command(("bench-spark",), "ntp_poverty.bench", "the same dbt build on Spark and on DuckDB, timed",
-            run="run_spark", add_arguments="add_spark_arguments"),
+    Command(
+        ("bench-spark",),
+        "ntp_poverty.bench",
+        "the same dbt build on Spark and on DuckDB, timed",
+        run="run_spark",
+        add_arguments="add_spark_arguments",
+    ),
 )
 
 
 def _listing(prefix: tuple[str, ...]) -> str:
-    rows = [(" ".join(c.words[len(prefix):]), c.summary) for c in COMMANDS if c.words[:len(prefix)] == prefix]
+    rows = [(" ".join(c.words[len(prefix) :]), c.summary) for c in COMMANDS if c.words[: len(prefix)] == prefix]
     width = max(len(name) for name, _ in rows)
     return "\n".join(f"  {name.ljust(width)}  {summary}" for name, summary in rows)
 
 
 def _usage(prefix: tuple[str, ...]) -> str:
     name = " ".join(("ntp", *prefix))
-    return (f"usage: {name}{'' if prefix else ' [--project-dir DIR]'} COMMAND [options]\n\ncommands:\n"
-            f"{_listing(prefix)}\n\n`{name} COMMAND --help` describes each command's options.")
+    return (
+        f"usage: {name}{'' if prefix else ' [--project-dir DIR]'} COMMAND [options]\n\ncommands:\n"
+        f"{_listing(prefix)}\n\n`{name} COMMAND --help` describes each command's options."
+    )
 
 
 def _find(words: Sequence[str]) -> tuple[Command | None, tuple[str, ...], list[str]]:
     """The command named by the leading words, the longest group prefix matched, and the rest."""
     for command in COMMANDS:
-        if tuple(words[:len(command.words)]) == command.words:
-            return command, command.words, list(words[len(command.words):])
+        if tuple(words[: len(command.words)]) == command.words:
+            return command, command.words, list(words[len(command.words) :])
     groups = {c.words[:1] for c in COMMANDS if len(c.words) > 1}
     prefix = tuple(words[:1]) if tuple(words[:1]) in groups else ()
-    return None, prefix, list(words[len(prefix):])
+    return None, prefix, list(words[len(prefix) :])
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -41,5 +41,6 @@ def project_dir() -> Path:
     checkout = Path(__file__).resolve().parents[2]  # src/ntp_poverty/project.py -> the checkout
     if _is_project(checkout):
         return checkout
-    raise ProjectNotFoundError(f"no ntp_poverty {PROJECT_FILE} at or above {here}; run ntp in the project "
-                               f"or set {PROJECT_ENV}")
+    raise ProjectNotFoundError(
+        f"no ntp_poverty {PROJECT_FILE} at or above {here}; run ntp in the project or set {PROJECT_ENV}"
+    )

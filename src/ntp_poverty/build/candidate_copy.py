@@ -46,7 +46,7 @@ class BackgroundCopy:
                     remaining -= sent
             self.target.chmod(0o644)
             self._complete = True
-        except BaseException as exc:
+        except BaseException as exc:  # noqa: BLE001 - handed to the waiting thread
             self._error = exc
 
     @property

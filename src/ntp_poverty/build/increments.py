@@ -72,8 +72,10 @@ def partition_hashes(feed: Path) -> dict[str, str]:
             match = PARTITION_FILE.fullmatch(relative)
             if match and path.is_file():
                 lines[match.group(1)].append(f"{relative}:{_md5_file(path)}")
-    return {partition: hashlib.md5("\n".join(sorted(entries)).encode(), usedforsecurity=False).hexdigest()
-            for partition, entries in sorted(lines.items())}
+    return {
+        partition: hashlib.md5("\n".join(sorted(entries)).encode(), usedforsecurity=False).hexdigest()
+        for partition, entries in sorted(lines.items())
+    }
 
 
 def project_fingerprint(project: Path, feed: Path) -> str:
@@ -92,7 +94,7 @@ def project_fingerprint(project: Path, feed: Path) -> str:
     digest.update(str(place).encode() + b"\0")
     digest.update(f"duckdb {duckdb.__version__}".encode())
     try:
-        from dbt.version import __version__ as dbt_version
+        from dbt.version import __version__ as dbt_version  # noqa: PLC0415 - only the fingerprint needs dbt's version
     except ImportError:  # pragma: no cover - dbt is in the lock
         dbt_version = "unknown"
     digest.update(f" dbt {dbt_version}".encode())
@@ -133,11 +135,14 @@ def plan_build(published: Path | None, project: Path, feed: Path, full_refresh: 
     if published_fingerprint is None:
         return full("the published release records no project fingerprint")
     if published_fingerprint != fingerprint:
-        return full("the project (models, macros, seeds, tests, profile, feed folder or versions) changed "
-                    "since the published build")
+        return full(
+            "the project (models, macros, seeds, tests, profile, feed folder or versions) changed "
+            "since the published build"
+        )
     changed = changed_partitions(published_partitions, partitions)
     total = len(published_partitions.keys() | partitions.keys())
     if total and len(changed) > MAX_CHANGED_SHARE * total:
         return full(f"{len(changed)} of {total} feed partitions changed (more than {MAX_CHANGED_SHARE:.0%})")
-    return BuildPlan(INCREMENTAL, f"{len(changed)} of {total} feed partitions changed", fingerprint, changed,
-                     partitions)
+    return BuildPlan(
+        INCREMENTAL, f"{len(changed)} of {total} feed partitions changed", fingerprint, changed, partitions
+    )

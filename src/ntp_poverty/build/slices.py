@@ -60,7 +60,7 @@ class DbtPass:
 
 def province_of(partition: str) -> str:
     """The province part of ``province=<code>/year=<yyyy>``, as macros/rebuilt_partitions.sql reads it."""
-    return partition.split("/")[0].split("=")[-1]
+    return partition.split("/", maxsplit=1)[0].rsplit("=", maxsplit=1)[-1]
 
 
 def _data_rows(path: Path) -> int:
@@ -142,10 +142,18 @@ def dbt_passes(slices: Sequence[Sequence[str]], full_refresh: bool) -> list[DbtP
     if not full_refresh or len(slices) < 2:
         return [DbtPass(("build", "--full-refresh") if full_refresh else ("build",), {}, "dbt_build.log")]
     later = [partition for later_slice in slices[1:] for partition in later_slice]
-    passes = [DbtPass(("build", "--full-refresh", "--exclude-resource-type", "test", "unit_test"),
-                      {"deferred_partitions": later}, "dbt_slice_1.log")]
-    passes += [DbtPass(("run", "--select", SLICE_SELECTOR), {"changed_partitions": list(partitions)},
-                       f"dbt_slice_{number}.log")
-               for number, partitions in enumerate(slices[1:], start=2)]
+    passes = [
+        DbtPass(
+            ("build", "--full-refresh", "--exclude-resource-type", "test", "unit_test"),
+            {"deferred_partitions": later},
+            "dbt_slice_1.log",
+        )
+    ]
+    passes += [
+        DbtPass(
+            ("run", "--select", SLICE_SELECTOR), {"changed_partitions": list(partitions)}, f"dbt_slice_{number}.log"
+        )
+        for number, partitions in enumerate(slices[1:], start=2)
+    ]
     passes.append(DbtPass(("build",), {"changed_partitions": [], "check_every_row": True}, "dbt_build.log"))
     return passes

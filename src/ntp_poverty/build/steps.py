@@ -25,19 +25,31 @@ from ntp_poverty.project import project_dir
 from ntp_poverty.refresh.run_log import EXIT_BUILD, EXIT_TESTS, RefreshError, RunRecord, say
 
 SLOWEST_NODES = 15  # how many of the dbt build's slowest nodes the run log keeps
-MARTS_SQL = ("select table_name from information_schema.tables where table_schema = 'marts' "
-             "and table_type = 'BASE TABLE' order by 1")
+MARTS_SQL = (
+    "select table_name from information_schema.tables where table_schema = 'marts' "
+    "and table_type = 'BASE TABLE' order by 1"
+)
 
 
 def _dbt(args: list[str], candidate: Path, run_dir: Path, run_vars: dict[str, Any], log_name: str) -> tuple[int, str]:
     """Run a dbt command against the candidate; return (exit code, output), output kept in run_dir."""
     project = project_dir()
-    env = dict(os.environ, NTP_WAREHOUSE=str(candidate), DBT_PROFILES_DIR=str(project),
-               DBT_SEND_ANONYMOUS_USAGE_STATS="false")
-    cmd = [str(Path(sys.executable).parent / "dbt"), *args, "--target-path", str(run_dir / "target"),
-           "--log-path", str(run_dir / "logs"), "--vars", json.dumps(run_vars)]
-    proc = subprocess.run(cmd, cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                          text=True, check=False)
+    env = dict(
+        os.environ, NTP_WAREHOUSE=str(candidate), DBT_PROFILES_DIR=str(project), DBT_SEND_ANONYMOUS_USAGE_STATS="false"
+    )
+    cmd = [
+        str(Path(sys.executable).parent / "dbt"),
+        *args,
+        "--target-path",
+        str(run_dir / "target"),
+        "--log-path",
+        str(run_dir / "logs"),
+        "--vars",
+        json.dumps(run_vars),
+    ]
+    proc = subprocess.run(
+        cmd, cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, check=False
+    )
     (run_dir / log_name).write_text(proc.stdout, encoding="utf-8")
     if proc.returncode < 0:
         raise RefreshError(EXIT_BUILD, f"dbt {args[0]} was killed by signal {-proc.returncode} (see {log_name})")
@@ -50,15 +62,18 @@ def _read_run_results(path: Path) -> list[dict[str, Any]]:
     return json.loads(path.read_text(encoding="utf-8")).get("results", [])
 
 
-def node_times(results: list[dict[str, Any]], slowest: int = SLOWEST_NODES
-               ) -> tuple[dict[str, float], list[dict[str, object]]]:
+def node_times(
+    results: list[dict[str, Any]], slowest: int = SLOWEST_NODES
+) -> tuple[dict[str, float], list[dict[str, object]]]:
     """Seconds per resource type (the prefix of a node's unique id) and the ``slowest`` nodes."""
     per_type: Counter[str] = Counter()
     for result in results:
         per_type[result["unique_id"].split(".", 1)[0]] += float(result.get("execution_time") or 0.0)
     ranked = sorted(results, key=lambda r: float(r.get("execution_time") or 0.0), reverse=True)[:slowest]
-    return ({kind: round(seconds, 2) for kind, seconds in sorted(per_type.items())},
-            [{"node": r["unique_id"], "seconds": round(float(r.get("execution_time") or 0.0), 2)} for r in ranked])
+    return (
+        {kind: round(seconds, 2) for kind, seconds in sorted(per_type.items())},
+        [{"node": r["unique_id"], "seconds": round(float(r.get("execution_time") or 0.0), 2)} for r in ranked],
+    )
 
 
 def parse_dbt(candidate: Path, run_dir: Path, run_vars: dict[str, Any]) -> None:
@@ -69,8 +84,14 @@ def parse_dbt(candidate: Path, run_dir: Path, run_vars: dict[str, Any]) -> None:
     _dbt(["parse"], candidate, run_dir, run_vars, "dbt_parse.log")
 
 
-def run_dbt(candidate: Path, run_dir: Path, run_vars: dict[str, Any], record: RunRecord,
-            full_refresh: bool = True, slices: Sequence[Sequence[str]] = ()) -> None:
+def run_dbt(
+    candidate: Path,
+    run_dir: Path,
+    run_vars: dict[str, Any],
+    record: RunRecord,
+    full_refresh: bool = True,
+    slices: Sequence[Sequence[str]] = (),
+) -> None:
     """``dbt build`` into the candidate; raise RefreshError on model or test failures.
 
     A full refresh computes every row, in one ``dbt build`` or, given two or more ``slices`` of
@@ -80,31 +101,36 @@ def run_dbt(candidate: Path, run_dir: Path, run_vars: dict[str, Any], record: Ru
     """
     passes = dbt_passes(slices, full_refresh)
     sliced = f" in {len(slices)} slices of provinces" if len(passes) > 1 else ""
-    say(f"dbt build into the candidate ({'full' if full_refresh else 'incremental'}{sliced}: seeds, models, "
-        "tests, sum-consistency gate)")
+    say(
+        f"dbt build into the candidate ({'full' if full_refresh else 'incremental'}{sliced}: seeds, models, "
+        "tests, sum-consistency gate)"
+    )
     per_type: Counter[str] = Counter()
     slowest: list[dict[str, object]] = []
     for number, dbt_pass in enumerate(passes, start=1):
         if len(passes) > 1:
             say(f"dbt pass {number} of {len(passes)}: dbt {' '.join(dbt_pass.args)} ({dbt_pass.log_name})")
-        code, output = _dbt(list(dbt_pass.args), candidate, run_dir, {**run_vars, **dbt_pass.extra_vars},
-                            dbt_pass.log_name)
+        code, output = _dbt(
+            list(dbt_pass.args), candidate, run_dir, {**run_vars, **dbt_pass.extra_vars}, dbt_pass.log_name
+        )
         results = _read_run_results(run_dir / "target" / "run_results.json")
         seconds, pass_slowest = node_times(results)
         per_type.update(seconds)
-        slowest = sorted(slowest + pass_slowest, key=lambda node: float(node["seconds"]),  # type: ignore[arg-type]
-                         reverse=True)[:SLOWEST_NODES]
+        slowest = sorted(
+            slowest + pass_slowest,
+            key=lambda node: float(node["seconds"]),  # type: ignore[arg-type]
+            reverse=True,
+        )[:SLOWEST_NODES]
         record.dbt_seconds = {kind: round(total, 2) for kind, total in sorted(per_type.items())}
         record.dbt_slowest = slowest
         _raise_on_failures(code, output, results, record, dbt_pass.log_name)
 
 
-def _raise_on_failures(code: int, output: str, results: list[dict[str, Any]], record: RunRecord,
-                       log_name: str) -> None:
+def _raise_on_failures(code: int, output: str, results: list[dict[str, Any]], record: RunRecord, log_name: str) -> None:
     """Record the tests of one dbt invocation; raise RefreshError if it failed."""
     for line in output.splitlines():
         if "UNACKNOWLEDGED ARITHMETIC MISMATCH" in line:
-            print(line[line.index("UNACKNOWLEDGED"):], file=sys.stderr)
+            print(line[line.index("UNACKNOWLEDGED") :], file=sys.stderr)
     record.tests = dict(Counter(r["status"] for r in results if r["unique_id"].startswith(("test.", "unit_test."))))
     failed_nodes = [r for r in results if r["status"] in ("error", "fail")]
     if code == 0 and not failed_nodes:
@@ -143,9 +169,13 @@ def verify_candidate(candidate: Path, run_id: str, record: RunRecord) -> list[st
             (built_run,) = con.execute("select run_id from audit.warehouse_build").fetchone()
             marts = [r[0] for r in con.execute(MARTS_SQL).fetchall()]
             record.mart_rows = {m: con.execute(f"select count(*) from marts.{m}").fetchone()[0] for m in marts}
-            record.findings = {k: n for k, n in con.execute(
-                "select classification || case when is_acknowledged then ' (acknowledged)' else '' end, count(*) "
-                "from audit.sum_check_findings group by all order by 1").fetchall()}
+            record.findings = {
+                k: n
+                for k, n in con.execute(
+                    "select classification || case when is_acknowledged then ' (acknowledged)' else '' end, count(*) "
+                    "from audit.sum_check_findings group by all order by 1"
+                ).fetchall()
+            }
     except (duckdb.Error, OSError) as exc:
         raise RefreshError(EXIT_BUILD, f"the candidate could not be written or read back: {exc}") from exc
     if built_run != run_id:

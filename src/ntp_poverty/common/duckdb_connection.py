@@ -42,8 +42,10 @@ def profile_setting(variable: str, profiles: Path | None = None, target: str = "
 
 def budget() -> dict[str, str]:
     """memory_limit and threads of the profile (environment first)."""
-    return {"memory_limit": profile_setting("NTP_DUCKDB_MEMORY_LIMIT"),
-            "threads": profile_setting("NTP_DUCKDB_THREADS")}
+    return {
+        "memory_limit": profile_setting("NTP_DUCKDB_MEMORY_LIMIT"),
+        "threads": profile_setting("NTP_DUCKDB_THREADS"),
+    }
 
 
 @contextmanager
@@ -52,7 +54,8 @@ def connect(database: Path, read_only: bool = True) -> Iterator[duckdb.DuckDBPyC
     spill_root = os.environ.get("NTP_DUCKDB_TEMP")
     if spill_root:
         Path(spill_root).mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="ntp_duckdb_spill_", dir=spill_root) as spill, \
-            duckdb.connect(str(database), read_only=read_only,
-                           config=budget() | {"temp_directory": spill}) as con:
+    with (
+        tempfile.TemporaryDirectory(prefix="ntp_duckdb_spill_", dir=spill_root) as spill,
+        duckdb.connect(str(database), read_only=read_only, config=budget() | {"temp_directory": spill}) as con,
+    ):
         yield con

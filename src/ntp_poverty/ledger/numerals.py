@@ -137,9 +137,17 @@ def read_claims(seeds_dir: Path) -> list[Claim]:
                     line_no = int(row.get(prov["line"], ""))
                 except ValueError:
                     line_no = 0
-                claims.append(Claim(path, seed_line, column or kind, unicodedata.normalize("NFC", value),
-                                    row.get(prov["file"], ""), line_no,
-                                    unicodedata.normalize("NFC", row.get(prov["text"], ""))))
+                claims.append(
+                    Claim(
+                        path,
+                        seed_line,
+                        column or kind,
+                        unicodedata.normalize("NFC", value),
+                        row.get(prov["file"], ""),
+                        line_no,
+                        unicodedata.normalize("NFC", row.get(prov["text"], "")),
+                    )
+                )
     return claims
 
 
@@ -186,12 +194,16 @@ def match_claims(claims: list[Claim], documents: dict[str, Document]) -> tuple[d
     problems: list[str] = []
     for i, claim in enumerate(claims):
         if not options[i]:
-            problems.append(f"{claim.where}: {claim.value_column} {claim.value!r} is not a numeral token inside "
-                            f"its source text {claim.text!r} on {claim.file}:{claim.line}")
+            problems.append(
+                f"{claim.where}: {claim.value_column} {claim.value!r} is not a numeral token inside "
+                f"its source text {claim.text!r} on {claim.file}:{claim.line}"
+            )
         elif not augment(i, set()):
             taken = ", ".join(claims[owner[t]].where for t in options[i])
-            problems.append(f"{claim.where}: {claim.value_column} {claim.value!r} on {claim.file}:{claim.line} "
-                            f"has no printed occurrence left: already claimed by {taken} (transcribed twice?)")
+            problems.append(
+                f"{claim.where}: {claim.value_column} {claim.value!r} on {claim.file}:{claim.line} "
+                f"has no printed occurrence left: already claimed by {taken} (transcribed twice?)"
+            )
     return {token: claims[i] for token, i in owner.items()}, problems
 
 
@@ -218,8 +230,10 @@ def read_classifications(seeds_dir: Path) -> list[Classification]:
     path = seeds_dir / CLASSIFICATIONS
     if not path.exists():
         return []
-    return [Classification(path, line, {k: unicodedata.normalize("NFC", v or "") for k, v in row.items()})
-            for line, row in _csv_rows(path)]
+    return [
+        Classification(path, line, {k: unicodedata.normalize("NFC", v or "") for k, v in row.items()})
+        for line, row in _csv_rows(path)
+    ]
 
 
 def _document_ids(seeds_dir: Path) -> dict[str, str]:
@@ -252,26 +266,34 @@ def resolve_classifications(
         if not v.get("reason", "").strip():
             problems.append(f"{row.where}: reason is empty")
         if ids and file_name in ids and v.get("document_id") != ids[file_name]:
-            problems.append(f"{row.where}: document_id {v.get('document_id')!r} is not {ids[file_name]!r} "
-                            f"(the document of {file_name})")
+            problems.append(
+                f"{row.where}: document_id {v.get('document_id')!r} is not {ids[file_name]!r} "
+                f"(the document of {file_name})"
+            )
         doc = documents.get(file_name)
         if doc is None:
             continue  # a document outside ``documents_dir``: out of this ledger's scope
         matching = [t for t in doc.tokens_on(line_no) if t.text == token_text]
         if occurrence < 1 or occurrence > len(matching):
-            problems.append(f"{row.where}: {where}: token {token_text!r} (occurrence {occurrence}) "
-                            f"is not on this line any more (stale classification)")
+            problems.append(
+                f"{row.where}: {where}: token {token_text!r} (occurrence {occurrence}) "
+                f"is not on this line any more (stale classification)"
+            )
             continue
         token = matching[occurrence - 1]
         text = v.get("source_text", "")
         spans = [(s, s + len(text)) for s in _occurrences(doc.lines[line_no - 1], text)]
         if not any(s <= token.start and token.end <= e for s, e in spans):
-            problems.append(f"{row.where}: {token.where(documents_dir)}: source_text {text!r} does not contain "
-                            f"token {token_text!r} (occurrence {occurrence}) on this line (stale classification)")
+            problems.append(
+                f"{row.where}: {token.where(documents_dir)}: source_text {text!r} does not contain "
+                f"token {token_text!r} (occurrence {occurrence}) on this line (stale classification)"
+            )
             continue
         if token in resolved:
-            problems.append(f"{row.where}: {token.where(documents_dir)}: token {token_text!r} is classified twice "
-                            f"(also {resolved[token].where})")
+            problems.append(
+                f"{row.where}: {token.where(documents_dir)}: token {token_text!r} is classified twice "
+                f"(also {resolved[token].where})"
+            )
             continue
         resolved[token] = row
     return resolved, problems
@@ -333,8 +355,9 @@ def build_ledger(documents_dir: Path, seeds_dir: Path) -> Ledger:
     """Account for every token of every document in ``documents_dir`` against ``seeds_dir``."""
     documents = read_documents(documents_dir)
     claimed, claim_problems = match_claims(read_claims(seeds_dir), documents)
-    explicit, class_problems = resolve_classifications(read_classifications(seeds_dir), documents,
-                                                       documents_dir, seeds_dir)
+    explicit, class_problems = resolve_classifications(
+        read_classifications(seeds_dir), documents, documents_dir, seeds_dir
+    )
     problems = list(claim_problems) + list(class_problems)
     entries: list[Entry] = []
     for doc in documents.values():
@@ -342,9 +365,11 @@ def build_ledger(documents_dir: Path, seeds_dir: Path) -> Ledger:
             if token in claimed:
                 entries.append(Entry(token, "transcribed", "", claimed[token].where))
                 if token in explicit:
-                    problems.append(f"{explicit[token].where}: {token.where(documents_dir)}: token {token.text!r} "
-                                    f"is classified here and transcribed in {claimed[token].where} "
-                                    f"(double-accounted: remove the classification)")
+                    problems.append(
+                        f"{explicit[token].where}: {token.where(documents_dir)}: token {token.text!r} "
+                        f"is classified here and transcribed in {claimed[token].where} "
+                        f"(double-accounted: remove the classification)"
+                    )
             elif token in explicit:
                 entries.append(Entry(token, "classified", explicit[token].values["category"], explicit[token].where))
             elif (rule := rule_for(doc.lines, token)) is not None:
@@ -374,12 +399,16 @@ def summarize(documents_dir: Path, seeds_dir: Path) -> list[DocumentSummary]:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """``ntp ledger [--documents D] [--seeds S] [--summary OUTDIR] [--todo FILE]``."""
-    parser.add_argument("--documents", type=existing_dir, help="folder of plan documents (*.txt; default: the project's)")
-    parser.add_argument("--seeds", type=existing_dir,
-                        help="seeds folder: provenance seeds, classifications (default: the project's)")
+    parser.add_argument(
+        "--documents", type=existing_dir, help="folder of plan documents (*.txt; default: the project's)"
+    )
+    parser.add_argument(
+        "--seeds", type=existing_dir, help="seeds folder: provenance seeds, classifications (default: the project's)"
+    )
     parser.add_argument("--summary", metavar="OUTDIR", help="write ledger.md, ledger.json and ledger.html here")
-    parser.add_argument("--todo", metavar="FILE",
-                        help="write the unaccounted tokens as numeral_classifications.csv rows to fill in")
+    parser.add_argument(
+        "--todo", metavar="FILE", help="write the unaccounted tokens as numeral_classifications.csv rows to fill in"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -398,11 +427,15 @@ def run(args: argparse.Namespace) -> int:
         print(f"ledger summary written to {args.summary}/ledger.{{md,json,html}}")
     if args.todo:
         n = write_todo(ledger, _document_ids(seeds_dir), Path(args.todo))
-        print(f"{n} unaccounted token(s) written to {args.todo}: transcribe each into a provenance seed, "
-              f"or fill in category and reason and append it to {seeds_dir / CLASSIFICATIONS}")
+        print(
+            f"{n} unaccounted token(s) written to {args.todo}: transcribe each into a provenance seed, "
+            f"or fill in category and reason and append it to {seeds_dir / CLASSIFICATIONS}"
+        )
     if problems:
-        print(f"ledger: {len(problems)} problem(s); every printed numeral must be transcribed or classified",
-              file=sys.stderr)
+        print(
+            f"ledger: {len(problems)} problem(s); every printed numeral must be transcribed or classified",
+            file=sys.stderr,
+        )
         return 1
     print("ledger: every printed numeral is accounted for")
     return 0

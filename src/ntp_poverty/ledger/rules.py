@@ -49,8 +49,9 @@ def _table_stt(lines: list[str], token: Token) -> bool:
     """A lone STT-like cell ("3", "2.1", "-") whose very next line is a row label (has letters)."""
     text = lines[token.line - 1]
     following = lines[token.line] if token.line < len(lines) else ""
-    return (text.strip() == token.text and STT.fullmatch(token.text) is not None
-            and any(ch.isalpha() for ch in following))
+    return (
+        text.strip() == token.text and STT.fullmatch(token.text) is not None and any(ch.isalpha() for ch in following)
+    )
 
 
 YEAR = r"(?:19|20)\d\d"
@@ -61,40 +62,81 @@ NOT_AMOUNT = r"(?![.,]?\d)(?!\s*(?:%|triệu|tỷ|nghìn|đồng))"
 
 #: Ordered; the first rule that covers a token classifies it.
 RULES: tuple[Rule, ...] = (
-    Rule("footnote_marker", "list_numbering", "footnote marker (superscript or [n])",
-         _span_rule(r"[⁰¹²³⁴⁵⁶⁷⁸⁹]+|\[\d{1,2}\]")),
-    Rule("document_number", "document_number",
-         "number of a legal document or decision (số …/QĐ-…, …/2021/NĐ-CP, …-NQ/TU)",
-         _span_rule(rf"(?<![\w/])\d+(?:/\d+)*[/-]{UPPER}[\w]*(?:[-/][\w]+)*", flags=0)),
-    Rule("date_dmy", "date", "date printed d/m/yyyy",
-         _span_rule(rf"(?<![\d/.,])\d{{1,2}}/\d{{1,2}}/{YEAR}(?![\d/])")),
-    Rule("date_month_year", "date", "month or quarter printed m/yyyy (tháng 7/2023, quý III/2023)",
-         _span_rule(rf"(?<![\d/.,])(?:\d{{1,2}}|\b[IVX]+)/{YEAR}(?![\d/])")),
-    Rule("date_words", "date", "day, month or year named in words (ngày 14, tháng 7, năm 2022, 2018 ©)",
-         _span_rule(rf"(?:\bngày|\btháng)\s+(\d{{1,2}})(?![.,]?\d)|\bnăm\s+({YEAR})(?![.,]?\d)|{YEAR}(?=\s*©)", 0)),
-    Rule("year_range", "date", "year range (2021 - 2025, 2022-2025)",
-         _span_rule(rf"(?<![\d.,]){YEAR}\s*[-–]\s*{YEAR}(?![.,]?\d)")),
-    Rule("year_list", "date", "list of years after năm (các năm 2024 và 2025)",
-         _span_rule(rf"\bnăm\s+{YEAR}(?:\s*(?:,|và)\s*{YEAR})+(?![.,]?\d)")),
-    Rule("list_number", "list_numbering", "list or section number at the start of a line (1., 2.1., 3))",
-         _span_rule(r"^\s*[-+*•]?\s*\d+(?:\.\d+)*[.)](?=\s|$)")),
-    Rule("inline_enumeration", "list_numbering", "inline enumeration (1), (2), …",
-         _span_rule(r"\(\d{1,2}\)(?=\s)")),
-    Rule("table_stt", "list_numbering", "STT cell of a reconstructed table row (the row label follows)",
-         _table_stt),
-    Rule("project_number", "list_numbering",
-         "Decision 90 project or sub-project number (Dự án 4, Tiểu dự án 2): a component identifier",
-         _span_rule(rf"\b(?:tiểu\s+)?dự\s+án\s*:?\s*([1-9]){NOT_AMOUNT}", 1)),
-    Rule("legal_reference", "legal_reference", "article, clause or point of a legal text (Điều, khoản, điểm)",
-         _span_rule(rf"\b(?:điều|khoản|điểm)\s+(\d{{1,3}}){NOT_AMOUNT}", 1)),
-    Rule("age", "age_or_duration", "age in years (dưới 5 tuổi, từ 5 đến dưới 16 tuổi)",
-         _span_rule(r"(?<![\d.,])(\d+)(?=(?:\s*(?:-|đến(?:\s+dưới)?)\s*\d+)?\s*tuổi\b)", 1)),
-    Rule("duration", "age_or_duration", "duration (03 năm, 36 tháng, 6 tháng đầu năm; not ngày công)",
-         _span_rule(r"(?<![\d.,])(\d+)\s*(?:năm|tháng|ngày(?!\s+công)|tuần)\b", 1)),
-    Rule("per_unit_norm", "per_unit_norm",
-         "per-unit norm or cap (… đồng/dự án; not a per-year amount, … đồng/năm)",
-         _span_rule(r"(?<![\d.,])(\d+(?:[.,]\d+)*)\s*(?:(?:tỷ|triệu|nghìn)\s*)?đồng\s*/\s*(?!năm\b)[^\W\d]",
-                    1)),
+    Rule(
+        "footnote_marker",
+        "list_numbering",
+        "footnote marker (superscript or [n])",
+        _span_rule(r"[⁰¹²³⁴⁵⁶⁷⁸⁹]+|\[\d{1,2}\]"),
+    ),
+    Rule(
+        "document_number",
+        "document_number",
+        "number of a legal document or decision (số …/QĐ-…, …/2021/NĐ-CP, …-NQ/TU)",
+        _span_rule(rf"(?<![\w/])\d+(?:/\d+)*[/-]{UPPER}[\w]*(?:[-/][\w]+)*", flags=0),
+    ),
+    Rule("date_dmy", "date", "date printed d/m/yyyy", _span_rule(rf"(?<![\d/.,])\d{{1,2}}/\d{{1,2}}/{YEAR}(?![\d/])")),
+    Rule(
+        "date_month_year",
+        "date",
+        "month or quarter printed m/yyyy (tháng 7/2023, quý III/2023)",
+        _span_rule(rf"(?<![\d/.,])(?:\d{{1,2}}|\b[IVX]+)/{YEAR}(?![\d/])"),
+    ),
+    Rule(
+        "date_words",
+        "date",
+        "day, month or year named in words (ngày 14, tháng 7, năm 2022, 2018 ©)",
+        _span_rule(rf"(?:\bngày|\btháng)\s+(\d{{1,2}})(?![.,]?\d)|\bnăm\s+({YEAR})(?![.,]?\d)|{YEAR}(?=\s*©)", 0),
+    ),
+    Rule(
+        "year_range",
+        "date",
+        "year range (2021 - 2025, 2022-2025)",
+        _span_rule(rf"(?<![\d.,]){YEAR}\s*[-–]\s*{YEAR}(?![.,]?\d)"),
+    ),
+    Rule(
+        "year_list",
+        "date",
+        "list of years after năm (các năm 2024 và 2025)",
+        _span_rule(rf"\bnăm\s+{YEAR}(?:\s*(?:,|và)\s*{YEAR})+(?![.,]?\d)"),
+    ),
+    Rule(
+        "list_number",
+        "list_numbering",
+        "list or section number at the start of a line (1., 2.1., 3))",
+        _span_rule(r"^\s*[-+*•]?\s*\d+(?:\.\d+)*[.)](?=\s|$)"),
+    ),
+    Rule("inline_enumeration", "list_numbering", "inline enumeration (1), (2), …", _span_rule(r"\(\d{1,2}\)(?=\s)")),
+    Rule("table_stt", "list_numbering", "STT cell of a reconstructed table row (the row label follows)", _table_stt),
+    Rule(
+        "project_number",
+        "list_numbering",
+        "Decision 90 project or sub-project number (Dự án 4, Tiểu dự án 2): a component identifier",
+        _span_rule(rf"\b(?:tiểu\s+)?dự\s+án\s*:?\s*([1-9]){NOT_AMOUNT}", 1),
+    ),
+    Rule(
+        "legal_reference",
+        "legal_reference",
+        "article, clause or point of a legal text (Điều, khoản, điểm)",
+        _span_rule(rf"\b(?:điều|khoản|điểm)\s+(\d{{1,3}}){NOT_AMOUNT}", 1),
+    ),
+    Rule(
+        "age",
+        "age_or_duration",
+        "age in years (dưới 5 tuổi, từ 5 đến dưới 16 tuổi)",
+        _span_rule(r"(?<![\d.,])(\d+)(?=(?:\s*(?:-|đến(?:\s+dưới)?)\s*\d+)?\s*tuổi\b)", 1),
+    ),
+    Rule(
+        "duration",
+        "age_or_duration",
+        "duration (03 năm, 36 tháng, 6 tháng đầu năm; not ngày công)",
+        _span_rule(r"(?<![\d.,])(\d+)\s*(?:năm|tháng|ngày(?!\s+công)|tuần)\b", 1),
+    ),
+    Rule(
+        "per_unit_norm",
+        "per_unit_norm",
+        "per-unit norm or cap (… đồng/dự án; not a per-year amount, … đồng/năm)",
+        _span_rule(r"(?<![\d.,])(\d+(?:[.,]\d+)*)\s*(?:(?:tỷ|triệu|nghìn)\s*)?đồng\s*/\s*(?!năm\b)[^\W\d]", 1),
+    ),
 )
 
 

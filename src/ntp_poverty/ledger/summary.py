@@ -74,19 +74,32 @@ def _table_rows(summary: list[DocumentSummary]) -> list[list[str]]:
     header = ["document", "tokens", "transcribed", *CATEGORIES, "classified", "unaccounted"]
     rows = [header]
     for s in [*summary, _totals(summary)]:
-        rows.append([s.document, str(s.tokens), str(s.transcribed), *(str(s.classified.get(c, 0)) for c in CATEGORIES),
-                     str(s.classified_total), str(s.unaccounted)])
+        rows.append(
+            [
+                s.document,
+                str(s.tokens),
+                str(s.transcribed),
+                *(str(s.classified.get(c, 0)) for c in CATEGORIES),
+                str(s.classified_total),
+                str(s.unaccounted),
+            ]
+        )
     return rows
 
 
 def render_markdown(summary: list[DocumentSummary]) -> str:
     """The ledger as a Markdown page: counts per document and category, then what is unaccounted."""
     rows = _table_rows(summary)
-    lines = ["# Completeness ledger", "",
-             "Every numeral printed in the plan documents is either transcribed (a seed row with provenance) "
-             "or classified as not programme data (by a rule or explicitly in "
-             "`seeds/reference/numeral_classifications.csv`). Produced by `ntp ledger`.", "",
-             "| " + " | ".join(rows[0]) + " |", "|" + "|".join(["---"] + ["---:"] * (len(rows[0]) - 1)) + "|"]
+    lines = [
+        "# Completeness ledger",
+        "",
+        "Every numeral printed in the plan documents is either transcribed (a seed row with provenance) "
+        "or classified as not programme data (by a rule or explicitly in "
+        "`seeds/reference/numeral_classifications.csv`). Produced by `ntp ledger`.",
+        "",
+        "| " + " | ".join(rows[0]) + " |",
+        "|" + "|".join(["---"] + ["---:"] * (len(rows[0]) - 1)) + "|",
+    ]
     lines += ["| " + " | ".join(r) + " |" for r in rows[1:]]
     unaccounted = [m for s in summary for m in s.unaccounted_tokens]
     lines += ["", f"## Unaccounted tokens ({len(unaccounted)})", ""]
@@ -100,8 +113,10 @@ def render_html(summary: list[DocumentSummary]) -> str:
     head = "".join(f"<th>{html.escape(c)}</th>" for c in rows[0])
     body = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in r) + "</tr>" for r in rows[1:])
     unaccounted = [m for s in summary for m in s.unaccounted_tokens]
-    items = "".join(f"<li><code>{html.escape(m)}</code></li>" for m in unaccounted) or \
-        "<li>None: nothing printed is lost.</li>"
+    items = (
+        "".join(f"<li><code>{html.escape(m)}</code></li>" for m in unaccounted)
+        or "<li>None: nothing printed is lost.</li>"
+    )
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Completeness ledger</title>
 <style>body{{font-family:sans-serif;margin:2em;max-width:80em}}table{{border-collapse:collapse}}
@@ -144,13 +159,27 @@ def write_todo(ledger: Ledger, ids: dict[str, str], path: Path) -> int:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow([*CLASSIFICATION_COLUMNS, "column"])
         for t in todo:
-            writer.writerow([t.file, ids.get(t.file, ""), t.line, t.text, t.occurrence,
-                             _context(ledger.documents[t.file].lines[t.line - 1], t), "", "", t.column])
+            writer.writerow(
+                [
+                    t.file,
+                    ids.get(t.file, ""),
+                    t.line,
+                    t.text,
+                    t.occurrence,
+                    _context(ledger.documents[t.file].lines[t.line - 1], t),
+                    "",
+                    "",
+                    t.column,
+                ]
+            )
     return len(todo)
 
 
 def print_summary(summary: Iterable[DocumentSummary], out: Any) -> None:
     for s in summary:
         cats = ", ".join(f"{c} {n}" for c, n in s.classified.items() if n)
-        print(f"{s.document}: {s.tokens} tokens = {s.transcribed} transcribed + {s.classified_total} classified "
-              f"({cats or 'none'}) + {s.unaccounted} unaccounted", file=out)
+        print(
+            f"{s.document}: {s.tokens} tokens = {s.transcribed} transcribed + {s.classified_total} classified "
+            f"({cats or 'none'}) + {s.unaccounted} unaccounted",
+            file=out,
+        )

@@ -32,9 +32,15 @@ CATEGORIES = (
 #: Where the explicit classifications live, relative to the seeds folder.
 CLASSIFICATIONS = Path("reference") / "numeral_classifications.csv"
 CLASSIFICATION_COLUMNS = (
-    "source_file", "document_id", "source_line", "token", "occurrence", "source_text", "category", "reason",
+    "source_file",
+    "document_id",
+    "source_line",
+    "token",
+    "occurrence",
+    "source_text",
+    "category",
+    "reason",
 )
-
 
 
 # --------------------------------------------------------------------------------------------

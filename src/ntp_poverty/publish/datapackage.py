@@ -60,8 +60,15 @@ CORE_YAML_DIR = Path("models") / "core"
 RUN_ID_PROPERTY = "ntp:run_id"
 
 #: The conformed dimensions published beside the marts, so that the marts' keys resolve.
-DIMENSIONS: tuple[str, ...] = ("dim_geography", "dim_program_component", "dim_funding_source",
-                               "dim_capital_type", "dim_plan_phase", "dim_document", "dim_indicator")
+DIMENSIONS: tuple[str, ...] = (
+    "dim_geography",
+    "dim_program_component",
+    "dim_funding_source",
+    "dim_capital_type",
+    "dim_plan_phase",
+    "dim_document",
+    "dim_indicator",
+)
 #: Dimension key → the dimension resource it identifies.
 DIMENSION_KEYS: dict[str, str] = {
     "geography_code": "dim_geography",
@@ -75,20 +82,32 @@ DIMENSION_KEYS: dict[str, str] = {
 #: Column names (or suffixes) holding a dimension key under another name.
 KEY_ALIASES: dict[str, str] = {"project_code": "component_code", "province_code": "geography_code"}
 #: dbt ``data_type`` (without its precision) → Table Schema field type.
-FIELD_TYPES: dict[str, str] = {"varchar": "string", "text": "string", "integer": "integer", "bigint": "integer",
-                               "smallint": "integer", "decimal": "number", "numeric": "number",
-                               "double": "number", "float": "number", "boolean": "boolean", "date": "date",
-                               "timestamp": "datetime"}
+FIELD_TYPES: dict[str, str] = {
+    "varchar": "string",
+    "text": "string",
+    "integer": "integer",
+    "bigint": "integer",
+    "smallint": "integer",
+    "decimal": "number",
+    "numeric": "number",
+    "double": "number",
+    "float": "number",
+    "boolean": "boolean",
+    "date": "date",
+    "timestamp": "datetime",
+}
 #: The source documents are provincial and district plans, decisions and a government news item:
 #: legal/administrative documents and news of the day, which Vietnam's Law on Intellectual Property
 #: (Article 15) excludes from copyright protection. The licence of the compiled warehouse is the
 #: project owner's to state; until then the package states the status of its sources.
-LICENSES: list[dict[str, str]] = [{
-    "name": "other-pd",
-    "path": "https://opendefinition.org/licenses/other-pd/",
-    "title": "Source documents: Vietnamese state legal/administrative documents and news of the day, not "
-             "protected by copyright (Law on Intellectual Property No. 50/2005/QH11, Article 15)",
-}]
+LICENSES: list[dict[str, str]] = [
+    {
+        "name": "other-pd",
+        "path": "https://opendefinition.org/licenses/other-pd/",
+        "title": "Source documents: Vietnamese state legal/administrative documents and news of the day, not "
+        "protected by copyright (Law on Intellectual Property No. 50/2005/QH11, Article 15)",
+    }
+]
 MAX_EXAMPLES = 5
 
 
@@ -119,8 +138,10 @@ def field_type(table: Table, column: ColumnDoc) -> str:
     try:
         return FIELD_TYPES[base]
     except KeyError:
-        raise DataPackageError(f"{table.doc.source}: {table.relation}.{column.name}: data_type "
-                               f"{column.data_type!r} has no Table Schema type") from None
+        raise DataPackageError(
+            f"{table.doc.source}: {table.relation}.{column.name}: data_type "
+            f"{column.data_type!r} has no Table Schema type"
+        ) from None
 
 
 def key_of(column: str) -> str | None:
@@ -163,8 +184,9 @@ def _field(table: Table, column: ColumnDoc, names: list[str], phases: dict[str, 
     return spec
 
 
-def _foreign_keys(con: duckdb.DuckDBPyConnection, table: Table,
-                  dimensions: dict[str, Table]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+def _foreign_keys(
+    con: duckdb.DuckDBPyConnection, table: Table, dimensions: dict[str, Table]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Declared foreign keys (every value resolves) and the candidates that do not resolve."""
     declared, unresolved = [], []
     for column in table.columns:
@@ -177,21 +199,30 @@ def _foreign_keys(con: duckdb.DuckDBPyConnection, table: Table,
         missing = con.execute(
             f'select count(*), list(distinct "{column.name}" order by "{column.name}")[1:{MAX_EXAMPLES}] '
             f'from {table.relation} where "{column.name}" is not null and "{column.name}" not in '
-            f'(select "{key}" from {dimension.relation} where "{key}" is not null)').fetchone()
+            f'(select "{key}" from {dimension.relation} where "{key}" is not null)'
+        ).fetchone()
         reference = {"resource": "" if dimension.name == table.name else dimension.name, "fields": key}
         if missing[0] == 0:
             declared.append({"fields": column.name, "reference": reference})
         else:
-            unresolved.append({"field": column.name, "reference": {"resource": dimension.name, "fields": key},
-                               "unresolvedRows": missing[0], "examples": list(missing[1])})
+            unresolved.append(
+                {
+                    "field": column.name,
+                    "reference": {"resource": dimension.name, "fields": key},
+                    "unresolvedRows": missing[0],
+                    "examples": list(missing[1]),
+                }
+            )
     return declared, unresolved
 
 
 def _export_csv(con: duckdb.DuckDBPyConnection, table: Table, path: Path) -> None:
     names = ", ".join(f'"{c.name}"' for c in table.columns)
     quoted = str(path).replace("'", "''")
-    con.execute(f"copy (select {names} from {table.relation} order by {order_by(table.doc)}) "
-                f"to '{quoted}' (header, delimiter ',', quote '\"', escape '\"')")
+    con.execute(
+        f"copy (select {names} from {table.relation} order by {order_by(table.doc)}) "
+        f"to '{quoted}' (header, delimiter ',', quote '\"', escape '\"')"
+    )
 
 
 def _sha256(path: Path) -> str:
@@ -202,14 +233,14 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _resource(con: duckdb.DuckDBPyConnection, table: Table, folder: Path, dimensions: dict[str, Table],
-              phases: dict[str, str]) -> dict[str, Any]:
+def _resource(
+    con: duckdb.DuckDBPyConnection, table: Table, folder: Path, dimensions: dict[str, Table], phases: dict[str, str]
+) -> dict[str, Any]:
     relative = f"{DATA_DIR}/{table.name}.csv"
     path = folder / relative
     _export_csv(con, table, path)
     names = [c.name for c in table.columns]
-    schema: dict[str, Any] = {"fields": [_field(table, c, names, phases) for c in table.columns],
-                              "missingValues": [""]}
+    schema: dict[str, Any] = {"fields": [_field(table, c, names, phases) for c in table.columns], "missingValues": [""]}
     if table.doc.grain:
         schema["primaryKey"] = list(table.doc.grain)
     declared, unresolved = _foreign_keys(con, table, dimensions)
@@ -246,14 +277,22 @@ def _table(con: duckdb.DuckDBPyConnection, schema: str, doc: ModelDoc) -> Table:
 
 
 def _sources(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
-    rows = con.execute("select document_id, title_vi, issuer_vi, document_type_vi, number_printed, date_printed, "
-                       "status, source_file from core.dim_document order by precedence_rank, document_id").fetchall()
+    rows = con.execute(
+        "select document_id, title_vi, issuer_vi, document_type_vi, number_printed, date_printed, "
+        "status, source_file from core.dim_document order by precedence_rank, document_id"
+    ).fetchall()
     sources = []
     for document_id, title, issuer, kind, number, date, status, source_file in rows:
         printed = ", ".join(part for part in (kind, number, date, issuer) if part)
         # not "path": the documents stay in the project repository, not in the package
-        sources.append({"title": f"{title} ({printed})", "ntp:document_id": document_id, "ntp:status": status,
-                        "ntp:sourceFile": f"documents/{source_file}"})
+        sources.append(
+            {
+                "title": f"{title} ({printed})",
+                "ntp:document_id": document_id,
+                "ntp:status": status,
+                "ntp:sourceFile": f"documents/{source_file}",
+            }
+        )
     return sources
 
 
@@ -274,11 +313,13 @@ def write_datapackage(database: Path, target: Path, run_id: str, project_dir: Pa
         mart_names = list_marts(con)
         missing = [name for name in mart_names if name not in marts_docs]
         if missing:
-            raise DataPackageError(f"{project_dir / MARTS_YAML_DIR}: marts without a dbt YAML entry: "
-                                   f"{', '.join(missing)}")
+            raise DataPackageError(
+                f"{project_dir / MARTS_YAML_DIR}: marts without a dbt YAML entry: {', '.join(missing)}"
+            )
         marts = [_table(con, "marts", marts_docs[name]) for name in mart_names]
-        phases = dict(con.execute("select phase_code, ofdp_budget_phase from core.dim_plan_phase "
-                                  "order by sort_order").fetchall())
+        phases = dict(
+            con.execute("select phase_code, ofdp_budget_phase from core.dim_plan_phase order by sort_order").fetchall()
+        )
         built_at = con.execute("select max(built_at) from audit.warehouse_build").fetchone()[0]
         resources = [_resource(con, table, target, dimensions, phases) for table in (*marts, *dimensions.values())]
         sources = _sources(con)
@@ -286,11 +327,11 @@ def write_datapackage(database: Path, target: Path, run_id: str, project_dir: Pa
         "profile": "tabular-data-package",
         "name": "ntp-poverty",
         "title": "Chương trình MTQG giảm nghèo bền vững 2021–2025: kế hoạch / Vietnam National Target Program "
-                 "for Sustainable Poverty Reduction: plan data",
+        "for Sustainable Poverty Reduction: plan data",
         "description": "Provincial and district plan documents of the National Target Program for Sustainable "
-                       "Poverty Reduction (Decision 90/QĐ-TTg), transcribed line by line with provenance and "
-                       "checked (every printed total against its parts). Amounts in million VND. Resources: "
-                       "the analyst marts and the conformed dimensions their keys refer to.",
+        "Poverty Reduction (Decision 90/QĐ-TTg), transcribed line by line with provenance and "
+        "checked (every printed total against its parts). Amounts in million VND. Resources: "
+        "the analyst marts and the conformed dimensions their keys refer to.",
         "keywords": ["Vietnam", "poverty reduction", "budget", "NTP", "giảm nghèo", "ngân sách"],
         RUN_ID_PROPERTY: run_id,
         "ntp:built_at": built_at.isoformat() if built_at else None,

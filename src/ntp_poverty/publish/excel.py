@@ -247,8 +247,8 @@ def glossary(project_dir: Path) -> list[list[str]]:
     if not section:
         raise WorkbookError(f"{path}: the overview doc block has no '## Glossary' section")
     rows = []
-    for line in section.group(1).splitlines():
-        line = line.strip()
+    for raw in section.group(1).splitlines():
+        line = raw.strip()
         if not line.startswith("|") or re.fullmatch(r"\|[\s|:-]+\|", line):
             continue
         rows.append([re.sub(r"\*\*|\*|`", "", cell).strip() for cell in line.strip("|").split("|")])
@@ -287,8 +287,15 @@ def column_kind(doc: ColumnDoc) -> str:
     raise WorkbookError(f"{doc.name}: data_type {doc.data_type!r} has no Excel rendering")
 
 
-FORMATS = {"amount": AMOUNT_FORMAT, "share": SHARE_FORMAT, "number": NUMBER_FORMAT, "count": COUNT_FORMAT,
-           "integer": PLAIN_INTEGER_FORMAT, "date": DATE_FORMAT, "timestamp": TIMESTAMP_FORMAT}
+FORMATS = {
+    "amount": AMOUNT_FORMAT,
+    "share": SHARE_FORMAT,
+    "number": NUMBER_FORMAT,
+    "count": COUNT_FORMAT,
+    "integer": PLAIN_INTEGER_FORMAT,
+    "date": DATE_FORMAT,
+    "timestamp": TIMESTAMP_FORMAT,
+}
 
 
 def label_vi(doc: ColumnDoc) -> str:
@@ -313,14 +320,19 @@ class Mart:
 
 def list_marts(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Every table of schema ``marts`` (views such as intermediate models are not marts)."""
-    rows = con.execute("select table_name from information_schema.tables where table_schema = 'marts' "
-                       "and table_type = 'BASE TABLE' order by table_name").fetchall()
+    rows = con.execute(
+        "select table_name from information_schema.tables where table_schema = 'marts' "
+        "and table_type = 'BASE TABLE' order by table_name"
+    ).fetchall()
     return [name for (name,) in rows]
 
 
 def table_columns(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> list[str]:
-    rows = con.execute("select column_name from information_schema.columns where table_schema = ? "
-                       "and table_name = ? order by ordinal_position", [schema, table]).fetchall()
+    rows = con.execute(
+        "select column_name from information_schema.columns where table_schema = ? "
+        "and table_name = ? order by ordinal_position",
+        [schema, table],
+    ).fetchall()
     return [name for (name,) in rows]
 
 
@@ -350,23 +362,28 @@ def inspect_mart(con: duckdb.DuckDBPyConnection, doc: ModelDoc, max_rows: int, p
     measures = [f'max(length(cast("{c}" as varchar)))' for c in names]
     measures += [f'max(abs("{c.name}"))' for c in decimal_columns]
     row = con.execute(f"select count(*), {', '.join(measures)} from marts.{doc.name}").fetchone()
-    n_rows, lengths, largest = row[0], row[1:1 + len(names)], row[1 + len(names):]
+    n_rows, lengths, largest = row[0], row[1 : 1 + len(names)], row[1 + len(names) :]
     for column, value in zip(decimal_columns, largest):
         if value is not None and value >= EXACT_LIMIT:
-            raise WorkbookError(f"{path}: mart {doc.name}, column {column.name}: {value} has more than 15 significant "
-                                f"digits and cannot be written to Excel exactly")
+            raise WorkbookError(
+                f"{path}: mart {doc.name}, column {column.name}: {value} has more than 15 significant "
+                f"digits and cannot be written to Excel exactly"
+            )
     widths = []
     for column, kind, length in zip(columns, kinds, lengths):
         header = max([len(column.name)] + [len(word) for word in label_vi(column).split()])
         widths.append(min(max(_display_width(kind, length), header, 6) + 2, MAX_WIDTH))
-    return Mart(doc=doc, columns=columns, kinds=kinds, n_rows=n_rows, widths=widths,
-                fits=n_rows + HEADER_ROWS <= max_rows)
+    return Mart(
+        doc=doc, columns=columns, kinds=kinds, n_rows=n_rows, widths=widths, fits=n_rows + HEADER_ROWS <= max_rows
+    )
 
 
 def mart_rows(con: duckdb.DuckDBPyConnection, mart: Mart) -> Iterator[tuple[Any, ...]]:
     """The mart's rows in published order (its grain), fetched in batches; decimals as doubles."""
-    select = ", ".join(f'cast("{c.name}" as double)' if k in {"amount", "number", "share"} else f'"{c.name}"'
-                       for c, k in zip(mart.columns, mart.kinds))
+    select = ", ".join(
+        f'cast("{c.name}" as double)' if k in {"amount", "number", "share"} else f'"{c.name}"'
+        for c, k in zip(mart.columns, mart.kinds)
+    )
     cursor = con.execute(f"select {select} from marts.{mart.doc.name} order by {order_by(mart.doc)}")
     while batch := cursor.fetchmany(BATCH_ROWS):
         yield from batch
@@ -384,31 +401,53 @@ def _write_cell(sheet: Any, row: int, col: int, value: Any, kind: str, fmt: Any,
     elif kind == "boolean":
         sheet.write_boolean(row, col, bool(value), fmt)
     elif kind in {"date", "timestamp"}:
-        sheet.write_datetime(row, col, value if isinstance(value, dt.datetime) else
-                             dt.datetime.combine(value, dt.time()), fmt)
+        sheet.write_datetime(
+            row, col, value if isinstance(value, dt.datetime) else dt.datetime.combine(value, dt.time()), fmt
+        )
     elif isinstance(value, float) and not math.isfinite(value):
         sheet.write_number(row, col, value, fmt)  # shown as #NUM! / #DIV/0! (nan_inf_to_errors)
     else:
         sheet.write_number(row, col, float(value) if isinstance(value, Decimal) else value, fmt)
 
 
-def _write_readme(book: Any, styles: dict[str, Any], run_id: str, built_at: str, n_documents: int,
-                  marts: list[Mart], terms: list[list[str]]) -> None:
+def _write_readme(
+    book: Any,
+    styles: dict[str, Any],
+    run_id: str,
+    built_at: str,
+    n_documents: int,
+    marts: list[Mart],
+    terms: list[list[str]],
+) -> None:
     sheet = book.add_worksheet(README_SHEET)
     sheet.set_column(0, 0, 34)
     sheet.set_column(1, 1, 40)
     sheet.set_column(2, 2, 12)
     sheet.set_column(3, 3, 110)
     row = 0
-    sheet.write_string(row, 0, "ntp_poverty — Chương trình MTQG giảm nghèo bền vững / National Target Program "
-                       "for Sustainable Poverty Reduction: plan data", styles["title"])
+    sheet.write_string(
+        row,
+        0,
+        "ntp_poverty — Chương trình MTQG giảm nghèo bền vững / National Target Program "
+        "for Sustainable Poverty Reduction: plan data",
+        styles["title"],
+    )
     row += 2
-    for label, value in ((RUN_ID_LABEL, run_id), ("Thời điểm xây dựng / Built at", built_at),
-                         ("Đơn vị / Unit", "Số tiền: triệu đồng / amounts: million VND (1.234,5 = "
-                                           "1,234.5 million VND; the separators follow the viewer's locale)"),
-                         ("Nguồn / Source", f"{n_documents} provincial and district plan documents (Decision "
-                                            "90/QĐ-TTg), transcribed with provenance (core.dim_document); "
-                                            "totals that do not add up: data_quality_findings")):
+    for label, value in (
+        (RUN_ID_LABEL, run_id),
+        ("Thời điểm xây dựng / Built at", built_at),
+        (
+            "Đơn vị / Unit",
+            "Số tiền: triệu đồng / amounts: million VND (1.234,5 = "
+            "1,234.5 million VND; the separators follow the viewer's locale)",
+        ),
+        (
+            "Nguồn / Source",
+            f"{n_documents} provincial and district plan documents (Decision "
+            "90/QĐ-TTg), transcribed with provenance (core.dim_document); "
+            "totals that do not add up: data_quality_findings",
+        ),
+    ):
         sheet.write_string(row, 0, label, styles["bold"])
         sheet.write_string(row, 1, value)
         row += 1
@@ -440,16 +479,30 @@ def _write_columns(book: Any, styles: dict[str, Any], marts: list[Mart]) -> None
     sheet = book.add_worksheet(COLUMNS_SHEET)
     for col, width in enumerate((26, 34, 30, 16, 20, 100)):
         sheet.set_column(col, col, width)
-    headers = [("Bảng", "mart"), ("Cột", "column"), ("Tên tiếng Việt", "label_vi"), ("Kiểu dữ liệu", "data_type"),
-               ("Định dạng", "excel_format"), ("Mô tả", "description")]
+    headers = [
+        ("Bảng", "mart"),
+        ("Cột", "column"),
+        ("Tên tiếng Việt", "label_vi"),
+        ("Kiểu dữ liệu", "data_type"),
+        ("Định dạng", "excel_format"),
+        ("Mô tả", "description"),
+    ]
     for header_row in range(HEADER_ROWS):  # row by row: constant_memory flushes a row once the next starts
         for col, labels in enumerate(headers):
             sheet.write_string(header_row, col, labels[header_row], styles["header"])
     row = HEADER_ROWS
     for mart in marts:
         for column, kind in zip(mart.columns, mart.kinds):
-            for col, value in enumerate((mart.doc.name, column.name, label_vi(column), column.data_type,
-                                         FORMATS.get(kind, kind), column.description)):
+            for col, value in enumerate(
+                (
+                    mart.doc.name,
+                    column.name,
+                    label_vi(column),
+                    column.data_type,
+                    FORMATS.get(kind, kind),
+                    column.description,
+                )
+            ):
                 sheet.write_string(row, col, value)
             row += 1
     sheet.freeze_panes(HEADER_ROWS, 0)
@@ -458,12 +511,13 @@ def _write_columns(book: Any, styles: dict[str, Any], marts: list[Mart]) -> None
 
 def omitted_note(mart: Mart) -> str:
     """The README sheet's line for a mart too large for a sheet: where to read it whole."""
-    return (f"{OMITTED_LABEL}: {mart.n_rows:,} dòng / rows, more than a sheet of this workbook holds; đọc / read "
-            f"parquet/{mart.doc.name}.parquet or datapackage/. {mart.doc.description}")
+    return (
+        f"{OMITTED_LABEL}: {mart.n_rows:,} dòng / rows, more than a sheet of this workbook holds; đọc / read "
+        f"parquet/{mart.doc.name}.parquet or datapackage/. {mart.doc.description}"
+    )
 
 
-def _write_mart(book: Any, styles: dict[str, Any], con: duckdb.DuckDBPyConnection, mart: Mart,
-                target: Path) -> None:
+def _write_mart(book: Any, styles: dict[str, Any], con: duckdb.DuckDBPyConnection, mart: Mart, target: Path) -> None:
     sheet = book.add_worksheet(mart.doc.name)
     formats = [styles.get(kind) for kind in mart.kinds]
     for col, (width, fmt) in enumerate(zip(mart.widths, formats)):
@@ -475,8 +529,17 @@ def _write_mart(book: Any, styles: dict[str, Any], con: duckdb.DuckDBPyConnectio
     row = HEADER_ROWS
     for values in mart_rows(con, mart):
         for col, (value, kind, fmt) in enumerate(zip(values, mart.kinds, formats)):
-            _write_cell(sheet, row, col, value, kind, fmt,
-                        lambda: f"{target}: sheet {mart.doc.name}, column {mart.columns[col].name}, row {row + 1}")
+            _write_cell(
+                sheet,
+                row,
+                col,
+                value,
+                kind,
+                fmt,
+                lambda col=col, row=row: (
+                    f"{target}: sheet {mart.doc.name}, column {mart.columns[col].name}, row {row + 1}"
+                ),
+            )
         row += 1
     sheet.freeze_panes(HEADER_ROWS, 0)
     sheet.autofilter(HEADER_ROWS - 1, 0, max(row - 1, HEADER_ROWS - 1), len(mart.columns) - 1)
@@ -484,16 +547,16 @@ def _write_mart(book: Any, styles: dict[str, Any], con: duckdb.DuckDBPyConnectio
 
 def _styles(book: Any) -> dict[str, Any]:
     styles = {kind: book.add_format({"num_format": code}) for kind, code in FORMATS.items()}
-    styles["header"] = book.add_format({"bold": True, "text_wrap": True, "valign": "top", "bg_color": "#DDE4EE",
-                                        "border": 1})
+    styles["header"] = book.add_format(
+        {"bold": True, "text_wrap": True, "valign": "top", "bg_color": "#DDE4EE", "border": 1}
+    )
     styles["bold"] = book.add_format({"bold": True})
     styles["title"] = book.add_format({"bold": True, "font_size": 13})
     styles["wrap"] = book.add_format({"text_wrap": True, "valign": "top"})
     return styles
 
 
-def write_workbook(database: Path, target: Path, run_id: str, project_dir: Path,
-                   max_rows: int = SHEET_ROWS) -> Path:
+def write_workbook(database: Path, target: Path, run_id: str, project_dir: Path, max_rows: int = SHEET_ROWS) -> Path:
     """Write ``target/ntp_poverty.xlsx`` from the marts of ``database``; return its path.
 
     ``max_rows`` is the rows a sheet may have (a parameter so a test can prove the omission cheaply).
@@ -506,24 +569,32 @@ def write_workbook(database: Path, target: Path, run_id: str, project_dir: Path,
         names = list_marts(con)
         missing = [name for name in names if name not in docs]
         if missing:
-            raise WorkbookError(f"{project_dir / MARTS_YAML_DIR}: marts without a dbt YAML entry: "
-                                f"{', '.join(missing)}")
+            raise WorkbookError(f"{project_dir / MARTS_YAML_DIR}: marts without a dbt YAML entry: {', '.join(missing)}")
         unusable = [n for n in names if len(n) > 31 or n.lower() in {README_SHEET.lower(), COLUMNS_SHEET}]
         if unusable:
-            raise WorkbookError(f"{path}: mart names unusable as sheet names (over 31 characters or reserved): "
-                                f"{', '.join(unusable)}")
+            raise WorkbookError(
+                f"{path}: mart names unusable as sheet names (over 31 characters or reserved): {', '.join(unusable)}"
+            )
         marts = [inspect_mart(con, docs[name], max_rows, path) for name in names]
         built = con.execute("select max(built_at) from audit.warehouse_build").fetchone()[0]
         n_documents = con.execute("select count(*) from core.dim_document").fetchone()[0]
-        book = xlsxwriter.Workbook(str(path), {"constant_memory": True, "nan_inf_to_errors": True,
-                                               "strings_to_numbers": False, "strings_to_formulas": False,
-                                               "strings_to_urls": False})
+        book = xlsxwriter.Workbook(
+            str(path),
+            {
+                "constant_memory": True,
+                "nan_inf_to_errors": True,
+                "strings_to_numbers": False,
+                "strings_to_formulas": False,
+                "strings_to_urls": False,
+            },
+        )
         try:
             book.set_properties({"title": "ntp_poverty marts", "comments": f"run_id={run_id}"})
             book.set_custom_property("ntp_run_id", run_id)
             styles = _styles(book)
-            _write_readme(book, styles, run_id, f"{built:%Y-%m-%d %H:%M:%S}" if built else "", n_documents,
-                          marts, terms)
+            _write_readme(
+                book, styles, run_id, f"{built:%Y-%m-%d %H:%M:%S}" if built else "", n_documents, marts, terms
+            )
             _write_columns(book, styles, marts)
             for mart in marts:
                 if mart.fits:
@@ -535,7 +606,7 @@ def write_workbook(database: Path, target: Path, run_id: str, project_dir: Path,
 
 def workbook_run_id(path: Path) -> str | None:
     """The run id on the README sheet of a published workbook (the cell right of its label)."""
-    import openpyxl  # a reader's dependency, not the writer's
+    import openpyxl  # a reader's dependency, not the writer's  # noqa: PLC0415 - a reader's dependency, not the writer's
 
     book = openpyxl.load_workbook(path, read_only=True)
     try:

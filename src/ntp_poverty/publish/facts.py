@@ -69,11 +69,15 @@ def _affected(con: duckdb.DuckDBPyConnection, rows: str, previous: Path, rebuilt
     """Dataset partitions holding rows of the rebuilt feed partitions, now or in the previous release."""
     changed = ", ".join(_quote(p) for p in rebuilt)
     # coalesce: DuckDB then filters inside the scan of the table (see macros/partition_filter.sql)
-    now = con.execute(f"select distinct province, year from ({rows}) where coalesce(source_partition in ({changed}), "
-                      "false) and province is not null").fetchall()
+    now = con.execute(
+        f"select distinct province, year from ({rows}) where coalesce(source_partition in ({changed}), "
+        "false) and province is not null"
+    ).fetchall()
     files = _quote(str(previous / "*" / "*" / "*.parquet"))
-    before = con.execute(f"select distinct province, year from read_parquet({files}, hive_partitioning = true, "
-                         f"hive_types_autocast = false) where source_partition in ({changed})").fetchall()
+    before = con.execute(
+        f"select distinct province, year from read_parquet({files}, hive_partitioning = true, "
+        f"hive_types_autocast = false) where source_partition in ({changed})"
+    ).fetchall()
     return {_partition_key(p, y) for p, y in [*now, *before]}
 
 
@@ -99,8 +103,9 @@ def _dataset_rows(folder: Path) -> int:
     return sum(pq.read_metadata(file).num_rows for file in folder.glob("*/*/*.parquet"))
 
 
-def _export(con: duckdb.DuckDBPyConnection, table: str, target: Path, run_id: str, reuse: Reuse | None,
-            scratch: Path) -> str:
+def _export(
+    con: duckdb.DuckDBPyConnection, table: str, target: Path, run_id: str, reuse: Reuse | None, scratch: Path
+) -> str:
     """Write one table's dataset into ``target``; say how."""
     rows = _rows_sql(table, PARTITIONED_FACTS[table])
     options = f"format parquet, partition_by ({', '.join(PARTITION_COLUMNS)}), kv_metadata {{run_id: {_quote(run_id)}}}"
@@ -123,8 +128,10 @@ def _export(con: duckdb.DuckDBPyConnection, table: str, target: Path, run_id: st
         # province and year: validate_feeds), so only the rebuilt partitions' rows and the documents'
         # can fall in an affected one; that filter runs inside the scan, the exact one after it
         sources = ", ".join(_quote(p) for p in (*reuse.rebuilt, "documents"))
-        con.execute(f"copy (select * from ({rows}) where coalesce(source_partition in ({sources}), false) "
-                    f"and 'province=' || province || '/year=' || year in ({keys})) to {_quote(str(fresh))} ({options})")
+        con.execute(
+            f"copy (select * from ({rows}) where coalesce(source_partition in ({sources}), false) "
+            f"and 'province=' || province || '/year=' || year in ({keys})) to {_quote(str(fresh))} ({options})"
+        )
         for folder in sorted(fresh.glob("*/*")):
             destination = target / folder.parent.name / folder.name
             destination.parent.mkdir(exist_ok=True)

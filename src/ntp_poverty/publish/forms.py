@@ -33,6 +33,7 @@ from ntp_poverty.refresh import faults
 
 RUN_ID_META = "ntp-run-id"
 
+
 def export_parquet(database: Path, target: Path, run_id: str, marts: list[str]) -> None:
     """Write every mart as ``target/<mart>.parquet`` with ``run_id`` in the key-value metadata."""
     target.mkdir(parents=True)
@@ -47,8 +48,10 @@ def stamp_html(text: str, run_id: str, label: str) -> str:
     """Add the run id to an HTML page: a meta element in the head and a small banner atop the body."""
     escaped = html.escape(run_id)
     meta = f'<meta name="{RUN_ID_META}" content="{escaped}">'
-    banner = (f'<div class="ntp-run-banner" style="font:12px sans-serif;padding:2px 8px;background:#eef;'
-              f'color:#223">{html.escape(label)}: lần làm mới / refresh <code>{escaped}</code></div>')
+    banner = (
+        f'<div class="ntp-run-banner" style="font:12px sans-serif;padding:2px 8px;background:#eef;'
+        f'color:#223">{html.escape(label)}: lần làm mới / refresh <code>{escaped}</code></div>'
+    )
     text = re.sub(r"<head([^>]*)>", lambda m: f"<head{m.group(1)}>{meta}", text, count=1)
     return re.sub(r"<body([^>]*)>", lambda m: f"<body{m.group(1)}>{banner}", text, count=1)
 
@@ -90,8 +93,12 @@ def assemble(
     _copy_stamped(pages["docs"], release / "docs" / "index.html", run_id, "Tài liệu dữ liệu / Docs")
     for name in ("ledger.md", "ledger.json"):
         shutil.copyfile(pages["ledger"] / name, release / "docs" / name)
-    _copy_stamped(pages["ledger"] / "ledger.html", release / "docs" / "ledger.html", run_id,
-                  "Sổ kiểm đếm số liệu / Completeness ledger")
+    _copy_stamped(
+        pages["ledger"] / "ledger.html",
+        release / "docs" / "ledger.html",
+        run_id,
+        "Sổ kiểm đếm số liệu / Completeness ledger",
+    )
     _copy_stamped(pages["report"], release / "report" / "index.html", run_id, "Báo cáo / Report")
     data_docs = release / "data_docs"
     shutil.copytree(pages["data_docs"], data_docs)

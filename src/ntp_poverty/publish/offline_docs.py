@@ -124,8 +124,10 @@ OFFLINE_JS = """\
 })();
 """
 
-NOTE = ('<p class="ntp-offline-note">Offline rendering: tables without sorting or filtering; '
-        'no file is loaded from the internet.</p>')
+NOTE = (
+    '<p class="ntp-offline-note">Offline rendering: tables without sorting or filtering; '
+    "no file is loaded from the internet.</p>"
+)
 
 
 def external_urls(html: str) -> list[str]:
@@ -143,10 +145,9 @@ def make_offline(site: Path) -> int:
     for page in sorted(site.rglob("*.html")):
         html = page.read_text(encoding="utf-8")
         prefix = os.path.relpath(assets, page.parent).replace(os.sep, "/")
-        local = (f'<link rel="stylesheet" href="{prefix}/offline.css">'
-                 f'<script src="{prefix}/offline.js"></script>')
+        local = f'<link rel="stylesheet" href="{prefix}/offline.css"><script src="{prefix}/offline.js"></script>'
         html = EXTERNAL_TAG.sub("", html)
-        html = re.sub(r"<head([^>]*)>", lambda m: f"<head{m.group(1)}>{local}", html, count=1)
+        html = re.sub(r"<head([^>]*)>", lambda m, local=local: f"<head{m.group(1)}>{local}", html, count=1)
         html = re.sub(r"<body([^>]*)>", lambda m: f"<body{m.group(1)}>{NOTE}", html, count=1)
         page.write_text(html, encoding="utf-8")
         rewritten += 1

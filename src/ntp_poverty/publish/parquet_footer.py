@@ -105,7 +105,7 @@ class _Reader:
                 field = (raw >> 1) ^ -(raw & 1)
             start = self.pos
             self.skip(kind)
-            out.append((field, kind, self.data[start:self.pos]))
+            out.append((field, kind, self.data[start : self.pos]))
             last = field
 
 
@@ -165,9 +165,11 @@ def _decode_key_values(value: bytes, name: str) -> dict[str, str]:
         text = fields.get(2)
         value_reader = _Reader(text, name) if text is not None else None
         value_length = value_reader.varint() if value_reader else 0
-        out[key.data[key.pos:key.pos + length].decode("utf-8")] = (
-            value_reader.data[value_reader.pos:value_reader.pos + value_length].decode("utf-8")
-            if value_reader else "")
+        out[key.data[key.pos : key.pos + length].decode("utf-8")] = (
+            value_reader.data[value_reader.pos : value_reader.pos + value_length].decode("utf-8")
+            if value_reader
+            else ""
+        )
     return out
 
 

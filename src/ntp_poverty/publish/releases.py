@@ -144,8 +144,11 @@ def prunable(layout: Layout, keep_also: frozenset[str] = frozenset()) -> list[st
     if not layout.releases.exists():
         return []
     keep = kept_runs(layout) | set(keep_also) | {"legacy"}
-    return [folder.name for folder in sorted(layout.releases.iterdir())
-            if folder.is_dir() and not folder.is_symlink() and folder.name not in keep]
+    return [
+        folder.name
+        for folder in sorted(layout.releases.iterdir())
+        if folder.is_dir() and not folder.is_symlink() and folder.name not in keep
+    ]
 
 
 def remove(layout: Layout, run_id: str) -> None:

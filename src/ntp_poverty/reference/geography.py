@@ -56,22 +56,67 @@ REFORM = "NQ 202/2025/QH15"
 #: GSO's six socio-economic regions of the 63 legacy provinces (hand-kept: neither package has
 #: regions), as (Vietnamese, English) -> legacy province codes.
 REGIONS: dict[tuple[str, str], tuple[str, ...]] = {
-    ("Trung du và miền núi phía Bắc", "Northern Midlands and Mountains"):
-        ("02", "04", "06", "08", "10", "11", "12", "14", "15", "17", "19", "20", "24", "25"),
-    ("Đồng bằng sông Hồng", "Red River Delta"):
-        ("01", "22", "26", "27", "30", "31", "33", "34", "35", "36", "37"),
-    ("Bắc Trung Bộ và duyên hải miền Trung", "North Central and Central Coast"):
-        ("38", "40", "42", "44", "45", "46", "48", "49", "51", "52", "54", "56", "58", "60"),
+    ("Trung du và miền núi phía Bắc", "Northern Midlands and Mountains"): (
+        "02",
+        "04",
+        "06",
+        "08",
+        "10",
+        "11",
+        "12",
+        "14",
+        "15",
+        "17",
+        "19",
+        "20",
+        "24",
+        "25",
+    ),
+    ("Đồng bằng sông Hồng", "Red River Delta"): ("01", "22", "26", "27", "30", "31", "33", "34", "35", "36", "37"),
+    ("Bắc Trung Bộ và duyên hải miền Trung", "North Central and Central Coast"): (
+        "38",
+        "40",
+        "42",
+        "44",
+        "45",
+        "46",
+        "48",
+        "49",
+        "51",
+        "52",
+        "54",
+        "56",
+        "58",
+        "60",
+    ),
     ("Tây Nguyên", "Central Highlands"): ("62", "64", "66", "67", "68"),
     ("Đông Nam Bộ", "Southeast"): ("70", "72", "74", "75", "77", "79"),
-    ("Đồng bằng sông Cửu Long", "Mekong River Delta"):
-        ("80", "82", "83", "84", "86", "87", "89", "91", "92", "93", "94", "95", "96"),
+    ("Đồng bằng sông Cửu Long", "Mekong River Delta"): (
+        "80",
+        "82",
+        "83",
+        "84",
+        "86",
+        "87",
+        "89",
+        "91",
+        "92",
+        "93",
+        "94",
+        "95",
+        "96",
+    ),
 }
 
 TONE_MARKS = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
 ASCII_PUNCTUATION = {"\u2018": "'", "\u2019": "'", "\u2013": "-", "\u2014": "-", "đ": "d", "Đ": "D"}
-UNIT_TYPES_2025 = {"tỉnh": "Tỉnh", "thành phố trung ương": "Thành phố", "xã": "Xã", "phường": "Phường",
-                   "đặc khu": "Đặc khu"}
+UNIT_TYPES_2025 = {
+    "tỉnh": "Tỉnh",
+    "thành phố trung ương": "Thành phố",
+    "xã": "Xã",
+    "phường": "Phường",
+    "đặc khu": "Đặc khu",
+}
 
 
 class GeographyError(Exception):
@@ -129,8 +174,9 @@ def name_key(name: str) -> tuple[tuple[str, str], ...]:
     """Compare names across packages: case, apostrophes, dashes and tone placement (hoà/hòa) aside."""
     text = unicodedata.normalize("NFD", clean(name).casefold())
     text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u2013", "-").replace("\u2014", "-")
-    return tuple(("".join(c for c in w if c not in TONE_MARKS), "".join(c for c in w if c in TONE_MARKS))
-                 for w in text.split())
+    return tuple(
+        ("".join(c for c in w if c not in TONE_MARKS), "".join(c for c in w if c in TONE_MARKS)) for w in text.split()
+    )
 
 
 def coordinate(value: Any) -> str:
@@ -155,9 +201,9 @@ def region_of(province_code: str) -> tuple[str, str]:
 class Sources:
     """What the generator reads from the packages."""
 
-    legacy: list[dict[str, Any]]              # vietnamadminunits admin_units_legacy (one row per commune)
-    new_units: list[dict[str, Any]]           # vietnamadminunits admin_units (2025 communes)
-    provinces_2025: list[tuple[str, str, str]]    # vietnam-provinces: (code, name, division type)
+    legacy: list[dict[str, Any]]  # vietnamadminunits admin_units_legacy (one row per commune)
+    new_units: list[dict[str, Any]]  # vietnamadminunits admin_units (2025 communes)
+    provinces_2025: list[tuple[str, str, str]]  # vietnam-provinces: (code, name, division type)
     communes_2025: list[tuple[str, str, str, str]]  # vietnam-provinces: (code, name, type, province)
     province_groups: Mapping[str, Sequence[str]]  # new province key -> legacy province keys
     undivided: Mapping[str, Mapping[str, Sequence[str]]]  # new prov key -> new ward key -> old keys
@@ -166,16 +212,18 @@ class Sources:
 
 def load_sources() -> Sources:
     """Read both packages (offline: their data ship inside the wheels)."""
-    from vietnam_provinces import Province, Ward
-    from vietnamadminunits.converter import converter_2025
-    from vietnamadminunits.database import get_data
+    from vietnam_provinces import Province, Ward  # noqa: PLC0415 - the packages load their data on import
+    from vietnamadminunits.converter import converter_2025  # noqa: PLC0415 - the packages load their data on import
+    from vietnamadminunits.database import get_data  # noqa: PLC0415 - the packages load their data on import
 
     return Sources(
         legacy=get_data(table="admin_units_legacy"),
         new_units=get_data(table="admin_units"),
         provinces_2025=[(f"{int(p.code):02d}", p.name, p.division_type.value) for p in Province.iter_all()],
-        communes_2025=[(f"{int(w.code):05d}", w.name, w.division_type.value, f"{int(w.province_code):02d}")
-                       for w in Ward.iter_all()],
+        communes_2025=[
+            (f"{int(w.code):05d}", w.name, w.division_type.value, f"{int(w.province_code):02d}")
+            for w in Ward.iter_all()
+        ],
         province_groups=converter_2025.DICT_PROVINCE,
         undivided=converter_2025.DICT_PROVINCE_WARD_NO_DIVIDED,
         divided=converter_2025.DICT_PROVINCE_WARD_DIVIDED,
@@ -187,7 +235,7 @@ def _short_2025(name: str, unit_type: str, where: str) -> str:
     name = clean(name)
     prefix = unit_type + " "
     if name.casefold().startswith(prefix.casefold()):
-        rest = name[len(prefix):]
+        rest = name[len(prefix) :]
         return name if rest.isdigit() else rest
     if unit_type == "Tỉnh":
         return name  # vietnam-provinces prints provinces without "Tỉnh"
@@ -213,14 +261,16 @@ def build(src: Sources) -> tuple[list[Geography], list[Successor]]:
 
     def add(row: Geography) -> None:
         if row.geography_code in rows:
-            raise GeographyError(f"geography_code {row.geography_code!r} would be used twice "
-                                 f"({rows[row.geography_code].full_name_vi} and {row.full_name_vi})")
+            raise GeographyError(
+                f"geography_code {row.geography_code!r} would be used twice "
+                f"({rows[row.geography_code].full_name_vi} and {row.full_name_vi})"
+            )
         rows[row.geography_code] = row
 
     # -- legacy units (vietnamadminunits)
     legacy_provinces: dict[str, dict[str, Any]] = {}
     legacy_districts: dict[str, dict[str, Any]] = {}
-    legacy_by_key: dict[str, dict[str, Any]] = {}   # converter key "province_district_ward" -> row
+    legacy_by_key: dict[str, dict[str, Any]] = {}  # converter key "province_district_ward" -> row
     for r in src.legacy:
         legacy_provinces.setdefault(r["provinceCode"], r)
         legacy_districts.setdefault(r["districtCode"], r)
@@ -231,32 +281,38 @@ def build(src: Sources) -> tuple[list[Geography], list[Successor]]:
     new_province_rows = {r["provinceCode"]: r for r in src.new_units}
     vp_provinces = {code: (clean(name), kind) for code, name, kind in src.provinces_2025}
     if set(vp_provinces) != set(new_province_rows):
-        raise GeographyError(f"2025 province codes differ between packages: vietnam-provinces "
-                             f"{sorted(set(vp_provinces) ^ set(new_province_rows))} not in both")
+        raise GeographyError(
+            f"2025 province codes differ between packages: vietnam-provinces "
+            f"{sorted(set(vp_provinces) ^ set(new_province_rows))} not in both"
+        )
     vp_by_name: dict[tuple[str, tuple[tuple[str, str], ...]], tuple[str, str, str, str]] = {}
     for commune in src.communes_2025:
         key = (commune[3], name_key(commune[1]))
         if key in vp_by_name:
             raise GeographyError(f"vietnam-provinces: two 2025 communes named {commune[1]!r} in province {commune[3]}")
         vp_by_name[key] = commune
-    matched: dict[str, dict[str, Any]] = {}            # 2025 GSO code -> vietnamadminunits row
-    new_code_of_key: dict[tuple[str, str], str] = {}   # (province key, ward key) -> 2025 GSO code
+    matched: dict[str, dict[str, Any]] = {}  # 2025 GSO code -> vietnamadminunits row
+    new_code_of_key: dict[tuple[str, str], str] = {}  # (province key, ward key) -> 2025 GSO code
     for r in src.new_units:
         hit = vp_by_name.get((r["provinceCode"], name_key(r["ward"])))
         if hit is None or hit[0] in matched:
-            raise GeographyError(f"vietnamadminunits 2025 commune {r['ward']!r} ({r['wardCode']}, province "
-                                 f"{r['provinceCode']}) has {'no' if hit is None else 'a second'} match by "
-                                 "name in vietnam-provinces")
+            raise GeographyError(
+                f"vietnamadminunits 2025 commune {r['ward']!r} ({r['wardCode']}, province "
+                f"{r['provinceCode']}) has {'no' if hit is None else 'a second'} match by "
+                "name in vietnam-provinces"
+            )
         matched[hit[0]] = r
         new_code_of_key[(r["provinceKey"], r["wardKey"])] = hit[0]
     if len(matched) != len(src.communes_2025):
-        raise GeographyError(f"{len(src.communes_2025) - len(matched)} vietnam-provinces 2025 communes have no "
-                             "vietnamadminunits counterpart (coordinates, converter)")
+        raise GeographyError(
+            f"{len(src.communes_2025) - len(matched)} vietnam-provinces 2025 communes have no "
+            "vietnamadminunits counterpart (coordinates, converter)"
+        )
 
     # -- province successors: which legacy provinces form each 2025 province
     new_code_of_province_key = {r["provinceKey"]: r["provinceCode"] for r in src.new_units}
-    group_of: dict[str, list[str]] = {}   # 2025 province code -> legacy province codes
-    successor_province: dict[str, str] = {}   # legacy province code -> 2025 province code
+    group_of: dict[str, list[str]] = {}  # 2025 province code -> legacy province codes
+    successor_province: dict[str, str] = {}  # legacy province code -> 2025 province code
     for new_key, old_keys in src.province_groups.items():
         new_code = new_code_of_province_key[new_key]
         group_of[new_code] = sorted(province_code_of_key[k] for k in old_keys)
@@ -265,13 +321,14 @@ def build(src: Sources) -> tuple[list[Geography], list[Successor]]:
                 raise GeographyError(f"legacy province {old_code} goes to two 2025 provinces")
             successor_province[old_code] = new_code
     if set(successor_province) != set(legacy_provinces):
-        raise GeographyError(f"legacy provinces without a 2025 province: "
-                             f"{sorted(set(legacy_provinces) - set(successor_province))}")
+        raise GeographyError(
+            f"legacy provinces without a 2025 province: {sorted(set(legacy_provinces) - set(successor_province))}"
+        )
 
     def legacy_short(code: str) -> str:
         return clean(legacy_provinces[code]["provinceShort"])
 
-    province_key: dict[str, str] = {}   # 2025 province code -> geography_code
+    province_key: dict[str, str] = {}  # 2025 province code -> geography_code
     for code, (name, kind) in vp_provinces.items():
         unit_type = UNIT_TYPES_2025[kind]
         short = _short_2025(name, unit_type, f"2025 province {code}")
@@ -286,22 +343,46 @@ def build(src: Sources) -> tuple[list[Geography], list[Successor]]:
         key = province_key[new_code]
         new_name, new_kind = vp_provinces[new_code]
         others = [c for c in group_of[new_code] if c != code]
-        if key == code:   # the same row continues into 2025
+        if key == code:  # the same row continues into 2025
             new_row = new_province_rows[new_code]
-            note = (f"Unchanged by {REFORM}." if not others else
-                    f"Keeps its name and code; absorbed {_join(label(c) for c in others)} under {REFORM}.")
+            note = (
+                f"Unchanged by {REFORM}."
+                if not others
+                else f"Keeps its name and code; absorbed {_join(label(c) for c in others)} under {REFORM}."
+            )
             lat, lon, valid_to = new_row["provinceLat"], new_row["provinceLon"], ""
         else:
             short_new = _short_2025(new_name, UNIT_TYPES_2025[new_kind], f"2025 province {new_code}")
-            note = (f"Merged with {_join(label(c) for c in others)} into {short_new} ({key}) by {REFORM}"
-                    if others else f"Became {short_new} ({key}) under {REFORM}")
+            note = (
+                f"Merged with {_join(label(c) for c in others)} into {short_new} ({key}) by {REFORM}"
+                if others
+                else f"Became {short_new} ({key}) under {REFORM}"
+            )
             note += "; the new province keeps this code." if new_code == code else "."
             lat, lon, valid_to = r["provinceLat"], r["provinceLon"], LEGACY_END
         short, full = legacy_short(code), clean(r["province"])
         region = region_of(code)
-        add(Geography(code, code, short, full, ascii_name(short, f"province {code}"),
-                      _unit_type(full, short, f"province {code}"), "province", "", region[0], region[1],
-                      coordinate(lat), coordinate(lon), "", valid_to, key, REFORM_START, note))
+        add(
+            Geography(
+                code,
+                code,
+                short,
+                full,
+                ascii_name(short, f"province {code}"),
+                _unit_type(full, short, f"province {code}"),
+                "province",
+                "",
+                region[0],
+                region[1],
+                coordinate(lat),
+                coordinate(lon),
+                "",
+                valid_to,
+                key,
+                REFORM_START,
+                note,
+            )
+        )
         successors.append(Successor(code, key, "province_merger", "true"))
 
     for code, (name, kind) in sorted(vp_provinces.items()):
@@ -311,12 +392,32 @@ def build(src: Sources) -> tuple[list[Geography], list[Successor]]:
         unit_type = UNIT_TYPES_2025[kind]
         short = _short_2025(name, unit_type, f"2025 province {code}")
         region = region_of(code)
-        note = (f"Formed by {REFORM} from {_join(label(c) for c in group_of[code])}; carries the GSO code "
-                f"of {label(code)}, whose seat it keeps.")
+        note = (
+            f"Formed by {REFORM} from {_join(label(c) for c in group_of[code])}; carries the GSO code "
+            f"of {label(code)}, whose seat it keeps."
+        )
         new_row = new_province_rows[code]
-        add(Geography(key, code, short, f"{unit_type} {short}", ascii_name(short, f"2025 province {code}"),
-                      unit_type, "province", "", region[0], region[1], coordinate(new_row["provinceLat"]),
-                      coordinate(new_row["provinceLon"]), REFORM_START, "", key, REFORM_START, note))
+        add(
+            Geography(
+                key,
+                code,
+                short,
+                f"{unit_type} {short}",
+                ascii_name(short, f"2025 province {code}"),
+                unit_type,
+                "province",
+                "",
+                region[0],
+                region[1],
+                coordinate(new_row["provinceLat"]),
+                coordinate(new_row["provinceLon"]),
+                REFORM_START,
+                "",
+                key,
+                REFORM_START,
+                note,
+            )
+        )
 
     # -- commune successors from the converter: legacy key -> [(2025 code, is default)]
     commune_successors: dict[str, list[tuple[str, bool]]] = defaultdict(list)
@@ -327,13 +428,16 @@ def build(src: Sources) -> tuple[list[Geography], list[Successor]]:
     for new_prov, olds in src.divided.items():
         for old_key, news in olds.items():
             for ward in news:
-                commune_successors[old_key].append((new_code_of_key[(new_prov, ward["newWardKey"])],
-                                                    bool(ward["isDefaultNewWard"])))
+                commune_successors[old_key].append(
+                    (new_code_of_key[(new_prov, ward["newWardKey"])], bool(ward["isDefaultNewWard"]))
+                )
     unknown = sorted(set(commune_successors) - set(legacy_by_key))
     unmapped = sorted(set(legacy_by_key) - set(commune_successors))
     if unknown or unmapped:
-        raise GeographyError(f"converter and legacy units disagree: unknown keys {unknown[:5]}, "
-                             f"legacy units without a successor {unmapped[:5]}")
+        raise GeographyError(
+            f"converter and legacy units disagree: unknown keys {unknown[:5]}, "
+            f"legacy units without a successor {unmapped[:5]}"
+        )
 
     vp_commune = {c[0]: c for c in src.communes_2025}
 
@@ -348,8 +452,10 @@ def build(src: Sources) -> tuple[list[Geography], list[Successor]]:
         for new_code, _ in targets:
             predecessors[new_code].append((legacy_code, len(targets) == 1))
             if vp_commune[new_code][3] != expected:
-                raise GeographyError(f"legacy unit {legacy_code}: successor {new_code} is in 2025 province "
-                                     f"{vp_commune[new_code][3]}, not {expected} (its province's successor)")
+                raise GeographyError(
+                    f"legacy unit {legacy_code}: successor {new_code} is in 2025 province "
+                    f"{vp_commune[new_code][3]}, not {expected} (its province's successor)"
+                )
         if sum(default for _, default in targets) != 1:
             raise GeographyError(f"legacy unit {legacy_code}: {len(targets)} successors but not exactly one default")
 
@@ -362,36 +468,72 @@ def build(src: Sources) -> tuple[list[Geography], list[Successor]]:
         own = commune_successors.get(f"{r['provinceKey']}_{r['districtKey']}_", [])
         if own:
             note += f" The district had no communes; it became {_join(commune_label(c) for c, _ in own)}."
-        add(Geography(code, code, short, full, ascii_name(short, f"district {code}"),
-                      clean(r["districtType"]), "district", province, region[0], region[1],
-                      coordinate(r["districtLat"]), coordinate(r["districtLon"]), "", LEGACY_END,
-                      key, REFORM_START, note))
+        add(
+            Geography(
+                code,
+                code,
+                short,
+                full,
+                ascii_name(short, f"district {code}"),
+                clean(r["districtType"]),
+                "district",
+                province,
+                region[0],
+                region[1],
+                coordinate(r["districtLat"]),
+                coordinate(r["districtLon"]),
+                "",
+                LEGACY_END,
+                key,
+                REFORM_START,
+                note,
+            )
+        )
         successors.append(Successor(code, key, "district_abolished", "true"))
         successors.extend(Successor(code, c + ERA_SUFFIX, "district_without_communes", "true") for c, _ in own)
 
     for old_key, r in sorted(legacy_by_key.items(), key=lambda kv: kv[1]["wardCode"] or ""):
         if not r["wardCode"]:
-            continue   # a district without communes: mapped above
+            continue  # a district without communes: mapped above
         code, province = r["wardCode"], r["provinceCode"]
         targets = sorted(commune_successors[old_key])
         if len(targets) == 1:
-            (new_code, _), = targets
+            ((new_code, _),) = targets
             whole = [p for p, is_whole in predecessors[new_code]]
             verb = "Continues as" if whole == [code] else "Merged into"
             note = f"{verb} {commune_label(new_code)} from 1 July 2025."
             rule = "commune_merged"
         else:
             default = next(c for c, d in targets if d)
-            note = (f"Divided from 1 July 2025 among {len(targets)} communes: "
-                    f"{_join(commune_label(c) for c, _ in targets)}; the package's default is "
-                    f"{commune_label(default)}.")
+            note = (
+                f"Divided from 1 July 2025 among {len(targets)} communes: "
+                f"{_join(commune_label(c) for c, _ in targets)}; the package's default is "
+                f"{commune_label(default)}."
+            )
             rule = "commune_divided"
         short, full = clean(r["wardShort"]), clean(r["ward"])
         region = region_of(province)
-        add(Geography(code, code, short, full, ascii_name(short, f"commune {code}"), clean(r["wardType"]),
-                      "commune", r["districtCode"], region[0], region[1], coordinate(r["wardLat"]),
-                      coordinate(r["wardLon"]), "", LEGACY_END, province_key[successor_province[province]],
-                      REFORM_START, note))
+        add(
+            Geography(
+                code,
+                code,
+                short,
+                full,
+                ascii_name(short, f"commune {code}"),
+                clean(r["wardType"]),
+                "commune",
+                r["districtCode"],
+                region[0],
+                region[1],
+                coordinate(r["wardLat"]),
+                coordinate(r["wardLon"]),
+                "",
+                LEGACY_END,
+                province_key[successor_province[province]],
+                REFORM_START,
+                note,
+            )
+        )
         successors.extend(Successor(code, c + ERA_SUFFIX, rule, "true" if d else "false") for c, d in targets)
 
     for code, name, kind, province in sorted(src.communes_2025):
@@ -400,17 +542,41 @@ def build(src: Sources) -> tuple[list[Geography], list[Successor]]:
         preds = predecessors.get(code, [])
         if not preds:
             raise GeographyError(f"2025 commune {code} {name!r} has no legacy predecessor in the converter")
-        legacy_provinces_of = {rows[p].parent_geography_code if rows[p].admin_level == "district"
-                               else rows[rows[p].parent_geography_code].parent_geography_code for p, _ in preds}
+        legacy_provinces_of = {
+            rows[p].parent_geography_code
+            if rows[p].admin_level == "district"
+            else rows[rows[p].parent_geography_code].parent_geography_code
+            for p, _ in preds
+        }
         region = region_of(legacy_provinces_of.pop()) if len(legacy_provinces_of) == 1 else region_of(province)
         in_part = sum(not whole for _, whole in preds)
-        note = (f"Formed on 1 July 2025 from {len(preds)} legacy unit(s)"
-                + (f", {in_part} of them in part" if in_part else "") + ".")
+        note = (
+            f"Formed on 1 July 2025 from {len(preds)} legacy unit(s)"
+            + (f", {in_part} of them in part" if in_part else "")
+            + "."
+        )
         ward = matched[code]
-        add(Geography(code + ERA_SUFFIX, code, short, f"{unit_type} {short}",
-                      ascii_name(short, f"2025 commune {code}"), unit_type, "commune", province_key[province],
-                      region[0], region[1], coordinate(ward["wardLat"]), coordinate(ward["wardLon"]),
-                      REFORM_START, "", province_key[province], REFORM_START, note))
+        add(
+            Geography(
+                code + ERA_SUFFIX,
+                code,
+                short,
+                f"{unit_type} {short}",
+                ascii_name(short, f"2025 commune {code}"),
+                unit_type,
+                "commune",
+                province_key[province],
+                region[0],
+                region[1],
+                coordinate(ward["wardLat"]),
+                coordinate(ward["wardLon"]),
+                REFORM_START,
+                "",
+                province_key[province],
+                REFORM_START,
+                note,
+            )
+        )
 
     level = {"province": 0, "district": 1, "commune": 2}
     ordered = sorted(rows.values(), key=lambda g: (level[g.admin_level], g.valid_from, g.gso_code))
@@ -437,8 +603,9 @@ def generate() -> dict[str, str]:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """``ntp geography [--seeds-dir DIR] [--check]``."""
-    parser.add_argument("--seeds-dir", type=existing_dir,
-                        help="folder of the reference seeds (default: the project's seeds/reference)")
+    parser.add_argument(
+        "--seeds-dir", type=existing_dir, help="folder of the reference seeds (default: the project's seeds/reference)"
+    )
     parser.add_argument("--check", action="store_true", help="compare with the committed files; write nothing")
 
 
@@ -463,7 +630,10 @@ def run(args: argparse.Namespace) -> int:
         print(f"{path}: {text.count(chr(10)) - 1} rows")
     print(f"from {versions} in {time.monotonic() - started:.1f} s")
     if stale:
-        print(f"error: {', '.join(stale)} differ from a fresh generation from {versions}; "
-              "run `make geography` and review the diff", file=sys.stderr)
+        print(
+            f"error: {', '.join(stale)} differ from a fresh generation from {versions}; "
+            "run `make geography` and review the diff",
+            file=sys.stderr,
+        )
         return 1
     return 0

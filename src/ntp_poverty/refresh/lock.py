@@ -17,7 +17,7 @@ from ntp_poverty.refresh.run_log import EXIT_LOCKED, RefreshError, now_iso, say
 def acquire_lock(lock_path: Path) -> IO[str]:
     """Take the refresh lock or raise RefreshError(EXIT_LOCKED) naming the holder."""
     lock_path.parent.mkdir(parents=True, exist_ok=True)
-    handle = open(lock_path, "a+", encoding="utf-8")
+    handle = open(lock_path, "a+", encoding="utf-8")  # noqa: SIM115 - held for the whole run
     try:
         fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:

@@ -117,8 +117,9 @@ class Paths:
 def git_commit() -> str:
     """The project's commit, or 'unknown' outside a git checkout."""
     try:
-        out = subprocess.run(["git", "rev-parse", "HEAD"], cwd=project_dir(), capture_output=True, text=True,
-                             check=True, timeout=10)
+        out = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=project_dir(), capture_output=True, text=True, check=True, timeout=10
+        )
         return out.stdout.strip()
     except (OSError, subprocess.SubprocessError):
         return "unknown"
@@ -147,15 +148,24 @@ def recover(paths: Paths, record: RunRecord) -> None:
             left = sorted(p.name for p in workspace.iterdir())
             release = layout.release(workspace.name)
             if release.exists():
-                left.append(f"releases/{workspace.name}" + (" (sealed)" if releases.is_sealed(layout, workspace.name)
-                                                            else " (unsealed)"))
+                left.append(
+                    f"releases/{workspace.name}"
+                    + (" (sealed)" if releases.is_sealed(layout, workspace.name) else " (unsealed)")
+                )
             shutil.rmtree(workspace, ignore_errors=True)
-            interrupted = RunRecord(run_id=workspace.name, started_at=started, git_commit="unknown",
-                                    published_path=str(paths.published), action="interrupted",
-                                    published=workspace.name == current, exit_code=None,
-                                    reason="the run was killed before it finished; logged by run " + record.run_id,
-                                    release=workspace.name if workspace.name == current else "",
-                                    left=left, cleaned=[f".candidates/{workspace.name}"])
+            interrupted = RunRecord(
+                run_id=workspace.name,
+                started_at=started,
+                git_commit="unknown",
+                published_path=str(paths.published),
+                action="interrupted",
+                published=workspace.name == current,
+                exit_code=None,
+                reason="the run was killed before it finished; logged by run " + record.run_id,
+                release=workspace.name if workspace.name == current else "",
+                left=left,
+                cleaned=[f".candidates/{workspace.name}"],
+            )
             append_run(paths.run_log, interrupted)
             say(f"removed the candidate of an interrupted run: {workspace.name}")
     removed = releases.prune(layout)
@@ -188,8 +198,10 @@ def _start_candidate(paths: Paths, candidate: Path, plan: BuildPlan) -> Backgrou
     if not plan.incremental:
         return None
     published = paths.layout.release(releases.current_run(paths.layout) or "") / paths.layout.database_name
-    say(f"copying the published file into the candidate ({published.stat().st_size / 1e6:,.0f} MB), "
-        "meanwhile the preflight and dbt parse")
+    say(
+        f"copying the published file into the candidate ({published.stat().st_size / 1e6:,.0f} MB), "
+        "meanwhile the preflight and dbt parse"
+    )
     return BackgroundCopy(published, candidate)
 
 
@@ -198,8 +210,9 @@ def _prepare(paths: Paths, run_dir: Path, seeds_dir: Path, plan: BuildPlan, run_
     candidate = run_dir / paths.published.name
     copy = _start_candidate(paths, candidate, plan)
     try:
-        checks = run_preflight(seeds_dir, project_dir() / "documents",
-                               feed_partitions=plan.changed if plan.incremental else None)
+        checks = run_preflight(
+            seeds_dir, project_dir() / "documents", feed_partitions=plan.changed if plan.incremental else None
+        )
         say(f"preflight: {preflight_summary(checks)}")
         if errors := errors_of(checks):
             print_errors(errors)
@@ -211,8 +224,9 @@ def _prepare(paths: Paths, run_dir: Path, seeds_dir: Path, plan: BuildPlan, run_
             try:
                 copy.wait()
             except OSError as exc:  # only the copy's own errors: a preflight error keeps its message
-                raise RefreshError(EXIT_BUILD,
-                                   f"the published file could not be copied into the candidate: {exc}") from exc
+                raise RefreshError(
+                    EXIT_BUILD, f"the published file could not be copied into the candidate: {exc}"
+                ) from exc
             say("the candidate is a copy of the published file")
     except BaseException:
         if copy is not None:  # nothing is built from it: an unfinished copy stops, a finished one goes
@@ -221,8 +235,9 @@ def _prepare(paths: Paths, run_dir: Path, seeds_dir: Path, plan: BuildPlan, run_
     return candidate
 
 
-def _build_and_audit(paths: Paths, run_dir: Path, run_id: str, seeds_dir: Path, record: RunRecord,
-                     full_refresh: bool = False) -> dict[str, Path]:
+def _build_and_audit(
+    paths: Paths, run_dir: Path, run_id: str, seeds_dir: Path, record: RunRecord, full_refresh: bool = False
+) -> dict[str, Path]:
     """Steps 2-4: plan, preflight, dbt build, docs, proof of the candidate, GX, report. Returns the pages."""
     plan = _plan(paths, record, full_refresh)
     try:
@@ -231,13 +246,15 @@ def _build_and_audit(paths: Paths, run_dir: Path, run_id: str, seeds_dir: Path, 
         raise RefreshError(EXIT_BUILD, str(exc)) from exc
     say(f"run {run_id}: preflight before building (seeds, provenance, ledger, feed)")
     documents_dir = project_dir() / "documents"
-    run_vars: dict[str, object] = {"run_id": run_id, "git_commit": record.git_commit,
-                                   "project_fingerprint": plan.fingerprint}
+    run_vars: dict[str, object] = {
+        "run_id": run_id,
+        "git_commit": record.git_commit,
+        "project_fingerprint": plan.fingerprint,
+    }
     if plan.incremental:
         run_vars["changed_partitions"] = list(plan.changed)
     candidate = _prepare(paths, run_dir, seeds_dir, plan, run_vars)
-    slices = ([] if plan.incremental
-              else plan_slices(partition_rows(feeds_dir(project_dir())), slice_rows, at_once_rows))
+    slices = [] if plan.incremental else plan_slices(partition_rows(feeds_dir(project_dir())), slice_rows, at_once_rows)
     record.slice_partitions = [len(partitions) for partitions in slices] if len(slices) > 1 else []
     try:
         run_dbt(candidate, run_dir, run_vars, record, full_refresh=not plan.incremental, slices=slices)
@@ -257,8 +274,13 @@ def _build_and_audit(paths: Paths, run_dir: Path, run_id: str, seeds_dir: Path, 
         write_report(candidate, report_html)
     except OSError as exc:
         raise RefreshError(EXIT_BUILD, f"the report could not be written: {exc}") from exc
-    return {"candidate": candidate, "docs": site, "ledger": run_dir / "ledger", "report": report_html,
-            "data_docs": run_dir / "data_docs"}
+    return {
+        "candidate": candidate,
+        "docs": site,
+        "ledger": run_dir / "ledger",
+        "report": report_html,
+        "data_docs": run_dir / "data_docs",
+    }
 
 
 def _release_and_switch(paths: Paths, run_id: str, pages: dict[str, Path], record: RunRecord) -> None:
@@ -266,12 +288,21 @@ def _release_and_switch(paths: Paths, run_id: str, pages: dict[str, Path], recor
     layout = paths.layout
     previous = releases.current_run(layout)
     try:
-        say(f"assembling release {run_id} (DuckDB file, Parquet, Excel, data package, docs, ledger, report, "
-            "Data Docs)")
-        reuse = (Reuse(layout.release(previous) / "parquet" / "facts", tuple(record.rebuilt_partitions))
-                 if previous and record.mode == INCREMENTAL else None)
-        assemble(layout.release(run_id), layout.database_name, pages["candidate"], run_id,
-                 sorted(record.mart_rows), pages, reuse)
+        say(f"assembling release {run_id} (DuckDB file, Parquet, Excel, data package, docs, ledger, report, Data Docs)")
+        reuse = (
+            Reuse(layout.release(previous) / "parquet" / "facts", tuple(record.rebuilt_partitions))
+            if previous and record.mode == INCREMENTAL
+            else None
+        )
+        assemble(
+            layout.release(run_id),
+            layout.database_name,
+            pages["candidate"],
+            run_id,
+            sorted(record.mart_rows),
+            pages,
+            reuse,
+        )
         releases.seal(layout, run_id, previous)
         faults.point("before_switch")
         releases.switch(layout, run_id)
@@ -294,8 +325,9 @@ def refresh(paths: Paths, seeds_dir: Path, full_refresh: bool = False) -> int:
     """One write-audit-publish run; returns the exit code and appends the run log."""
     run_id = new_run_id()
     started = time.monotonic()
-    record = RunRecord(run_id=run_id, started_at=now_iso(), git_commit=git_commit(),
-                       published_path=str(paths.published))
+    record = RunRecord(
+        run_id=run_id, started_at=now_iso(), git_commit=git_commit(), published_path=str(paths.published)
+    )
     try:
         lock = acquire_lock(paths.lock)
     except RefreshError as exc:
@@ -319,7 +351,7 @@ def refresh(paths: Paths, seeds_dir: Path, full_refresh: bool = False) -> int:
         return EXIT_OK
     except RefreshError as exc:
         return _fail(record, run_dir, exc.code, exc.reason)
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - the exit-code contract holds for bugs too
         if run_dir is not None:
             (run_dir / "traceback.txt").write_text(traceback.format_exc(), encoding="utf-8")
         return _fail(record, run_dir, EXIT_INTERNAL, f"internal error: {type(exc).__name__}: {exc}")
@@ -327,8 +359,10 @@ def refresh(paths: Paths, seeds_dir: Path, full_refresh: bool = False) -> int:
         append_run(paths.run_log, record, started)
         release_lock(lock)
         state = "published" if record.published else f"not published ({record.reason})"
-        say(f"run {record.run_id} {state} in {record.duration_s:.1f} s; mart rows {record.mart_rows}; "
-            f"tests {record.tests}; findings {record.findings}")
+        say(
+            f"run {record.run_id} {state} in {record.duration_s:.1f} s; mart rows {record.mart_rows}; "
+            f"tests {record.tests}; findings {record.findings}"
+        )
 
 
 def _fail(record: RunRecord, run_dir: Path | None, code: int, reason: str) -> int:
@@ -350,8 +384,13 @@ def _fail(record: RunRecord, run_dir: Path | None, code: int, reason: str) -> in
 def rollback(paths: Paths) -> int:
     """Switch ``current`` back to the release the current one replaced; log it."""
     started = time.monotonic()
-    record = RunRecord(run_id=new_run_id(), started_at=now_iso(), git_commit=git_commit(),
-                       published_path=str(paths.published), action="rollback")
+    record = RunRecord(
+        run_id=new_run_id(),
+        started_at=now_iso(),
+        git_commit=git_commit(),
+        published_path=str(paths.published),
+        action="rollback",
+    )
     lock = None
     try:
         lock = acquire_lock(paths.lock)
@@ -375,17 +414,23 @@ def rollback(paths: Paths) -> int:
 
 def add_rollback_arguments(parser: argparse.ArgumentParser) -> None:
     """``ntp rollback [--warehouse PATH]``."""
-    parser.add_argument("--warehouse", default=os.environ.get("NTP_WAREHOUSE", "warehouse/ntp_poverty.duckdb"),
-                        help="published DuckDB file (default: $NTP_WAREHOUSE or warehouse/ntp_poverty.duckdb)")
+    parser.add_argument(
+        "--warehouse",
+        default=os.environ.get("NTP_WAREHOUSE", "warehouse/ntp_poverty.duckdb"),
+        help="published DuckDB file (default: $NTP_WAREHOUSE or warehouse/ntp_poverty.duckdb)",
+    )
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """``ntp refresh [--full-refresh] [--warehouse PATH] [--seeds DIR]``."""
     add_rollback_arguments(parser)
     parser.add_argument("--seeds", type=existing_dir, help="seeds folder to validate (default: the project's seeds/)")
-    parser.add_argument("--full-refresh", action="store_true",
-                        help="compute every row again (default: only the feed partitions whose files changed, "
-                             "when the published build had the same project fingerprint)")
+    parser.add_argument(
+        "--full-refresh",
+        action="store_true",
+        help="compute every row again (default: only the feed partitions whose files changed, "
+        "when the published build had the same project fingerprint)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:

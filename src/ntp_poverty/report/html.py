@@ -37,8 +37,12 @@ SOURCE_LABELS = {
     "local_budget": "Ngân sách địa phương (local budget)",
     "other_mobilized": "Huy động khác (other mobilised)",
 }
-PHASE_LABELS = {"requested": "đề xuất (requested)", "allocated": "giao (allocated)",
-                "disbursed": "giải ngân (disbursed)", "forecast": "ước thực hiện (forecast)"}
+PHASE_LABELS = {
+    "requested": "đề xuất (requested)",
+    "allocated": "giao (allocated)",
+    "disbursed": "giải ngân (disbursed)",
+    "forecast": "ước thực hiện (forecast)",
+}
 
 
 def vnd(value: float | Decimal | None, digits: int = 1) -> str:
@@ -119,15 +123,15 @@ order by p.geography_code
 #: thousands of bars, a page of tens of MB that no one can read) they draw the provinces' own
 #: figures and say how many geographies are left to the marts.
 CHART_GEOGRAPHIES = 40
-PROVINCES_ONLY = ("geography_code in (select geography_code from core.dim_geography "
-                  "where admin_level = 'province')")
+PROVINCES_ONLY = "geography_code in (select geography_code from core.dim_geography where admin_level = 'province')"
 
 
 def chart_scope(con: duckdb.DuckDBPyConnection) -> tuple[str, int]:
     """The filter on ``geography_code`` of the charts by geography, and how many geographies it leaves out."""
     total, provinces = con.execute(
         "select count(distinct geography_code), count(distinct geography_code) filter (where admin_level = "
-        "'province') from marts.funding_mix").fetchall()[0]
+        "'province') from marts.funding_mix"
+    ).fetchall()[0]
     if total <= CHART_GEOGRAPHIES:
         return "true", 0
     return PROVINCES_ONLY, total - provinces
@@ -146,20 +150,29 @@ def _write_report(warehouse: Path, path: Path) -> None:
 def read_marts(warehouse: Path) -> Marts:
     """Read the marts read-only from the published file."""
     with connect(warehouse) as con:
+
         def frame(sql: str) -> pd.DataFrame:
             return con.execute(sql).df()
 
         scope, left_out = chart_scope(con)
         return Marts(
-            funding_mix=frame(f"select * from marts.funding_mix where project_code = 'ALL' and {scope} "
-                              "order by geography_code, fiscal_year, phase_code"),
-            cross_province=frame("select * from marts.cross_province_comparison where component_code like 'DA_' "
-                                 "order by fiscal_year, phase_code, component_code, geography_code"),
-            yoy=frame("select * from marts.yoy_change where component_code = 'ALL' and funding_source_code = 'ALL' "
-                      f"and prior_year_amount is not null and {scope} order by geography_code, fiscal_year"),
-            targets=frame("select t.*, i.name_vi as indicator_name_vi, i.name_en as indicator_name_en "
-                          "from marts.target_comparison as t inner join core.dim_indicator as i using (indicator_code) "
-                          "order by has_conflict desc, geography_code, target_year, indicator_code"),
+            funding_mix=frame(
+                f"select * from marts.funding_mix where project_code = 'ALL' and {scope} "
+                "order by geography_code, fiscal_year, phase_code"
+            ),
+            cross_province=frame(
+                "select * from marts.cross_province_comparison where component_code like 'DA_' "
+                "order by fiscal_year, phase_code, component_code, geography_code"
+            ),
+            yoy=frame(
+                "select * from marts.yoy_change where component_code = 'ALL' and funding_source_code = 'ALL' "
+                f"and prior_year_amount is not null and {scope} order by geography_code, fiscal_year"
+            ),
+            targets=frame(
+                "select t.*, i.name_vi as indicator_name_vi, i.name_en as indicator_name_en "
+                "from marts.target_comparison as t inner join core.dim_indicator as i using (indicator_code) "
+                "order by has_conflict desc, geography_code, target_year, indicator_code"
+            ),
             attainment=frame(ATTAINMENT_SQL),
             province_funding=frame(PROVINCE_FUNDING_SQL),
             findings=frame("select * from marts.data_quality_findings order by document_id, source_line, check_code"),
@@ -169,10 +182,16 @@ def read_marts(warehouse: Path) -> Marts:
 
 
 def _layout(fig: go.Figure, title: str, height: int = 460) -> go.Figure:
-    fig.update_layout(title={"text": title, "x": 0}, height=height, barmode="stack", template="plotly_white",
-                      font={"family": "Noto Sans, DejaVu Sans, Arial, sans-serif", "size": 13},
-                      legend={"orientation": "h", "y": -0.25}, margin={"l": 70, "r": 20, "t": 70, "b": 120},
-                      separators=",.")
+    fig.update_layout(
+        title={"text": title, "x": 0},
+        height=height,
+        barmode="stack",
+        template="plotly_white",
+        font={"family": "Noto Sans, DejaVu Sans, Arial, sans-serif", "size": 13},
+        legend={"orientation": "h", "y": -0.25},
+        margin={"l": 70, "r": 20, "t": 70, "b": 120},
+        separators=",.",
+    )
     fig.update_yaxes(tickformat=",.0f")  # 250.000 (Vietnamese grouping), not 250k
     return fig
 
@@ -180,17 +199,29 @@ def _layout(fig: go.Figure, title: str, height: int = 460) -> go.Figure:
 def funding_mix_chart(marts: Marts) -> go.Figure:
     """Stacked bars of central / local / other funding per geography, year and phase, with shares."""
     data = marts.funding_mix
-    labels = [f"{g} {y}<br>{PHASE_LABELS[p]}" for g, y, p in
-              zip(data.geography_name_vi, data.fiscal_year, data.phase_code)]
+    labels = [
+        f"{g} {y}<br>{PHASE_LABELS[p]}" for g, y, p in zip(data.geography_name_vi, data.fiscal_year, data.phase_code)
+    ]
     fig = go.Figure()
-    for source, share in (("central_budget", "share_central"), ("local_budget", "share_local"),
-                          ("other_mobilized", "share_other")):
+    for source, share in (
+        ("central_budget", "share_central"),
+        ("local_budget", "share_local"),
+        ("other_mobilized", "share_other"),
+    ):
         values = data[source].astype(float)
-        fig.add_bar(x=labels, y=values, name=SOURCE_LABELS[source], marker_color=SOURCE_COLOURS[source],
-                    text=[vi_percent(s) for s in data[share]], textposition="inside",
-                    hovertext=[vnd(v) for v in values], hoverinfo="text+name")
-    return _layout(fig, "Cơ cấu nguồn vốn theo địa phương / Funding mix by geography (triệu đồng, million VND)",
-                   height=560)
+        fig.add_bar(
+            x=labels,
+            y=values,
+            name=SOURCE_LABELS[source],
+            marker_color=SOURCE_COLOURS[source],
+            text=[vi_percent(s) for s in data[share]],
+            textposition="inside",
+            hovertext=[vnd(v) for v in values],
+            hoverinfo="text+name",
+        )
+    return _layout(
+        fig, "Cơ cấu nguồn vốn theo địa phương / Funding mix by geography (triệu đồng, million VND)", height=560
+    )
 
 
 def cross_province_chart(marts: Marts) -> go.Figure:
@@ -199,12 +230,23 @@ def cross_province_chart(marts: Marts) -> go.Figure:
     data = data[(data.fiscal_year == 2024) & (data.phase_code == "requested") & (data.admin_level == "province")]
     fig = go.Figure()
     for geography, rows in data.groupby("geography_name_vi", sort=True):
-        fig.add_bar(x=rows.component_code, y=rows.amount.astype(float), name=geography,
-                    text=[f"#{r}" for r in rows.rank_in_admin_level], textposition="outside",
-                    hovertext=[f"{vnd(a)}<br>tỷ trọng / share {vi_percent(s)}" for a, s in
-                               zip(rows.amount, rows.share_of_geography_total)], hoverinfo="text+name")
-    fig = _layout(fig, "So sánh giữa các tỉnh theo dự án, đề xuất 2024 / Cross-province comparison by project, "
-                       "2024 requests (#thứ hạng / rank)")
+        fig.add_bar(
+            x=rows.component_code,
+            y=rows.amount.astype(float),
+            name=geography,
+            text=[f"#{r}" for r in rows.rank_in_admin_level],
+            textposition="outside",
+            hovertext=[
+                f"{vnd(a)}<br>tỷ trọng / share {vi_percent(s)}"
+                for a, s in zip(rows.amount, rows.share_of_geography_total)
+            ],
+            hoverinfo="text+name",
+        )
+    fig = _layout(
+        fig,
+        "So sánh giữa các tỉnh theo dự án, đề xuất 2024 / Cross-province comparison by project, "
+        "2024 requests (#thứ hạng / rank)",
+    )
     fig.update_layout(barmode="group")
     return fig
 
@@ -214,22 +256,39 @@ def yoy_chart(marts: Marts) -> go.Figure:
     data = marts.yoy
     labels = [f"{g} {y}" for g, y in zip(data.geography_code, data.fiscal_year)]
     colours = ["#2e75b6" if like else "#bfbfbf" for like in data.is_like_for_like]
-    fig = go.Figure(go.Bar(
-        x=labels, y=data.abs_change.astype(float), marker_color=colours,
-        text=[vi_percent(p) if like else "khác giai đoạn / other phase"
-              for p, like in zip(data["pct_change"], data.is_like_for_like)],
-        textposition="outside",
-        hovertext=[f"{vnd(a)} ← {vnd(p)}<br>{PHASE_LABELS.get(ph, ph)} ← {PHASE_LABELS.get(pp, pp)}"
-                   for a, p, ph, pp in zip(data.amount, data.prior_year_amount, data.phase_code, data.prior_phase_code)],
-        hoverinfo="text", name="thay đổi / change"))
-    return _layout(fig, "Thay đổi so với năm trước / Year-over-year change of total funding "
-                        "(xám: khác giai đoạn / grey: across phases)")
+    fig = go.Figure(
+        go.Bar(
+            x=labels,
+            y=data.abs_change.astype(float),
+            marker_color=colours,
+            text=[
+                vi_percent(p) if like else "khác giai đoạn / other phase"
+                for p, like in zip(data["pct_change"], data.is_like_for_like)
+            ],
+            textposition="outside",
+            hovertext=[
+                f"{vnd(a)} ← {vnd(p)}<br>{PHASE_LABELS.get(ph, ph)} ← {PHASE_LABELS.get(pp, pp)}"
+                for a, p, ph, pp in zip(data.amount, data.prior_year_amount, data.phase_code, data.prior_phase_code)
+            ],
+            hoverinfo="text",
+            name="thay đổi / change",
+        )
+    )
+    return _layout(
+        fig,
+        "Thay đổi so với năm trước / Year-over-year change of total funding "
+        "(xám: khác giai đoạn / grey: across phases)",
+    )
 
 
 FAMILY_LABELS = {
-    "employment": "Việc làm / Employment", "education": "Giáo dục / Education", "health": "Y tế / Health",
-    "housing": "Nhà ở / Housing", "water_sanitation": "Nước và vệ sinh / Water and sanitation",
-    "information": "Thông tin / Information", "programme": "Chương trình, giảm nghèo / Programme and poverty",
+    "employment": "Việc làm / Employment",
+    "education": "Giáo dục / Education",
+    "health": "Y tế / Health",
+    "housing": "Nhà ở / Housing",
+    "water_sanitation": "Nước và vệ sinh / Water and sanitation",
+    "information": "Thông tin / Information",
+    "programme": "Chương trình, giảm nghèo / Programme and poverty",
 }
 UNIT_LABELS = {"percent": "%", "percentage_points": "điểm % / points", "count": "số lượng / count"}
 
@@ -242,26 +301,49 @@ def funding_map(marts: Marts) -> go.Figure:
     """
     data = marts.province_funding
     fig = go.Figure()
-    fig.add_scatter(x=data.longitude.astype(float), y=data.latitude.astype(float), mode="markers",
-                    marker={"size": 5, "color": "#c8c8c8"}, name="tỉnh / province", hovertext=data.name_vi,
-                    hoverinfo="text")
+    fig.add_scatter(
+        x=data.longitude.astype(float),
+        y=data.latitude.astype(float),
+        mode="markers",
+        marker={"size": 5, "color": "#c8c8c8"},
+        name="tỉnh / province",
+        hovertext=data.name_vi,
+        hoverinfo="text",
+    )
     planned = data[data.total_funding.notna()]
     amounts = planned.total_funding.astype(float)
     sizes = 14 + 46 * (amounts / amounts.max()) ** 0.5 if len(planned) else []
-    fig.add_scatter(x=planned.longitude.astype(float), y=planned.latitude.astype(float), mode="markers+text",
-                    marker={"size": sizes, "color": "#1f4e79", "opacity": 0.75, "line": {"color": "white"}},
-                    text=[f"{n}<br>{vi_number(a, 0)}" for n, a in zip(planned.name_vi, amounts)],
-                    textposition=["middle right" if i % 2 == 0 else "middle left" for i in range(len(planned))],
-                    name="tổng vốn / total funding",
-                    hovertext=[f"{n} {y} ({PHASE_LABELS.get(ph, ph)}): {vnd(a, 0)}" for n, y, ph, a in
-                               zip(planned.name_vi, planned.fiscal_year, planned.phase_code, amounts)],
-                    hoverinfo="text")
-    fig = _layout(fig, "Tổng vốn theo tỉnh, năm kế hoạch gần nhất / Total funding by province, latest plan year "
-                       "(triệu đồng, million VND)", height=760)
-    fig.update_xaxes(title="kinh độ / longitude", showgrid=False, zeroline=False, tickformat=".0f",
-                     range=[101.0, 111.0], constrain="domain")
-    fig.update_yaxes(title="vĩ độ / latitude", scaleanchor="x", scaleratio=1, showgrid=False, zeroline=False,
-                     tickformat=".0f")
+    fig.add_scatter(
+        x=planned.longitude.astype(float),
+        y=planned.latitude.astype(float),
+        mode="markers+text",
+        marker={"size": sizes, "color": "#1f4e79", "opacity": 0.75, "line": {"color": "white"}},
+        text=[f"{n}<br>{vi_number(a, 0)}" for n, a in zip(planned.name_vi, amounts)],
+        textposition=["middle right" if i % 2 == 0 else "middle left" for i in range(len(planned))],
+        name="tổng vốn / total funding",
+        hovertext=[
+            f"{n} {y} ({PHASE_LABELS.get(ph, ph)}): {vnd(a, 0)}"
+            for n, y, ph, a in zip(planned.name_vi, planned.fiscal_year, planned.phase_code, amounts)
+        ],
+        hoverinfo="text",
+    )
+    fig = _layout(
+        fig,
+        "Tổng vốn theo tỉnh, năm kế hoạch gần nhất / Total funding by province, latest plan year "
+        "(triệu đồng, million VND)",
+        height=760,
+    )
+    fig.update_xaxes(
+        title="kinh độ / longitude",
+        showgrid=False,
+        zeroline=False,
+        tickformat=".0f",
+        range=[101.0, 111.0],
+        constrain="domain",
+    )
+    fig.update_yaxes(
+        title="vĩ độ / latitude", scaleanchor="x", scaleratio=1, showgrid=False, zeroline=False, tickformat=".0f"
+    )
     return fig
 
 
@@ -270,28 +352,44 @@ def target_family_charts(marts: Marts) -> list[tuple[str, go.Figure]]:
     error bar), the reported result beside it as a dot, conflicts between documents marked ⚠."""
     charts = []
     for (family, unit), rows in marts.attainment.groupby(["family", "measure_unit"], sort=True):
-        labels = [f"{'⚠ ' if c else ''}{n} · {g} · {y}" for n, g, y, c in
-                  zip(rows.indicator_name_vi, rows.geography_code, rows.target_year, rows.has_conflict)]
+        labels = [
+            f"{'⚠ ' if c else ''}{n} · {g} · {y}"
+            for n, g, y, c in zip(rows.indicator_name_vi, rows.geography_code, rows.target_year, rows.has_conflict)
+        ]
         low, high = rows.target_low.astype(float), rows.target_high.astype(float)
         fig = go.Figure()
-        fig.add_bar(y=labels, x=low, orientation="h", name="mục tiêu / target",
-                    marker={"color": ["#f4b183" if c else "#9dc3e6" for c in rows.has_conflict],
-                            "line": {"color": ["#b34700" if c else "#2e75b6" for c in rows.has_conflict],
-                                     "width": 1.5}},
-                    error_x={"type": "data", "symmetric": False, "array": (high - low).tolist(),
-                             "arrayminus": [0] * len(rows)},
-                    hovertext=[f"{cmp} {vi_number(a, 2)}" for cmp, a in zip(rows.comparator, low)], hoverinfo="text")
+        fig.add_bar(
+            y=labels,
+            x=low,
+            orientation="h",
+            name="mục tiêu / target",
+            marker={
+                "color": ["#f4b183" if c else "#9dc3e6" for c in rows.has_conflict],
+                "line": {"color": ["#b34700" if c else "#2e75b6" for c in rows.has_conflict], "width": 1.5},
+            },
+            error_x={"type": "data", "symmetric": False, "array": (high - low).tolist(), "arrayminus": [0] * len(rows)},
+            hovertext=[f"{cmp} {vi_number(a, 2)}" for cmp, a in zip(rows.comparator, low)],
+            hoverinfo="text",
+        )
         with_result = rows[rows.result_value.notna()]
         if len(with_result):
             result_labels = [labels[i] for i, has in enumerate(rows.result_value.notna()) if has]
-            fig.add_scatter(y=result_labels, x=with_result.result_value.astype(float), mode="markers",
-                            marker={"symbol": "diamond", "size": 11, "color": "#c00000"},
-                            name="kết quả / reported result",
-                            hovertext=[f"{s}: {vi_number(v, 2)}" for s, v in
-                                       zip(with_result.attainment_status, with_result.result_value)],
-                            hoverinfo="text")
-        fig = _layout(fig, f"{FAMILY_LABELS.get(family, family)} — {UNIT_LABELS.get(unit, unit)}",
-                      height=max(260, 60 + 26 * len(rows)))
+            fig.add_scatter(
+                y=result_labels,
+                x=with_result.result_value.astype(float),
+                mode="markers",
+                marker={"symbol": "diamond", "size": 11, "color": "#c00000"},
+                name="kết quả / reported result",
+                hovertext=[
+                    f"{s}: {vi_number(v, 2)}" for s, v in zip(with_result.attainment_status, with_result.result_value)
+                ],
+                hoverinfo="text",
+            )
+        fig = _layout(
+            fig,
+            f"{FAMILY_LABELS.get(family, family)} — {UNIT_LABELS.get(unit, unit)}",
+            height=max(260, 60 + 26 * len(rows)),
+        )
         fig.update_layout(barmode="overlay", margin={"l": 420, "r": 20, "t": 60, "b": 80})
         fig.update_yaxes(tickformat=None, autorange="reversed")
         fig.update_xaxes(tickformat=",.0f" if unit == "count" else ",.1f")
@@ -312,16 +410,28 @@ def targets_table(marts: Marts) -> str:
     rows = []
     for t in marts.targets.itertuples():
         value = f"{COMPARATORS.get(t.comparator, t.comparator)} {vi_number(t.low, 2)}" + (
-            f"–{vi_number(t.high, 2)}" if t.comparator == "range" else "")
-        conflict = (f'<span class="conflict">⚠ {html.escape(_vi_decimal_text(str(t.conflicting_values)))} '
-                    f'({html.escape(str(t.conflicting_document_ids))})</span>') if t.has_conflict else ""
-        rows.append(f"<tr class=\"{'has-conflict' if t.has_conflict else ''}\"><td>{html.escape(t.indicator_name_vi)}"
-                    f"<br><small>{html.escape(t.indicator_name_en)}</small></td><td>{t.geography_code}</td>"
-                    f"<td>{t.target_year}</td><td>{html.escape(value)} {html.escape(t.unit)}</td>"
-                    f"<td>{html.escape(t.document_id)}</td><td>{conflict}</td></tr>")
-    return ("<table id=\"targets\"><thead><tr><th>Chỉ tiêu / Indicator</th><th>Địa bàn / Geo</th><th>Năm / Year</th>"
-            "<th>Mục tiêu / Target</th><th>Văn bản / Document</th><th>Xung đột / Conflict</th></tr></thead><tbody>"
-            + "".join(rows) + "</tbody></table>")
+            f"–{vi_number(t.high, 2)}" if t.comparator == "range" else ""
+        )
+        conflict = (
+            (
+                f'<span class="conflict">⚠ {html.escape(_vi_decimal_text(str(t.conflicting_values)))} '
+                f"({html.escape(str(t.conflicting_document_ids))})</span>"
+            )
+            if t.has_conflict
+            else ""
+        )
+        rows.append(
+            f'<tr class="{"has-conflict" if t.has_conflict else ""}"><td>{html.escape(t.indicator_name_vi)}'
+            f"<br><small>{html.escape(t.indicator_name_en)}</small></td><td>{t.geography_code}</td>"
+            f"<td>{t.target_year}</td><td>{html.escape(value)} {html.escape(t.unit)}</td>"
+            f"<td>{html.escape(t.document_id)}</td><td>{conflict}</td></tr>"
+        )
+    return (
+        '<table id="targets"><thead><tr><th>Chỉ tiêu / Indicator</th><th>Địa bàn / Geo</th><th>Năm / Year</th>'
+        "<th>Mục tiêu / Target</th><th>Văn bản / Document</th><th>Xung đột / Conflict</th></tr></thead><tbody>"
+        + "".join(rows)
+        + "</tbody></table>"
+    )
 
 
 def printed_text(text: str | None) -> str:
@@ -336,15 +446,20 @@ def findings_table(marts: Marts) -> str:
     rows = []
     for f in marts.findings.itertuples():
         status = "đã ghi nhận / acknowledged" if f.is_acknowledged else "CHƯA GHI NHẬN / NOT ACKNOWLEDGED"
-        rows.append(f"<tr><td>{html.escape(f.document_id)}<br><small>{html.escape(f.source_file)}, dòng / line "
-                    f"{f.source_line}</small></td><td>{printed_text(f.source_text)}</td>"
-                    f"<td>{html.escape(f.check_code)}<br><small>{html.escape(f.classification)}</small></td>"
-                    f"<td>{vnd(f.reported_amount_million_vnd, 0)}</td><td>{vnd(f.computed_amount_million_vnd, 0)}</td>"
-                    f"<td>{vnd(f.difference_million_vnd, 0)}</td><td>{status}</td></tr>")
-    return ("<table id=\"findings\"><thead><tr><th>Văn bản, dòng / Document, line</th><th>Nguyên văn / As printed</th>"
-            "<th>Kiểm tra / Check</th><th>In / Printed</th><th>Cộng các phần / Sum of parts</th>"
-            "<th>Chênh lệch / Difference</th><th>Trạng thái / Status</th></tr></thead><tbody>"
-            + "".join(rows) + "</tbody></table>")
+        rows.append(
+            f"<tr><td>{html.escape(f.document_id)}<br><small>{html.escape(f.source_file)}, dòng / line "
+            f"{f.source_line}</small></td><td>{printed_text(f.source_text)}</td>"
+            f"<td>{html.escape(f.check_code)}<br><small>{html.escape(f.classification)}</small></td>"
+            f"<td>{vnd(f.reported_amount_million_vnd, 0)}</td><td>{vnd(f.computed_amount_million_vnd, 0)}</td>"
+            f"<td>{vnd(f.difference_million_vnd, 0)}</td><td>{status}</td></tr>"
+        )
+    return (
+        '<table id="findings"><thead><tr><th>Văn bản, dòng / Document, line</th><th>Nguyên văn / As printed</th>'
+        "<th>Kiểm tra / Check</th><th>In / Printed</th><th>Cộng các phần / Sum of parts</th>"
+        "<th>Chênh lệch / Difference</th><th>Trạng thái / Status</th></tr></thead><tbody>"
+        + "".join(rows)
+        + "</tbody></table>"
+    )
 
 
 CSS = """
@@ -363,21 +478,32 @@ def scope_note(marts: Marts) -> str:
     if not marts.geographies_left_out:
         return ""
     n = format_decimal(marts.geographies_left_out, locale="vi")
-    return (f"<p>Biểu đồ cơ cấu nguồn vốn và thay đổi so với năm trước chỉ vẽ số liệu cấp tỉnh; {n} địa bàn "
-            "khác (huyện, xã) có trong <code>marts.funding_mix</code> và <code>marts.yoy_change</code>. / The "
-            f"funding-mix and year-over-year charts draw the provinces' own figures only; {n} other geographies "
-            "(districts, communes) are in the marts.</p>")
+    return (
+        f"<p>Biểu đồ cơ cấu nguồn vốn và thay đổi so với năm trước chỉ vẽ số liệu cấp tỉnh; {n} địa bàn "
+        "khác (huyện, xã) có trong <code>marts.funding_mix</code> và <code>marts.yoy_change</code>. / The "
+        f"funding-mix and year-over-year charts draw the provinces' own figures only; {n} other geographies "
+        "(districts, communes) are in the marts.</p>"
+    )
 
 
 def render(marts: Marts) -> str:
     """The whole report as one HTML page."""
     target_charts = target_family_charts(marts)
-    figures = [("funding-mix", funding_mix_chart(marts)), ("funding-map", funding_map(marts)),
-               ("cross-province", cross_province_chart(marts)), ("yoy-change", yoy_chart(marts)), *target_charts]
+    figures = [
+        ("funding-mix", funding_mix_chart(marts)),
+        ("funding-map", funding_map(marts)),
+        ("cross-province", cross_province_chart(marts)),
+        ("yoy-change", yoy_chart(marts)),
+        *target_charts,
+    ]
     charts = {}
     for index, (div_id, fig) in enumerate(figures):
-        charts[div_id] = fig.to_html(full_html=False, include_plotlyjs=index == 0, div_id=div_id,
-                                     config={"displaylogo": False, "responsive": True})
+        charts[div_id] = fig.to_html(
+            full_html=False,
+            include_plotlyjs=index == 0,
+            div_id=div_id,
+            config={"displaylogo": False, "responsive": True},
+        )
     generated = datetime.now(UTC).strftime("%d/%m/%Y %H:%M UTC")
     return f"""<!DOCTYPE html>
 <html lang="vi"><head><meta charset="utf-8"><title>Báo cáo CTMTQG giảm nghèo bền vững / NTP poverty report</title>
@@ -386,15 +512,15 @@ def render(marts: Marts) -> str:
 <small>Plans of the National Target Program for Sustainable Poverty Reduction 2021–2025</small></h1>
 <p>Dữ liệu / Data: kho dữ liệu ntp_poverty, lần làm mới / refresh <code>{html.escape(marts.run_id)}</code>;
 lập lúc / generated {generated}. Đơn vị / unit: triệu đồng (million VND).</p>
-<h2>1. Cơ cấu nguồn vốn / Funding mix</h2>{scope_note(marts)}<div class="chart">{charts['funding-mix']}</div>
-<div class="chart">{charts['funding-map']}</div>
+<h2>1. Cơ cấu nguồn vốn / Funding mix</h2>{scope_note(marts)}<div class="chart">{charts["funding-mix"]}</div>
+<div class="chart">{charts["funding-map"]}</div>
 <h2>2. So sánh giữa các tỉnh theo dự án / Cross-province comparison by project</h2>
-<div class="chart">{charts['cross-province']}</div>
-<h2>3. Thay đổi so với năm trước / Year-over-year change</h2><div class="chart">{charts['yoy-change']}</div>
+<div class="chart">{charts["cross-province"]}</div>
+<h2>3. Thay đổi so với năm trước / Year-over-year change</h2><div class="chart">{charts["yoy-change"]}</div>
 <h2>4. Mục tiêu / Targets (⚠ = xung đột giữa các văn bản / conflict between documents)</h2>
 <p>Mỗi biểu đồ một nhóm chỉ tiêu: cột = mục tiêu (thanh sai số = khoảng), ◆ = kết quả đã báo cáo.
 One chart per indicator family: bar = target (error bar = range), ◆ = reported result.</p>
-{''.join(f'<div class="chart">{charts[div_id]}</div>' for div_id, _ in target_charts)}
+{"".join(f'<div class="chart">{charts[div_id]}</div>' for div_id, _ in target_charts)}
 <h3>Bảng đầy đủ / Full table</h3>{targets_table(marts)}
 <h2>5. Kiểm tra số liệu / Data-quality findings</h2>{findings_table(marts)}
 </body></html>
@@ -403,11 +529,19 @@ One chart per indicator family: bar = target (error bar = range), ◆ = reported
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """``ntp report [WAREHOUSE [OUTPUT_HTML]]``."""
-    parser.add_argument("warehouse", nargs="?", default=os.environ.get("NTP_WAREHOUSE", "warehouse/ntp_poverty.duckdb"),
-                        help="DuckDB file (default: $NTP_WAREHOUSE or warehouse/ntp_poverty.duckdb)")
+    parser.add_argument(
+        "warehouse",
+        nargs="?",
+        default=os.environ.get("NTP_WAREHOUSE", "warehouse/ntp_poverty.duckdb"),
+        help="DuckDB file (default: $NTP_WAREHOUSE or warehouse/ntp_poverty.duckdb)",
+    )
     # the published report belongs to its sealed release; a re-render goes beside the build output
-    parser.add_argument("output", nargs="?", default=str(Path("target") / "report" / "index.html"),
-                        help="HTML file to write (default: target/report/index.html)")
+    parser.add_argument(
+        "output",
+        nargs="?",
+        default=str(Path("target") / "report" / "index.html"),
+        help="HTML file to write (default: target/report/index.html)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:

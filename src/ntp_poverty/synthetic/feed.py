@@ -47,6 +47,7 @@ from ntp_poverty.project import project_dir
 from ntp_poverty.synthetic.reports import (
     CREDIT_LEAF,
     LEAF,
+    Report,
     ReportUnits,
     expected_rows_per_unit,
     generate,
@@ -72,8 +73,12 @@ class Plan:
     units: list[Unit]
 
 
-def plan_reports(geography: Geography, years: tuple[int, ...], provinces: set[str] | None,
-             months: tuple[int, ...] = tuple(range(1, 13))) -> Iterator[list[Plan]]:
+def plan_reports(
+    geography: Geography,
+    years: tuple[int, ...],
+    provinces: set[str] | None,
+    months: tuple[int, ...] = tuple(range(1, 13)),
+) -> Iterator[list[Plan]]:
     """Every report, grouped by partition (province, year): the allocation, then month by month."""
     reorganised = date(2025, 7, 1)
     later = {geography.units[p].successor_province for p in provinces if p in geography.units} if provinces else None
@@ -85,17 +90,30 @@ def plan_reports(geography: Geography, years: tuple[int, ...], provinces: set[st
                 allowed = provinces if day < reorganised else later
                 if (allowed is not None and province.code not in allowed) or not province.valid_on(day):
                     continue
-                units = [province] + [u for level in ("district", "commune")
-                                      for u in geography.members(province.code, level) if u.valid_on(day)]
-                report_id = f"alloc-{province.code}-{year}" if month is None else f"disb-{province.code}-{year}-{month:02d}"
-                plans.append(Plan(report_id, province.code, year, month, "allocated" if month is None else "disbursed",
-                                  units))
+                units = [province] + [
+                    u
+                    for level in ("district", "commune")
+                    for u in geography.members(province.code, level)
+                    if u.valid_on(day)
+                ]
+                report_id = (
+                    f"alloc-{province.code}-{year}" if month is None else f"disb-{province.code}-{year}-{month:02d}"
+                )
+                plans.append(
+                    Plan(report_id, province.code, year, month, "allocated" if month is None else "disbursed", units)
+                )
             if plans:
                 yield plans
 
 
-def size(geography: Geography, years: tuple[int, ...], provinces: set[str] | None, rows: int,
-         credit: bool, months: tuple[int, ...] = tuple(range(1, 13))) -> tuple[float, float, float]:
+def size(
+    geography: Geography,
+    years: tuple[int, ...],
+    provinces: set[str] | None,
+    rows: int,
+    credit: bool,
+    months: tuple[int, ...] = tuple(range(1, 13)),
+) -> tuple[float, float, float]:
     """Unit sampling probability q and block density g giving about ``rows`` leaf rows, and the
     natural size (q = g = 1)."""
     counts = {True: 0, False: 0}
@@ -115,8 +133,10 @@ def size(geography: Geography, years: tuple[int, ...], provinces: set[str] | Non
         middle = (low + high) / 2
         low, high = (middle, high) if expected(middle) < rows else (low, middle)
     if expected(high) < rows:
-        print(f"warning: the country holds at most about {expected(high):,.0f} leaf rows; writing that many",
-              file=sys.stderr)
+        print(
+            f"warning: the country holds at most about {expected(high):,.0f} leaf rows; writing that many",
+            file=sys.stderr,
+        )
     return 1.0, high, natural
 
 
@@ -133,20 +153,31 @@ def document_cells(transcription_dir: Path) -> set[tuple[str, int, str]]:
     return cells
 
 
-def _units(plan: Plan, q: float, max_per_level: int | None, seed: int,
-           documented: set[tuple[str, int, str]] = frozenset()) -> ReportUnits | None:
+def _units(
+    plan: Plan, q: float, max_per_level: int | None, seed: int, documented: set[tuple[str, int, str]] = frozenset()
+) -> ReportUnits | None:
     chosen: list[Unit] = []
     for level in LEVELS:
-        sampled = sorted((u for u in plan.units if u.level == level and u.draw < q
-                          and (u.code, plan.year, plan.phase) not in documented), key=lambda u: u.draw)
+        sampled = sorted(
+            (
+                u
+                for u in plan.units
+                if u.level == level and u.draw < q and (u.code, plan.year, plan.phase) not in documented
+            ),
+            key=lambda u: u.draw,
+        )
         chosen += sampled[:max_per_level] if max_per_level is not None else sampled
     if not chosen:
         return None
     chosen.sort(key=lambda u: (LEVELS.index(u.level), u.code))
     counterpart = float(keyed_rng(seed, "counterpart", plan.province).uniform(0.08, 0.2))
-    return ReportUnits(np.array([u.code for u in chosen], dtype=object), np.array([u.level for u in chosen], dtype=object),
-                       np.array([u.weight * LEVEL_SCALE[u.level] for u in chosen]),
-                       np.array([u.poor for u in chosen]), counterpart)
+    return ReportUnits(
+        np.array([u.code for u in chosen], dtype=object),
+        np.array([u.level for u in chosen], dtype=object),
+        np.array([u.weight * LEVEL_SCALE[u.level] for u in chosen]),
+        np.array([u.poor for u in chosen]),
+        counterpart,
+    )
 
 
 def _write(folder: Path, tables: list[pa.Table], fmt: str) -> Path:
@@ -160,9 +191,19 @@ def _write(folder: Path, tables: list[pa.Table], fmt: str) -> Path:
     return path
 
 
-def generate_partition(plans: list[Plan], folder: Path, root: Path, args: argparse.Namespace, q: float, g: float,
-                       documented: set[tuple[str, int, str]], error_reports: set[str], counts: dict[str, int],
-                       errors: list[dict], salt: tuple[str, ...] = ()) -> list[pa.Table]:
+def generate_partition(
+    plans: list[Plan],
+    folder: Path,
+    root: Path,
+    args: argparse.Namespace,
+    q: float,
+    g: float,
+    documented: set[tuple[str, int, str]],
+    error_reports: set[str],
+    counts: dict[str, int],
+    errors: list[dict],
+    salt: tuple[str, ...] = (),
+) -> list[pa.Table]:
     """The reports of one partition (province-year) as tables, in file order; adds to ``counts`` and
     ``errors``. ``salt`` keys the random draws of a revision (:mod:`ntp_poverty.synthetic.revise`)."""
     credit = not args.no_policy_credit
@@ -185,8 +226,19 @@ def generate_partition(plans: list[Plan], folder: Path, root: Path, args: argpar
     return tables
 
 
-def feed_plan(args: argparse.Namespace) -> tuple[Geography, set[tuple[str, int, str]], tuple[int, ...], set[str] | None,
-                                                 tuple[int, ...], float, float, float | None, set[str]]:
+def feed_plan(
+    args: argparse.Namespace,
+) -> tuple[
+    Geography,
+    set[tuple[str, int, str]],
+    tuple[int, ...],
+    set[str] | None,
+    tuple[int, ...],
+    float,
+    float,
+    float | None,
+    set[str],
+]:
     """What a feed's arguments decide before any row is drawn: the geography, the documented cells
     left out, years, provinces, months, the sizing (q, g, natural size) and the reports with errors."""
     reference = Path(args.reference)
@@ -201,8 +253,12 @@ def feed_plan(args: argparse.Namespace) -> tuple[Geography, set[tuple[str, int, 
         q, g, natural = 1.0, args.density, None
     else:
         q, g, natural = size(geography, years, provinces, args.rows, credit, months)
-    sampled = [p.report_id for plans in plan_reports(geography, years, provinces, months) for p in plans
-               if any(u.draw < q and (u.code, p.year, p.phase) not in documented for u in p.units)]
+    sampled = [
+        p.report_id
+        for plans in plan_reports(geography, years, provinces, months)
+        for p in plans
+        if any(u.draw < q and (u.code, p.year, p.phase) not in documented for u in p.units)
+    ]
     if args.errors > len(sampled):
         raise SystemExit(f"--errors {args.errors}: the feed has only {len(sampled)} reports")
     error_reports = set(keyed_rng(args.seed, "errors").choice(sampled, args.errors, replace=False).tolist())
@@ -243,8 +299,16 @@ def write_feed(args: argparse.Namespace) -> dict:
     return manifest
 
 
-def _error_entry(report, row: int, correct: int, broken: list[tuple[str, int]], first_row: int, folder: Path,
-                 root: Path, fmt: str) -> dict:
+def _error_entry(
+    report: Report,
+    row: int,
+    correct: int,
+    broken: list[tuple[str, int]],
+    first_row: int,
+    folder: Path,
+    root: Path,
+    fmt: str,
+) -> dict:
     """What the manifest says about one deliberate error, with the findings the audit must report."""
     file = (folder / f"line_items.{fmt}").relative_to(root).as_posix()
     return {
@@ -259,8 +323,10 @@ def _error_entry(report, row: int, correct: int, broken: list[tuple[str, int]], 
         "period_month": report.period_month,
         "printed_million_vnd": f"{report.amount[row] / 1000:.3f}",
         "correct_million_vnd": f"{correct / 1000:.3f}",
-        "findings": [{"check_code": check, "document_id": report.report_id, "source_line": first_row + at}
-                     for check, at in broken],
+        "findings": [
+            {"check_code": check, "document_id": report.report_id, "source_line": first_row + at}
+            for check, at in broken
+        ],
     }
 
 
@@ -271,12 +337,16 @@ def write_acknowledgments(path: Path, errors: list[dict]) -> None:
         writer.writerow(["document_id", "source_line", "check_code", "what_is_wrong", "evidence"])
         for error in errors:
             for finding in error["findings"]:
-                writer.writerow([
-                    finding["document_id"], finding["source_line"], finding["check_code"],
-                    f"Deliberate error of the synthetic feed: row {error['row_number']} prints "
-                    f"{error['printed_million_vnd']} instead of {error['correct_million_vnd']}.",
-                    "Planted by ntp_poverty.synthetic.feed (--errors); listed in manifest.json.",
-                ])
+                writer.writerow(
+                    [
+                        finding["document_id"],
+                        finding["source_line"],
+                        finding["check_code"],
+                        f"Deliberate error of the synthetic feed: row {error['row_number']} prints "
+                        f"{error['printed_million_vnd']} instead of {error['correct_million_vnd']}.",
+                        "Planted by ntp_poverty.synthetic.feed (--errors); listed in manifest.json.",
+                    ]
+                )
 
 
 REVISION_ARGUMENTS = ("revise", "revision")
@@ -286,19 +356,31 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     """``ntp synthetic --rows N | --density D [options]``, or ``ntp synthetic --revise F --revision N --out FEED``."""
     size_group = parser.add_mutually_exclusive_group()
     size_group.add_argument("--rows", type=int, help="leaf rows to write (approximately)")
-    size_group.add_argument("--density", type=float,
-                            help="instead of --rows: every unit, with this multiple of the natural block density")
-    size_group.add_argument("--revise", type=float, metavar="FRACTION",
-                            help="instead: rewrite this fraction (0-1] of the partitions of the feed in --out, "
-                                 "with changed amounts (its manifest's arguments are kept)")
-    parser.add_argument("--revision", type=int, default=1,
-                        help="with --revise: the revision number, which keys which partitions and how (default 1)")
+    size_group.add_argument(
+        "--density", type=float, help="instead of --rows: every unit, with this multiple of the natural block density"
+    )
+    size_group.add_argument(
+        "--revise",
+        type=float,
+        metavar="FRACTION",
+        help="instead: rewrite this fraction (0-1] of the partitions of the feed in --out, "
+        "with changed amounts (its manifest's arguments are kept)",
+    )
+    parser.add_argument(
+        "--revision",
+        type=int,
+        default=1,
+        help="with --revise: the revision number, which keys which partitions and how (default 1)",
+    )
     parser.add_argument("--out", default="feeds/synthetic", help="feed folder to (re)write")
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--errors", type=int, default=5, help="deliberate errors in printed totals (default 5)")
     parser.add_argument("--format", choices=("parquet", "csv"), default="parquet")
-    parser.add_argument("--reference", default="seeds/reference",
-                        help="folder of geographies.csv and geography_successors.csv (relative: to the project)")
+    parser.add_argument(
+        "--reference",
+        default="seeds/reference",
+        help="folder of geographies.csv and geography_successors.csv (relative: to the project)",
+    )
     parser.add_argument("--provinces", help="comma-separated province codes (from July 2025: their successors)")
     parser.add_argument("--years", help="comma-separated fiscal years (default 2021-2025)")
     parser.add_argument("--months", help="comma-separated months of the disbursement reports (default 1-12)")
@@ -315,21 +397,25 @@ def run(args: argparse.Namespace) -> int:
         return 2
     manifest = write_feed(args)
     counts = manifest["counts"]
-    print(f"synthetic feed in {args.out}: {counts['leaf_rows']:,} leaf rows, {counts['printed_totals']:,} printed "
-          f"totals, {counts['reports']:,} reports in {counts['files']:,} files, {len(manifest['errors'])} deliberate "
-          f"error(s), {manifest['seconds']} s")
+    print(
+        f"synthetic feed in {args.out}: {counts['leaf_rows']:,} leaf rows, {counts['printed_totals']:,} printed "
+        f"totals, {counts['reports']:,} reports in {counts['files']:,} files, {len(manifest['errors'])} deliberate "
+        f"error(s), {manifest['seconds']} s"
+    )
     return 0
 
 
 def run_revision(feed: Path, fraction: float, revision: int) -> int:
     """``--revise``: rewrite a deterministic fraction of ``feed``'s partitions (:mod:`ntp_poverty.synthetic.revise`)."""
-    from ntp_poverty.synthetic.revise import revise
+    from ntp_poverty.synthetic.revise import revise  # noqa: PLC0415 - revise imports this module
 
     if not (feed / "manifest.json").is_file():
         print(f"ntp synthetic: error: {feed}: no synthetic feed (manifest.json) to revise", file=sys.stderr)
         return 2
     manifest = revise(feed, fraction, revision)
     files = manifest["revisions"][-1]["files"]
-    print(f"revision {revision} of {feed}: rewrote {len(files)} partition(s): {', '.join(files[:10])}"
-          + (" ..." if len(files) > 10 else ""))
+    print(
+        f"revision {revision} of {feed}: rewrote {len(files)} partition(s): {', '.join(files[:10])}"
+        + (" ..." if len(files) > 10 else "")
+    )
     return 0

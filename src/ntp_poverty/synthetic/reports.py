@@ -41,15 +41,23 @@ CATALOGUE: dict[str, tuple[tuple[float, float], tuple[float, float], tuple[float
 }
 # policy credit (Vietnam Bank for Social Policies): component, base, presence outside / inside poor
 CREDIT: dict[str, tuple[float, float, float]] = {
-    "DA2": (300, 0.30, 0.50), "DA3.1": (200, 0.30, 0.50), "DA4.1": (60, 0.05, 0.10),
-    "DA4.2": (80, 0.05, 0.10), "DA4.3": (150, 0.20, 0.30), "DA5": (400, 0.03, 0.50),
+    "DA2": (300, 0.30, 0.50),
+    "DA3.1": (200, 0.30, 0.50),
+    "DA4.1": (60, 0.05, 0.10),
+    "DA4.2": (80, 0.05, 0.10),
+    "DA4.3": (150, 0.20, 0.30),
+    "DA5": (400, 0.03, 0.50),
 }
 
 BLOCK_COMPONENTS = np.array([c for c in CATALOGUE for _ in CAPITALS], dtype=object)
 BLOCK_CAPITAL = np.array([i for _ in CATALOGUE for i in range(len(CAPITALS))])
 BLOCK_BASE = np.array([b for base, _, _ in CATALOGUE.values() for b in base])
-BLOCK_W = np.array([[p for _, outside, _ in CATALOGUE.values() for p in outside],
-                    [p for _, _, inside in CATALOGUE.values() for p in inside]])
+BLOCK_W = np.array(
+    [
+        [p for _, outside, _ in CATALOGUE.values() for p in outside],
+        [p for _, _, inside in CATALOGUE.values() for p in inside],
+    ]
+)
 BLOCK_PROJECT = np.array([PROJECTS.index(c.split(".")[0]) for c in BLOCK_COMPONENTS])
 CREDIT_COMPONENTS = np.array(list(CREDIT), dtype=object)
 CREDIT_BASE = np.array([v[0] for v in CREDIT.values()])
@@ -106,8 +114,16 @@ def _lognormal(rng: np.random.Generator, sigma: float, n: int) -> np.ndarray:
     return rng.lognormal(-sigma * sigma / 2, sigma, n)
 
 
-def generate(report_id: str, year: int, month: int | None, phase: str, units: ReportUnits,
-             g: float, credit: bool, rng: np.random.Generator) -> Report:
+def generate(
+    report_id: str,
+    year: int,
+    month: int | None,
+    phase: str,
+    units: ReportUnits,
+    g: float,
+    credit: bool,
+    rng: np.random.Generator,
+) -> Report:
     """Draw the blocks each unit reports, their amounts, and every total, in printed order."""
     n_units, n_blocks = len(units.codes), len(BLOCK_COMPONENTS)
     w = BLOCK_W[units.poor.astype(int)]
@@ -130,8 +146,17 @@ def generate(report_id: str, year: int, month: int | None, phase: str, units: Re
         cw = CREDIT_W[units.poor.astype(int)]
         cu, cc = np.nonzero(rng.random((n_units, len(CREDIT_COMPONENTS))) < np.minimum(1.0, cw * g))
         amount = np.rint(CREDIT_BASE[cc] * units.scale[cu] * period * _lognormal(rng, 0.5, len(cu)) * 1000)
-        parts.append(_rows(cu, CREDIT_LEAF, np.full(len(cu), -1), CREDIT_COMPONENTS[cc], "policy_credit",
-                           amount.astype(np.int64), 1000 + cc))
+        parts.append(
+            _rows(
+                cu,
+                CREDIT_LEAF,
+                np.full(len(cu), -1),
+                CREDIT_COMPONENTS[cc],
+                "policy_credit",
+                amount.astype(np.int64),
+                1000 + cc,
+            )
+        )
     # totals over components per (unit, capital, source) and the grand total per (unit, capital)
     key = pu * len(CAPITALS) + cap
     n_keys = n_units * len(CAPITALS)
@@ -144,25 +169,71 @@ def generate(report_id: str, year: int, month: int | None, phase: str, units: Re
     ku, kc = keys // len(CAPITALS), keys % len(CAPITALS)
     lists = PROJECT_LISTS[mask[keys]]
     for s, source in enumerate(SOURCES):
-        parts.append(_rows(ku, COMPONENT_TOTAL, kc, np.full(len(keys), "ALL", dtype=object), source, sums[s][keys],
-                           2000 + kc * 8 + s, lists))
-    parts.append(_rows(ku, GRAND_TOTAL, kc, np.full(len(keys), "ALL", dtype=object), "total",
-                       sums[:, keys].sum(axis=0), 2000 + kc * 8 + 3, lists))
+        parts.append(
+            _rows(
+                ku,
+                COMPONENT_TOTAL,
+                kc,
+                np.full(len(keys), "ALL", dtype=object),
+                source,
+                sums[s][keys],
+                2000 + kc * 8 + s,
+                lists,
+            )
+        )
+    parts.append(
+        _rows(
+            ku,
+            GRAND_TOTAL,
+            kc,
+            np.full(len(keys), "ALL", dtype=object),
+            "total",
+            sums[:, keys].sum(axis=0),
+            2000 + kc * 8 + 3,
+            lists,
+        )
+    )
     rows = {name: np.concatenate([p[name] for p in parts]) for name in parts[0]}
     order = np.lexsort((rows["order"], rows["unit"]))
     rows = {name: values[order] for name, values in rows.items()}
     capital_code = np.where(rows["capital"] >= 0, np.array(CAPITALS, dtype=object)[rows["capital"]], "unspecified")
-    return Report(report_id, year, month, phase, rows["unit"], rows["kind"], rows["capital"],
-                  units.codes[rows["unit"]], units.levels[rows["unit"]], rows["component"], rows["source"],
-                  capital_code, rows["amount"], rows["sums_components"])
+    return Report(
+        report_id,
+        year,
+        month,
+        phase,
+        rows["unit"],
+        rows["kind"],
+        rows["capital"],
+        units.codes[rows["unit"]],
+        units.levels[rows["unit"]],
+        rows["component"],
+        rows["source"],
+        capital_code,
+        rows["amount"],
+        rows["sums_components"],
+    )
 
 
-def _rows(unit: np.ndarray, kind: int, capital: np.ndarray, component: np.ndarray, source: str,
-          amount: np.ndarray, order: np.ndarray, sums_components: np.ndarray | None = None) -> dict[str, np.ndarray]:
+def _rows(
+    unit: np.ndarray,
+    kind: int,
+    capital: np.ndarray,
+    component: np.ndarray,
+    source: str,
+    amount: np.ndarray,
+    order: np.ndarray,
+    sums_components: np.ndarray | None = None,
+) -> dict[str, np.ndarray]:
     n = len(unit)
     return {
-        "unit": unit, "kind": np.full(n, kind), "capital": capital, "component": component,
-        "source": np.full(n, source, dtype=object), "amount": amount.astype(np.int64), "order": order,
+        "unit": unit,
+        "kind": np.full(n, kind),
+        "capital": capital,
+        "component": component,
+        "source": np.full(n, source, dtype=object),
+        "amount": amount.astype(np.int64),
+        "order": order,
         "sums_components": sums_components if sums_components is not None else np.full(n, None, dtype=object),
     }
 
@@ -178,7 +249,9 @@ def plant_error(report: Report, rng: np.random.Generator) -> tuple[int, int, lis
     correct = int(report.amount[row])
     digits = list(str(correct // 1000))
     position = int(rng.integers(len(digits)))
-    choices = [d for d in "0123456789" if d != digits[position] and not (position == 0 and d == "0" and len(digits) > 1)]
+    choices = [
+        d for d in "0123456789" if d != digits[position] and not (position == 0 and d == "0" and len(digits) > 1)
+    ]
     digits[position] = str(rng.choice(choices))
     report.amount[row] = int("".join(digits)) * 1000 + correct % 1000
     kind, unit, capital = report.kind[row], report.unit[row], report.capital[row]
@@ -204,21 +277,24 @@ def to_table(report: Report, first_row_number: int) -> pa.Table:
     n = len(report)
     is_total = np.isin(report.kind, (SOURCE_TOTAL, COMPONENT_TOTAL, GRAND_TOTAL))
     sums_sources = np.where(np.isin(report.kind, (SOURCE_TOTAL, GRAND_TOTAL)), SUMS_SOURCES, None)
-    return pa.table({
-        "report_id": pa.array(np.full(n, report.report_id, dtype=object), pa.string()),
-        "row_number": pa.array(np.arange(first_row_number, first_row_number + n, dtype=np.int32)),
-        "geography_code": pa.array(report.codes, pa.string()),
-        "geography_level": pa.array(report.levels, pa.string()),
-        "fiscal_year": pa.array(np.full(n, report.fiscal_year, dtype=np.int16)),
-        "period_month": pa.nulls(n, pa.int8()) if report.period_month is None
-        else pa.array(np.full(n, report.period_month, dtype=np.int8)),
-        "component_code": pa.array(report.component, pa.string()),
-        "funding_source_code": pa.array(report.source, pa.string()),
-        "capital_type_code": pa.array(report.capital_code, pa.string()),
-        "phase_code": pa.array(np.full(n, report.phase, dtype=object), pa.string()),
-        "amount_million_vnd": decimals(report.amount),
-        "is_printed_total": pa.array(is_total),
-        "sums_components": pa.array(report.sums_components, pa.string()),
-        "sums_funding_sources": pa.array(sums_sources, pa.string()),
-        "sums_capital_types": pa.nulls(n, pa.string()),
-    })
+    return pa.table(
+        {
+            "report_id": pa.array(np.full(n, report.report_id, dtype=object), pa.string()),
+            "row_number": pa.array(np.arange(first_row_number, first_row_number + n, dtype=np.int32)),
+            "geography_code": pa.array(report.codes, pa.string()),
+            "geography_level": pa.array(report.levels, pa.string()),
+            "fiscal_year": pa.array(np.full(n, report.fiscal_year, dtype=np.int16)),
+            "period_month": pa.nulls(n, pa.int8())
+            if report.period_month is None
+            else pa.array(np.full(n, report.period_month, dtype=np.int8)),
+            "component_code": pa.array(report.component, pa.string()),
+            "funding_source_code": pa.array(report.source, pa.string()),
+            "capital_type_code": pa.array(report.capital_code, pa.string()),
+            "phase_code": pa.array(np.full(n, report.phase, dtype=object), pa.string()),
+            "amount_million_vnd": decimals(report.amount),
+            "is_printed_total": pa.array(is_total),
+            "sums_components": pa.array(report.sums_components, pa.string()),
+            "sums_funding_sources": pa.array(sums_sources, pa.string()),
+            "sums_capital_types": pa.nulls(n, pa.string()),
+        }
+    )

@@ -37,8 +37,12 @@ from ntp_poverty.synthetic.units import keyed_rng
 def _read(path: Path) -> pa.Table:
     if path.suffix == ".parquet":
         return pq.read_table(path, columns=["report_id", "is_printed_total"])
-    table = pa_csv.read_csv(path, convert_options=pa_csv.ConvertOptions(
-        include_columns=["report_id", "is_printed_total"], column_types={"is_printed_total": pa.string()}))
+    table = pa_csv.read_csv(
+        path,
+        convert_options=pa_csv.ConvertOptions(
+            include_columns=["report_id", "is_printed_total"], column_types={"is_printed_total": pa.string()}
+        ),
+    )
     return table.set_column(1, "is_printed_total", pc.equal(table["is_printed_total"], "true"))
 
 
@@ -85,8 +89,19 @@ def revise(feed: Path, fraction: float, revision: int) -> dict:
         counts["printed_totals"] -= old.num_rows - old_leaves
         counts["reports"] -= len(pc.unique(old["report_id"]))
         new_errors: list[dict] = []
-        tables = generate_partition(plans, folder, feed, args, q, g, documented, error_reports, counts, new_errors,
-                                    salt=("revision", str(revision)))
+        tables = generate_partition(
+            plans,
+            folder,
+            feed,
+            args,
+            q,
+            g,
+            documented,
+            error_reports,
+            counts,
+            new_errors,
+            salt=("revision", str(revision)),
+        )
         _replace(path, tables, args.format)
         replaced.update({e["report_id"]: e for e in new_errors})
         files.append(path.relative_to(feed).as_posix())

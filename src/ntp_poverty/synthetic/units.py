@@ -84,9 +84,15 @@ def load_geography(reference_dir: Path, seed: int) -> Geography:
     with (reference_dir / "geographies.csv").open(encoding="utf-8", newline="") as handle:
         rows = {r["geography_code"]: r for r in csv.DictReader(handle)}
     units = {
-        code: Unit(code, r["admin_level"], r.get("parent_geography_code") or "", _province_of(code, rows),
-                   _date(r.get("valid_from") or ""), _date(r.get("valid_to") or ""),
-                   r.get("successor_geography_code") or code)
+        code: Unit(
+            code,
+            r["admin_level"],
+            r.get("parent_geography_code") or "",
+            _province_of(code, rows),
+            _date(r.get("valid_from") or ""),
+            _date(r.get("valid_to") or ""),
+            r.get("successor_geography_code") or code,
+        )
         for code, r in rows.items()
     }
     geography = Geography(units)
@@ -139,8 +145,15 @@ def _inherit_2025(geography: Geography, successors_csv: Path) -> None:
             continue
         same_level = [p for p in predecessors.get(unit.code, []) if p.level == unit.level]
         if not same_level:  # a new province: the legacy provinces that merged into it
-            same_level = [p for p in units.values() if p.level == unit.level and p.valid_from is None
-                          and p.successor_province == unit.code] if unit.level == "province" else []
+            same_level = (
+                [
+                    p
+                    for p in units.values()
+                    if p.level == unit.level and p.valid_from is None and p.successor_province == unit.code
+                ]
+                if unit.level == "province"
+                else []
+            )
         if not same_level:
             same_level = [units[unit.province]] if unit.province in units else []
         if same_level:

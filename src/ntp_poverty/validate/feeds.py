@@ -13,7 +13,8 @@ read in batches of whole partition folders (:func:`batches`), so the time and me
 tens of millions of rows grow with its size, not faster (one pass over 50 million line items with
 duplicate detection over all of them had spilled and taken ten times as long as 10 million).
 Families: the folder layout (``province=<code>/year=<yyyy>/*.csv|*.parquet``, no stray file), each
-file's header or Parquet schema, every cell (types, codes, the unit's level and validity in the period, the folder's province and year, negative amounts the phase forbids, what a
+file's header or Parquet schema, every cell (types, codes, the unit's level and validity in the
+period, the folder's province and year, negative amounts the phase forbids, what a
 total names), duplicate line items (report, geography, year, month, component, source, capital type,
 phase), row numbers 1..n in each file, one file per report, no report named like a transcribed
 document, and the optional ``acknowledged.csv``.
@@ -59,8 +60,9 @@ def _quote(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _inventory(feed: Path, provinces: set[str], partitions: tuple[str, ...] | None = None
-               ) -> tuple[dict[str, list[Path]], list[str]]:
+def _inventory(
+    feed: Path, provinces: set[str], partitions: tuple[str, ...] | None = None
+) -> tuple[dict[str, list[Path]], list[str]]:
     """Data files by format (of ``partitions`` only, when given), and every file that is not where the
     contract puts files."""
     files: dict[str, list[Path]] = {"csv": [], "parquet": []}
@@ -71,11 +73,14 @@ def _inventory(feed: Path, provinces: set[str], partitions: tuple[str, ...] | No
             continue
         match = PARTITION.fullmatch(relative)
         if not match:
-            errors.append(f"{path}: not part of the feed contract (data files are "
-                          "province=<code>/year=<yyyy>/<name>.csv or .parquet)")
+            errors.append(
+                f"{path}: not part of the feed contract (data files are "
+                "province=<code>/year=<yyyy>/<name>.csv or .parquet)"
+            )
         elif match.group(1) not in provinces:
-            errors.append(f"{path}: folder province={match.group(1)} is not a province code of seeds/reference/"
-                          "geographies.csv")
+            errors.append(
+                f"{path}: folder province={match.group(1)} is not a province code of seeds/reference/geographies.csv"
+            )
         elif partitions is None or f"province={match.group(1)}/year={match.group(2)}" in partitions:
             files[match.group(3)].append(path)
     return files, errors
@@ -97,19 +102,24 @@ def _header_errors(path: Path) -> list[str]:
 
 
 def _column_errors(path: Path, columns: list[str]) -> list[str]:
-    errors = [f"{path}:1: column {c!r} appears {columns.count(c)} times" for c in sorted(set(columns))
-              if columns.count(c) > 1]
+    errors = [
+        f"{path}:1: column {c!r} appears {columns.count(c)} times" for c in sorted(set(columns)) if columns.count(c) > 1
+    ]
     errors += [f"{path}:1: missing column {c!r}" for c in COLUMNS if c not in columns]
-    errors += [f"{path}:1: unexpected column {c!r} (the contract's columns: {', '.join(COLUMNS)})"
-               for c in columns if c not in COLUMNS]
+    errors += [
+        f"{path}:1: unexpected column {c!r} (the contract's columns: {', '.join(COLUMNS)})"
+        for c in columns
+        if c not in COLUMNS
+    ]
     return errors
 
 
 def _schema_errors(con: duckdb.DuckDBPyConnection, path: Path) -> list[str]:
     """A Parquet file must have the contract's columns, each of a type the contract allows."""
     try:
-        schema = con.execute(f"describe select * from read_parquet({_quote(str(path))}, hive_partitioning = false)"
-                             ).fetchall()
+        schema = con.execute(
+            f"describe select * from read_parquet({_quote(str(path))}, hive_partitioning = false)"
+        ).fetchall()
     except duckdb.Error as exc:
         return [f"{path}: cannot be read as Parquet: {exc}"]
     errors = _column_errors(path, [name for name, *_ in schema])
@@ -128,12 +138,13 @@ def _schema_errors(con: duckdb.DuckDBPyConnection, path: Path) -> list[str]:
 
 def _load_reference(con: duckdb.DuckDBPyConnection, reference: Path) -> None:
     """The lookups every cell is checked against, as DuckDB tables."""
+
     def read(name: str) -> str:
         return f"read_csv({_quote(str(reference / (name + '.csv')))}, all_varchar = true, header = true)"
 
     con.execute(f"""
         create table geography as
-        with units as (select * from {read('geographies')})
+        with units as (select * from {read("geographies")})
         select
             unit.geography_code, unit.admin_level,
             case
@@ -149,12 +160,16 @@ def _load_reference(con: duckdb.DuckDBPyConnection, reference: Path) -> None:
     con.execute(f"create table component as select component_code as code from {read('program_components')}")
     con.execute(f"create table source as select funding_source_code as code from {read('funding_sources')}")
     con.execute(f"create table capital as select capital_type_code as code from {read('capital_types')}")
-    con.execute(f"create table phase as select phase_code as code, allows_negative = 'true' as allows_negative "
-                f"from {read('plan_phases')}")
+    con.execute(
+        f"create table phase as select phase_code as code, allows_negative = 'true' as allows_negative "
+        f"from {read('plan_phases')}"
+    )
     con.execute(f"create table document as select document_id from {read('documents')}")
-    con.execute("create table codes as select (select list(code) from component) as components, "
-                "(select list(code) from source) as sources, (select list(code) from capital) as capitals, "
-                "(select list(code) from phase) as phases")
+    con.execute(
+        "create table codes as select (select list(code) from component) as components, "
+        "(select list(code) from source) as sources, (select list(code) from capital) as capitals, "
+        "(select list(code) from phase) as phases"
+    )
 
 
 def _feed_view(con: duckdb.DuckDBPyConnection, files: dict[str, list[Path]]) -> None:
@@ -163,18 +178,23 @@ def _feed_view(con: duckdb.DuckDBPyConnection, files: dict[str, list[Path]]) -> 
     selects = []
     if files["csv"]:
         paths = "[" + ", ".join(_quote(str(p)) for p in files["csv"]) + "]"
-        selects.append(f"select filename, province, year, {text_columns} from read_csv({paths}, header = true, "
-                       "delim = ',', quote = '\"', escape = '\"', all_varchar = true, union_by_name = true, "
-                       "hive_partitioning = true, hive_types_autocast = false, filename = true)")
+        selects.append(
+            f"select filename, province, year, {text_columns} from read_csv({paths}, header = true, "
+            "delim = ',', quote = '\"', escape = '\"', all_varchar = true, union_by_name = true, "
+            "hive_partitioning = true, hive_types_autocast = false, filename = true)"
+        )
     if files["parquet"]:
         paths = "[" + ", ".join(_quote(str(p)) for p in files["parquet"]) + "]"
-        selects.append(f"select filename, province, year, {text_columns} from read_parquet({paths}, "
-                       "union_by_name = true, hive_partitioning = true, hive_types_autocast = false, filename = true)")
+        selects.append(
+            f"select filename, province, year, {text_columns} from read_parquet({paths}, "
+            "union_by_name = true, hive_partitioning = true, hive_types_autocast = false, filename = true)"
+        )
     con.execute("create or replace view feed as " + " union all ".join(selects))
 
 
 def _cell_checks() -> list[tuple[str, str, str]]:
     """(column, condition that is true for a bad cell, message) for every cell rule."""
+
     def known(column: str, codes: str, extra: str = "") -> str:
         alternatives = f"{column} = {_quote(extra)} or " if extra else ""
         return f"not coalesce({alternatives}list_contains(codes.{codes}, {column}), false)"
@@ -183,55 +203,107 @@ def _cell_checks() -> list[tuple[str, str, str]]:
         return f"{column} is not null and not list_has_all(codes.{codes}, string_split({column}, '|'))"
 
     period_start = "make_date(try_cast(fiscal_year as integer), coalesce(try_cast(period_month as integer), 1), 1)"
-    period_end = ("last_day(make_date(try_cast(fiscal_year as integer), "
-                  "coalesce(try_cast(period_month as integer), 12), 1))")
+    period_end = (
+        "last_day(make_date(try_cast(fiscal_year as integer), coalesce(try_cast(period_month as integer), 12), 1))"
+    )
     return [
-        ("row_number", "not regexp_full_match(coalesce(row_number, ''), '[1-9][0-9]{0,8}')",
-         "must be a positive integer"),
-        ("report_id", f"not regexp_full_match(coalesce(report_id, ''), '{REPORT_ID}')",
-         "must be an id of letters, digits and _ . @ - (required)"),
-        ("report_id", "report_id in (select document_id from document)",
-         "is the id of a transcribed document (seeds/reference/documents.csv)"),
+        (
+            "row_number",
+            "not regexp_full_match(coalesce(row_number, ''), '[1-9][0-9]{0,8}')",
+            "must be a positive integer",
+        ),
+        (
+            "report_id",
+            f"not regexp_full_match(coalesce(report_id, ''), '{REPORT_ID}')",
+            "must be an id of letters, digits and _ . @ - (required)",
+        ),
+        (
+            "report_id",
+            "report_id in (select document_id from document)",
+            "is the id of a transcribed document (seeds/reference/documents.csv)",
+        ),
         ("geography_code", "g.geography_code is null", "unknown geography code (seeds/reference/geographies.csv)"),
-        ("geography_level", f"geography_level is null or geography_level not in {LEVELS}",
-         "must be one of province, district, commune"),
-        ("geography_level", "g.admin_level is not null and geography_level in ('province', 'district', 'commune') "
-         "and geography_level != g.admin_level", "does not match the geography's admin_level"),
-        ("fiscal_year", "not regexp_full_match(coalesce(fiscal_year, ''), '(19|20)[0-9]{2}')",
-         "must be a year (yyyy)"),
-        ("fiscal_year", "regexp_full_match(coalesce(fiscal_year, ''), '(19|20)[0-9]{2}') and fiscal_year != year",
-         "does not match the folder's year="),
-        ("period_month", "period_month is not null and not regexp_full_match(period_month, '([1-9]|1[0-2])')",
-         "must be a month 1-12 or empty"),
-        ("geography_code", "g.province_code is not null and g.province_code != province",
-         "belongs to another province than the folder's province="),
-        ("geography_code", f"g.geography_code is not null and try_cast(fiscal_year as integer) is not null "
-         f"and (period_month is null or regexp_full_match(period_month, '([1-9]|1[0-2])')) "
-         f"and ({period_end} < g.valid_from or {period_start} > g.valid_to)",
-         "the unit does not exist in this period (valid_from/valid_to)"),
+        (
+            "geography_level",
+            f"geography_level is null or geography_level not in {LEVELS}",
+            "must be one of province, district, commune",
+        ),
+        (
+            "geography_level",
+            "g.admin_level is not null and geography_level in ('province', 'district', 'commune') "
+            "and geography_level != g.admin_level",
+            "does not match the geography's admin_level",
+        ),
+        ("fiscal_year", "not regexp_full_match(coalesce(fiscal_year, ''), '(19|20)[0-9]{2}')", "must be a year (yyyy)"),
+        (
+            "fiscal_year",
+            "regexp_full_match(coalesce(fiscal_year, ''), '(19|20)[0-9]{2}') and fiscal_year != year",
+            "does not match the folder's year=",
+        ),
+        (
+            "period_month",
+            "period_month is not null and not regexp_full_match(period_month, '([1-9]|1[0-2])')",
+            "must be a month 1-12 or empty",
+        ),
+        (
+            "geography_code",
+            "g.province_code is not null and g.province_code != province",
+            "belongs to another province than the folder's province=",
+        ),
+        (
+            "geography_code",
+            f"g.geography_code is not null and try_cast(fiscal_year as integer) is not null "
+            f"and (period_month is null or regexp_full_match(period_month, '([1-9]|1[0-2])')) "
+            f"and ({period_end} < g.valid_from or {period_start} > g.valid_to)",
+            "the unit does not exist in this period (valid_from/valid_to)",
+        ),
         ("component_code", known("component_code", "components"), "unknown component (program_components)"),
-        ("funding_source_code", known("funding_source_code", "sources", "total"),
-         "unknown funding source (funding_sources, or total)"),
-        ("capital_type_code", known("capital_type_code", "capitals", "total"),
-         "unknown capital type (capital_types, or total)"),
+        (
+            "funding_source_code",
+            known("funding_source_code", "sources", "total"),
+            "unknown funding source (funding_sources, or total)",
+        ),
+        (
+            "capital_type_code",
+            known("capital_type_code", "capitals", "total"),
+            "unknown capital type (capital_types, or total)",
+        ),
         ("phase_code", known("phase_code", "phases"), "unknown phase (plan_phases)"),
-        ("amount_million_vnd", f"not regexp_full_match(coalesce(amount_million_vnd, ''), '{AMOUNT}')",
-         "must be a decimal with at most 3 decimals and 15 integer digits, '.' as decimal point (required)"),
-        ("amount_million_vnd", f"regexp_full_match(coalesce(amount_million_vnd, ''), '{AMOUNT}') "
-         "and cast(amount_million_vnd as decimal(18, 3)) < 0 and not coalesce(p.allows_negative, true)",
-         "is negative, which the phase does not allow (plan_phases.allows_negative)"),
-        ("is_printed_total", "is_printed_total is not null and is_printed_total not in ('true', 'false')",
-         "must be true, false or empty"),
+        (
+            "amount_million_vnd",
+            f"not regexp_full_match(coalesce(amount_million_vnd, ''), '{AMOUNT}')",
+            "must be a decimal with at most 3 decimals and 15 integer digits, '.' as decimal point (required)",
+        ),
+        (
+            "amount_million_vnd",
+            f"regexp_full_match(coalesce(amount_million_vnd, ''), '{AMOUNT}') "
+            "and cast(amount_million_vnd as decimal(18, 3)) < 0 and not coalesce(p.allows_negative, true)",
+            "is negative, which the phase does not allow (plan_phases.allows_negative)",
+        ),
+        (
+            "is_printed_total",
+            "is_printed_total is not null and is_printed_total not in ('true', 'false')",
+            "must be true, false or empty",
+        ),
         ("sums_components", listed("sums_components", "components"), "names an unknown component"),
         ("sums_funding_sources", listed("sums_funding_sources", "sources"), "names an unknown funding source"),
         ("sums_capital_types", listed("sums_capital_types", "capitals"), "names an unknown capital type"),
-        ("sums_funding_sources", "(funding_source_code = 'total') != (sums_funding_sources is not null)",
-         "is required exactly when funding_source_code is total"),
-        ("sums_capital_types", "(capital_type_code = 'total') != (sums_capital_types is not null)",
-         "is required exactly when capital_type_code is total"),
-        ("is_printed_total", "coalesce(is_printed_total, 'false') != 'true' and (sums_components is not null "
-         "or funding_source_code = 'total' or capital_type_code = 'total')",
-         "must be true for a total (sums_components, or a source or capital type 'total')"),
+        (
+            "sums_funding_sources",
+            "(funding_source_code = 'total') != (sums_funding_sources is not null)",
+            "is required exactly when funding_source_code is total",
+        ),
+        (
+            "sums_capital_types",
+            "(capital_type_code = 'total') != (sums_capital_types is not null)",
+            "is required exactly when capital_type_code is total",
+        ),
+        (
+            "is_printed_total",
+            "coalesce(is_printed_total, 'false') != 'true' and (sums_components is not null "
+            "or funding_source_code = 'total' or capital_type_code = 'total')",
+            "must be true for a total (sums_components, or a source or capital type 'total')",
+        ),
     ]
 
 
@@ -283,30 +355,42 @@ def _row_errors(con: duckdb.DuckDBPyConnection, findings: Findings) -> None:
     for rule, count, examples in rows:
         column, _, message = checks[rule]
         position = COLUMNS.index(column) + 1
-        findings.add(rule, count, [f"{example[0]}: row {example[2]}: column {column}: {message} "
-                                   f"(value {example[position]!r})" for example in examples])
+        findings.add(
+            rule,
+            count,
+            [
+                f"{example[0]}: row {example[2]}: column {column}: {message} (value {example[position]!r})"
+                for example in examples
+            ],
+        )
 
 
 def _cell_more() -> dict[object, str]:
-    return {rule: f"... and {{:,}} more row(s) whose column {column} {message}"
-            for rule, (column, _, message) in enumerate(_cell_checks())}
+    return {
+        rule: f"... and {{:,}} more row(s) whose column {column} {message}"
+        for rule, (column, _, message) in enumerate(_cell_checks())
+    }
 
 
 def _set_errors(con: duckdb.DuckDBPyConnection, findings: Findings) -> None:
     """Rules over sets of rows within the batch: duplicates and row numbering per file (a duplicate has
     one report, and a report lies in one file, which :func:`_report_file_errors` checks over every
     batch). Records each report's files in ``report_files``."""
-    key = ("report_id, geography_code, fiscal_year, period_month, component_code, funding_source_code, "
-           "capital_type_code, phase_code")
+    key = (
+        "report_id, geography_code, fiscal_year, period_month, component_code, funding_source_code, "
+        "capital_type_code, phase_code"
+    )
     where = "filename || ': row ' || row_number"
     order = "{'f': filename, 'r': try_cast(row_number as bigint)}"
     duplicates = con.execute(f"""
         select count(*) over (), arg_min({where}, {order}), arg_max({where}, {order}), {key}
         from feed group by all having count(*) > 1 order by 2 limit {findings.limit}
     """).fetchall()
-    messages = [f"{second}: duplicate line item (report, geography, year, month, component, source, capital type, "
-                f"phase = {', '.join('empty' if v is None else str(v) for v in values)}) of {first}"
-                for _, first, second, *values in duplicates]
+    messages = [
+        f"{second}: duplicate line item (report, geography, year, month, component, source, capital type, "
+        f"phase = {', '.join('empty' if v is None else str(v) for v in values)}) of {first}"
+        for _, first, second, *values in duplicates
+    ]
     if duplicates:
         findings.add("duplicate", duplicates[0][0], messages)
     numbering = con.execute(f"""
@@ -318,15 +402,22 @@ def _set_errors(con: duckdb.DuckDBPyConnection, findings: Findings) -> None:
         order by 2 limit {findings.limit}
     """).fetchall()
     if numbering:
-        findings.add("numbering", numbering[0][0], [
-            f"{file}: column row_number: the {rows:,} rows must be numbered 1..{rows:,} once each "
-            f"({distinct:,} distinct numbers from {low} to {high})"
-            for _, file, rows, distinct, low, high in numbering])
+        findings.add(
+            "numbering",
+            numbering[0][0],
+            [
+                f"{file}: column row_number: the {rows:,} rows must be numbered 1..{rows:,} once each "
+                f"({distinct:,} distinct numbers from {low} to {high})"
+                for _, file, rows, distinct, low, high in numbering
+            ],
+        )
     con.execute("insert into report_files select distinct report_id, filename from feed")
 
 
-SET_MORE: dict[object, str] = {"duplicate": "... and {:,} more duplicate line item(s)",
-                               "numbering": "... and {:,} more file(s) whose rows are not numbered 1..n"}
+SET_MORE: dict[object, str] = {
+    "duplicate": "... and {:,} more duplicate line item(s)",
+    "numbering": "... and {:,} more file(s) whose rows are not numbered 1..n",
+}
 
 
 def _report_file_errors(con: duckdb.DuckDBPyConnection, limit: int) -> list[str]:
@@ -336,8 +427,10 @@ def _report_file_errors(con: duckdb.DuckDBPyConnection, limit: int) -> list[str]
         select report_id, list(distinct filename order by filename)
         from report_files group by report_id having count(distinct filename) > 1 order by 1 limit {limit}
     """).fetchall():
-        errors.append(f"{files[1]}: column report_id: report {report_id!r} is also in {files[0]}; a report's rows "
-                      "must be in one file (its provenance is file + row number)")
+        errors.append(
+            f"{files[1]}: column report_id: report {report_id!r} is also in {files[0]}; a report's rows "
+            "must be in one file (its provenance is file + row number)"
+        )
     return errors
 
 
@@ -391,8 +484,14 @@ def _acknowledgment_errors(con: duckdb.DuckDBPyConnection, path: Path, every_rep
     return errors
 
 
-def validate(feed: Path, reference: Path, limit: int = 20, memory_limit: str = "2GB",
-             partitions: tuple[str, ...] | None = None, batch_bytes: int = BATCH_BYTES) -> list[str]:
+def validate(
+    feed: Path,
+    reference: Path,
+    limit: int = 20,
+    memory_limit: str = "2GB",
+    partitions: tuple[str, ...] | None = None,
+    batch_bytes: int = BATCH_BYTES,
+) -> list[str]:
     """Every contract violation of the feed in ``feed`` (empty when it may be built).
 
     ``partitions`` (``province=<code>/year=<yyyy>``) limits the row and file checks to those folders;
@@ -405,8 +504,9 @@ def validate(feed: Path, reference: Path, limit: int = 20, memory_limit: str = "
         con.execute(f"set memory_limit = {_quote(memory_limit)}")
         con.execute(f"set temp_directory = {_quote(spill)}")
         _load_reference(con, reference)
-        provinces = {p for (p,) in con.execute("select geography_code from geography where admin_level = 'province'")
-                     .fetchall()}
+        provinces = {
+            p for (p,) in con.execute("select geography_code from geography where admin_level = 'province'").fetchall()
+        }
         files, errors = _inventory(feed, provinces, partitions)
         layout = [e for path in files["csv"] for e in _header_errors(path)]
         layout += [e for path in files["parquet"] for e in _schema_errors(con, path)]
@@ -427,7 +527,9 @@ def validate(feed: Path, reference: Path, limit: int = 20, memory_limit: str = "
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """``ntp validate feeds [FEED_DIR] [--seeds DIR] [--limit N]``."""
-    parser.add_argument("feed", nargs="?", type=existing_dir, help="feed folder (default: NTP_FEEDS, else feeds/sample)")
+    parser.add_argument(
+        "feed", nargs="?", type=existing_dir, help="feed folder (default: NTP_FEEDS, else feeds/sample)"
+    )
     parser.add_argument("--seeds", type=existing_dir, help="seeds folder, reference/ inside (default: the project's)")
     parser.add_argument("--limit", type=int, default=20, help="offending rows shown per rule (default 20)")
 
@@ -436,5 +538,8 @@ def run(args: argparse.Namespace) -> int:
     """Exit 1 when any file breaks the contract, each error naming file, row and column."""
     feed = args.feed or feeds_dir(project_dir())
     errors = validate(feed, (args.seeds or project_dir() / "seeds") / "reference", args.limit)
-    return report(errors, f"feed {feed}: {len(errors)} error(s); nothing may be built from it",
-                  f"feed {feed}: every file follows the contract")
+    return report(
+        errors,
+        f"feed {feed}: {len(errors)} error(s); nothing may be built from it",
+        f"feed {feed}: every file follows the contract",
+    )

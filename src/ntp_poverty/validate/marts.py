@@ -47,41 +47,85 @@ SPECS: dict[str, MartSpec] = {
     "funding_mix": MartSpec(
         grain=["geography_code", "fiscal_year", "phase_code", "project_code"],
         columns={
-            "geography_code": "str", "phase_code": "str", "project_code": "str", "document_id": "str",
-            "geography_name_vi": "str", "admin_level": "str", "fiscal_year": "int",
-            "central_budget": MONEY, "local_budget": MONEY, "other_mobilized": MONEY,
-            "total_funding": MONEY, "policy_credit": MONEY, "development_investment": MONEY,
-            "recurrent": MONEY, "unspecified_capital": MONEY, "n_source_findings": "int", "share_central": "float",
-            "share_local": "float", "share_other": "float", "counterpart_ratio": "float",
+            "geography_code": "str",
+            "phase_code": "str",
+            "project_code": "str",
+            "document_id": "str",
+            "geography_name_vi": "str",
+            "admin_level": "str",
+            "fiscal_year": "int",
+            "central_budget": MONEY,
+            "local_budget": MONEY,
+            "other_mobilized": MONEY,
+            "total_funding": MONEY,
+            "policy_credit": MONEY,
+            "development_investment": MONEY,
+            "recurrent": MONEY,
+            "unspecified_capital": MONEY,
+            "n_source_findings": "int",
+            "share_central": "float",
+            "share_local": "float",
+            "share_other": "float",
+            "counterpart_ratio": "float",
         },
-        ranges={"share_central": (0, 1), "share_local": (0, 1), "share_other": (0, 1),
-                "central_budget": (0, None), "local_budget": (0, None), "other_mobilized": (0, None),
-                "total_funding": (0, None), "policy_credit": (0, None), "counterpart_ratio": (0, None)},
+        ranges={
+            "share_central": (0, 1),
+            "share_local": (0, 1),
+            "share_other": (0, 1),
+            "central_budget": (0, None),
+            "local_budget": (0, None),
+            "other_mobilized": (0, None),
+            "total_funding": (0, None),
+            "policy_credit": (0, None),
+            "counterpart_ratio": (0, None),
+        },
         identities={
-            "total_is_sum_of_sources": lambda f: f.total_funding - f.central_budget - f.local_budget - f.other_mobilized,
-            "total_is_sum_of_capital_types":
-                lambda f: f.total_funding - f.development_investment - f.recurrent - f.unspecified_capital,
-            "shares_sum_to_one": lambda f: (f.share_central + f.share_local + f.share_other - 1)
-            .where(f.total_funding > 0, 0).round(9),
+            "total_is_sum_of_sources": lambda f: (
+                f.total_funding - f.central_budget - f.local_budget - f.other_mobilized
+            ),
+            "total_is_sum_of_capital_types": lambda f: (
+                f.total_funding - f.development_investment - f.recurrent - f.unspecified_capital
+            ),
+            "shares_sum_to_one": lambda f: (
+                (f.share_central + f.share_local + f.share_other - 1).where(f.total_funding > 0, 0).round(9)
+            ),
         },
     ),
     "cross_province_comparison": MartSpec(
         grain=["fiscal_year", "phase_code", "component_code", "geography_code"],
         columns={
-            "fiscal_year": "int", "phase_code": "str", "component_code": "str", "geography_code": "str",
-            "document_id": "str", "geography_name_vi": "str", "admin_level": "str", "amount": MONEY,
-            "share_of_geography_total": "float", "rank_in_admin_level": "int",
-            "n_geographies_compared": "int", "ratio_to_mean": "float",
+            "fiscal_year": "int",
+            "phase_code": "str",
+            "component_code": "str",
+            "geography_code": "str",
+            "document_id": "str",
+            "geography_name_vi": "str",
+            "admin_level": "str",
+            "amount": MONEY,
+            "share_of_geography_total": "float",
+            "rank_in_admin_level": "int",
+            "n_geographies_compared": "int",
+            "ratio_to_mean": "float",
         },
         ranges={"share_of_geography_total": (0, 1), "rank_in_admin_level": (1, None), "amount": (0, None)},
-        identities={"rank_within_partition": lambda f: (f.rank_in_admin_level > f.n_geographies_compared).astype("int64")},
+        identities={
+            "rank_within_partition": lambda f: (f.rank_in_admin_level > f.n_geographies_compared).astype("int64")
+        },
     ),
     "yoy_change": MartSpec(
         grain=["geography_code", "component_code", "funding_source_code", "fiscal_year"],
         columns={
-            "geography_code": "str", "component_code": "str", "funding_source_code": "str",
-            "phase_code": "str", "prior_phase_code": "str", "document_id": "str", "fiscal_year": "int",
-            "amount": MONEY, "prior_year_amount": MONEY, "abs_change": MONEY, "pct_change": "float",
+            "geography_code": "str",
+            "component_code": "str",
+            "funding_source_code": "str",
+            "phase_code": "str",
+            "prior_phase_code": "str",
+            "document_id": "str",
+            "fiscal_year": "int",
+            "amount": MONEY,
+            "prior_year_amount": MONEY,
+            "abs_change": MONEY,
+            "pct_change": "float",
             "is_like_for_like": "bool",
         },
         ranges={"amount": (0, None)},
@@ -90,9 +134,17 @@ SPECS: dict[str, MartSpec] = {
     "target_comparison": MartSpec(
         grain=["indicator_code", "geography_code", "target_year"],
         columns={
-            "indicator_code": "str", "geography_code": "str", "document_id": "str", "target_id": "str",
-            "comparator": "str", "unit": "str", "conflicting_values": "str",
-            "conflicting_document_ids": "str", "target_year": "int", "low": MONEY, "high": MONEY,
+            "indicator_code": "str",
+            "geography_code": "str",
+            "document_id": "str",
+            "target_id": "str",
+            "comparator": "str",
+            "unit": "str",
+            "conflicting_values": "str",
+            "conflicting_document_ids": "str",
+            "target_year": "int",
+            "low": MONEY,
+            "high": MONEY,
             "has_conflict": "bool",
         },
         identities={"low_not_above_high": lambda f: (f.low > f.high).astype("int64")},
@@ -100,78 +152,151 @@ SPECS: dict[str, MartSpec] = {
     "data_quality_findings": MartSpec(
         grain=["sum_check_id"],
         columns={
-            "sum_check_id": "str", "check_code": "str", "document_id": "str", "geography_code": "str",
-            "component_code": "str", "classification": "str", "document_title_vi": "str",
-            "geography_name_vi": "str", "locator": "str", "source_file": "str", "source_text": "str",
-            "parts_detail": "str", "acknowledgment_note": "str", "source_line": "int",
-            "period_start_year": "int", "period_end_year": "int", "reported_amount_million_vnd": MONEY,
-            "computed_amount_million_vnd": MONEY, "difference_million_vnd": MONEY, "is_acknowledged": "bool",
+            "sum_check_id": "str",
+            "check_code": "str",
+            "document_id": "str",
+            "geography_code": "str",
+            "component_code": "str",
+            "classification": "str",
+            "document_title_vi": "str",
+            "geography_name_vi": "str",
+            "locator": "str",
+            "source_file": "str",
+            "source_text": "str",
+            "parts_detail": "str",
+            "acknowledgment_note": "str",
+            "source_line": "int",
+            "period_start_year": "int",
+            "period_end_year": "int",
+            "reported_amount_million_vnd": MONEY,
+            "computed_amount_million_vnd": MONEY,
+            "difference_million_vnd": MONEY,
+            "is_acknowledged": "bool",
         },
         ranges={"source_line": (1, None)},
         identities={
-            "difference_is_reported_minus_computed":
-                lambda f: (f.difference_million_vnd - (f.reported_amount_million_vnd - f.computed_amount_million_vnd))
-                .round(3),
-            "mismatches_are_acknowledged":
-                lambda f: ((f.classification == "arithmetic_mismatch") & ~f.is_acknowledged).astype("int64"),
+            "difference_is_reported_minus_computed": lambda f: (
+                f.difference_million_vnd - (f.reported_amount_million_vnd - f.computed_amount_million_vnd)
+            ).round(3),
+            "mismatches_are_acknowledged": lambda f: (
+                (f.classification == "arithmetic_mismatch") & ~f.is_acknowledged
+            ).astype("int64"),
         },
     ),
     "document_reconciliation": MartSpec(
         grain=["document_id"],
         columns={
-            "document_id": "str", "geography_code": "str", "document_title_vi": "str", "status": "str",
-            "total_funding_sources": "str", "n_leaf_amounts": "int", "n_printed_totals": "int",
-            "n_comparisons": "int", "n_arithmetic_mismatches": "int", "n_acknowledged_mismatches": "int",
-            "n_incomplete_breakdowns": "int", "leaf_total_million_vnd": MONEY,
-            "mismatch_amount_million_vnd": MONEY, "unitemised_amount_million_vnd": MONEY,
+            "document_id": "str",
+            "geography_code": "str",
+            "document_title_vi": "str",
+            "status": "str",
+            "total_funding_sources": "str",
+            "n_leaf_amounts": "int",
+            "n_printed_totals": "int",
+            "n_comparisons": "int",
+            "n_arithmetic_mismatches": "int",
+            "n_acknowledged_mismatches": "int",
+            "n_incomplete_breakdowns": "int",
+            "leaf_total_million_vnd": MONEY,
+            "mismatch_amount_million_vnd": MONEY,
+            "unitemised_amount_million_vnd": MONEY,
         },
         ranges={"n_leaf_amounts": (1, None), "mismatch_amount_million_vnd": (0, None)},
-        identities={"acknowledged_within_mismatches":
-                    lambda f: (f.n_acknowledged_mismatches > f.n_arithmetic_mismatches).astype("int64")},
+        identities={
+            "acknowledged_within_mismatches": lambda f: (
+                f.n_acknowledged_mismatches > f.n_arithmetic_mismatches
+            ).astype("int64")
+        },
     ),
     "target_attainment": MartSpec(
         grain=["target_id", "target_year"],
         columns={
-            "target_id": "str", "indicator_code": "str", "geography_code": "str", "document_id": "str",
-            "result_id": "str", "comparator": "str", "target_unit": "str", "measure_unit": "str",
-            "result_kind": "str", "result_comparator": "str", "result_document_id": "str",
-            "result_basis": "str", "attainment_status": "str", "target_year": "int",
-            "target_year_start": "int", "target_year_end": "int", "target_low": "float",
-            "target_high": "float", "result_value": "float", "attainment_ratio": "float",
-            "n_candidate_results": "int", "target_source_line": "int", "result_source_line": "int",
-            "is_per_year": "bool", "is_due_in_year": "bool", "is_lower_better": "bool",
-            "result_is_year_to_date": "bool", "is_met": "bool",
+            "target_id": "str",
+            "indicator_code": "str",
+            "geography_code": "str",
+            "document_id": "str",
+            "result_id": "str",
+            "comparator": "str",
+            "target_unit": "str",
+            "measure_unit": "str",
+            "result_kind": "str",
+            "result_comparator": "str",
+            "result_document_id": "str",
+            "result_basis": "str",
+            "attainment_status": "str",
+            "target_year": "int",
+            "target_year_start": "int",
+            "target_year_end": "int",
+            "target_low": "float",
+            "target_high": "float",
+            "result_value": "float",
+            "attainment_ratio": "float",
+            "n_candidate_results": "int",
+            "target_source_line": "int",
+            "result_source_line": "int",
+            "is_per_year": "bool",
+            "is_due_in_year": "bool",
+            "is_lower_better": "bool",
+            "result_is_year_to_date": "bool",
+            "is_met": "bool",
         },
-        ranges={"n_candidate_results": (0, None), "target_source_line": (1, None),
-                "result_source_line": (1, None), "target_year": (2000, 2100)},
+        ranges={
+            "n_candidate_results": (0, None),
+            "target_source_line": (1, None),
+            "result_source_line": (1, None),
+            "target_year": (2000, 2100),
+        },
         identities={
             "low_not_above_high": lambda f: (f.target_low > f.target_high).astype("int64"),
-            "year_within_target_period":
-                lambda f: ((f.target_year < f.target_year_start) | (f.target_year > f.target_year_end)).astype("int64"),
-            "met_flag_only_when_settled":
-                lambda f: (f.is_met.notna() != f.attainment_status.isin(["met", "not_met"])).astype("int64"),
-            "result_for_every_status_but_no_result":
-                lambda f: ((f.attainment_status == "no_result") & f.result_value.notna()).astype("int64"),
+            "year_within_target_period": lambda f: (
+                (f.target_year < f.target_year_start) | (f.target_year > f.target_year_end)
+            ).astype("int64"),
+            "met_flag_only_when_settled": lambda f: (
+                f.is_met.notna() != f.attainment_status.isin(["met", "not_met"])
+            ).astype("int64"),
+            "result_for_every_status_but_no_result": lambda f: (
+                (f.attainment_status == "no_result") & f.result_value.notna()
+            ).astype("int64"),
         },
     ),
     "poverty_rate_series": MartSpec(
         grain=["geography_code", "reference_year", "value_kind"],
         columns={
-            "geography_code": "str", "poverty_rate_source_id": "str", "poverty_rate_reduction_source_id": "str",
-            "poor_households_source_id": "str", "value_kind": "str", "geography_name_vi": "str",
-            "admin_level": "str", "poverty_rate_comparator": "str", "poverty_rate_document_id": "str",
-            "poverty_rate_reduction_comparator": "str", "poverty_rate_reduction_document_id": "str",
-            "poor_households_document_id": "str", "reference_year": "int", "poverty_rate": "float",
-            "poverty_rate_high": "float", "poverty_rate_source_line": "int", "poverty_rate_reduction_pp": "float",
-            "poverty_rate_reduction_pp_high": "float", "poverty_rate_reduction_source_line": "int",
-            "poor_households_count": "float", "poor_households_source_line": "int", "n_values_printed": "int",
+            "geography_code": "str",
+            "poverty_rate_source_id": "str",
+            "poverty_rate_reduction_source_id": "str",
+            "poor_households_source_id": "str",
+            "value_kind": "str",
+            "geography_name_vi": "str",
+            "admin_level": "str",
+            "poverty_rate_comparator": "str",
+            "poverty_rate_document_id": "str",
+            "poverty_rate_reduction_comparator": "str",
+            "poverty_rate_reduction_document_id": "str",
+            "poor_households_document_id": "str",
+            "reference_year": "int",
+            "poverty_rate": "float",
+            "poverty_rate_high": "float",
+            "poverty_rate_source_line": "int",
+            "poverty_rate_reduction_pp": "float",
+            "poverty_rate_reduction_pp_high": "float",
+            "poverty_rate_reduction_source_line": "int",
+            "poor_households_count": "float",
+            "poor_households_source_line": "int",
+            "n_values_printed": "int",
             "has_differing_values": "bool",
         },
-        ranges={"poverty_rate": (0, 100), "poverty_rate_high": (0, 100), "poor_households_count": (0, None),
-                "n_values_printed": (1, None), "reference_year": (2000, 2100)},
+        ranges={
+            "poverty_rate": (0, 100),
+            "poverty_rate_high": (0, 100),
+            "poor_households_count": (0, None),
+            "n_values_printed": (1, None),
+            "reference_year": (2000, 2100),
+        },
         identities={
-            "some_value_present": lambda f: (f.poverty_rate.isna() & f.poverty_rate_reduction_pp.isna()
-                                             & f.poor_households_count.isna()).astype("int64"),
+            "some_value_present": lambda f: (
+                f.poverty_rate.isna() & f.poverty_rate_reduction_pp.isna() & f.poor_households_count.isna()
+            ).astype("int64"),
             "rate_has_its_line": lambda f: (f.poverty_rate.isna() != f.poverty_rate_source_line.isna()).astype("int64"),
         },
     ),
@@ -179,10 +304,19 @@ SPECS: dict[str, MartSpec] = {
 # Nullable integers and booleans (a column with nulls, e.g. result_source_line) are pandas extension
 # dtypes, which GX recognises by their class names (Int32Dtype, BooleanDtype), not "Int32"/"boolean".
 # Arrow types read as pandas' nullable dtypes, so that a column with nulls keeps its kind
-ARROW_DTYPES = {pa.int8(): pd.Int8Dtype(), pa.int16(): pd.Int16Dtype(), pa.int32(): pd.Int32Dtype(),
-                pa.int64(): pd.Int64Dtype(), pa.bool_(): pd.BooleanDtype()}
-KIND_DTYPES = {"str": ["StringDtype"], "int": ["int32", "int64", "Int32", "Int64", "Int32Dtype", "Int64Dtype"],
-               "float": ["float64", "Float64"], "bool": ["bool", "boolean", "BooleanDtype"]}
+ARROW_DTYPES = {
+    pa.int8(): pd.Int8Dtype(),
+    pa.int16(): pd.Int16Dtype(),
+    pa.int32(): pd.Int32Dtype(),
+    pa.int64(): pd.Int64Dtype(),
+    pa.bool_(): pd.BooleanDtype(),
+}
+KIND_DTYPES = {
+    "str": ["StringDtype"],
+    "int": ["int32", "int64", "Int32", "Int64", "Int32Dtype", "Int64Dtype"],
+    "float": ["float64", "Float64"],
+    "bool": ["bool", "boolean", "BooleanDtype"],
+}
 
 
 def read_mart(warehouse: Path, name: str) -> pd.DataFrame:
@@ -194,8 +328,10 @@ def read_mart(warehouse: Path, name: str) -> pd.DataFrame:
     type expectations name (:data:`KIND_DTYPES`)."""
     with connect(warehouse) as con:
         relation = con.sql(f"select * from marts.{name}")
-        columns = [f'cast("{column}" as double) as "{column}"' if str(kind).startswith("DECIMAL") else f'"{column}"'
-                   for column, kind in zip(relation.columns, relation.types)]
+        columns = [
+            f'cast("{column}" as double) as "{column}"' if str(kind).startswith("DECIMAL") else f'"{column}"'
+            for column, kind in zip(relation.columns, relation.types)
+        ]
         table = con.sql(f"select {', '.join(columns)} from marts.{name}").to_arrow_table()
     frame = table.to_pandas(types_mapper=ARROW_DTYPES.get)
     for column in frame.columns:
@@ -251,8 +387,10 @@ def _validate(warehouse: Path, docs_dir: Path) -> list[str]:
             site_name="ntp_poverty",
             site_config={
                 "class_name": "SiteBuilder",
-                "store_backend": {"class_name": "TupleFilesystemStoreBackend",
-                                  "base_directory": str(docs_dir.resolve())},
+                "store_backend": {
+                    "class_name": "TupleFilesystemStoreBackend",
+                    "base_directory": str(docs_dir.resolve()),
+                },
                 "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
             },
         )
@@ -262,9 +400,11 @@ def _validate(warehouse: Path, docs_dir: Path) -> list[str]:
             batch = source.add_dataframe_asset(name=name).add_batch_definition_whole_dataframe(f"{name}_all")
             suite = context.suites.add(build_suite(name, spec, frame))
             definition = context.validation_definitions.add(
-                gx.ValidationDefinition(name=f"{name}_validation", data=batch, suite=suite))
-            checkpoint = context.checkpoints.add(gx.Checkpoint(
-                name=f"{name}_checkpoint", validation_definitions=[definition]))
+                gx.ValidationDefinition(name=f"{name}_validation", data=batch, suite=suite)
+            )
+            checkpoint = context.checkpoints.add(
+                gx.Checkpoint(name=f"{name}_checkpoint", validation_definitions=[definition])
+            )
             result = checkpoint.run(batch_parameters={"dataframe": frame})
             for run in result.run_results.values():
                 for outcome in run.results:
@@ -279,9 +419,13 @@ def _validate(warehouse: Path, docs_dir: Path) -> list[str]:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """``ntp validate marts [WAREHOUSE]``."""
-    parser.add_argument("warehouse", nargs="?", type=existing_file,
-                        default=os.environ.get("NTP_WAREHOUSE", "warehouse/ntp_poverty.duckdb"),
-                        help="DuckDB file (default: $NTP_WAREHOUSE or warehouse/ntp_poverty.duckdb)")
+    parser.add_argument(
+        "warehouse",
+        nargs="?",
+        type=existing_file,
+        default=os.environ.get("NTP_WAREHOUSE", "warehouse/ntp_poverty.duckdb"),
+        help="DuckDB file (default: $NTP_WAREHOUSE or warehouse/ntp_poverty.duckdb)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -290,5 +434,8 @@ def run(args: argparse.Namespace) -> int:
     docs_dir = warehouse.parent / "data_docs"
     shutil.rmtree(docs_dir, ignore_errors=True)
     failures = validate(warehouse, docs_dir)
-    return report(failures, f"Great Expectations: {len(failures)} expectation(s) failed",
-                  f"Great Expectations: all mart suites passed; Data Docs in {docs_dir}/index.html")
+    return report(
+        failures,
+        f"Great Expectations: {len(failures)} expectation(s) failed",
+        f"Great Expectations: all mart suites passed; Data Docs in {docs_dir}/index.html",
+    )

@@ -75,32 +75,33 @@ def check(name: str, why: str) -> Callable[[CheckFunction], CheckFunction]:
 
 @check("seeds", "every seed matches its YAML declaration and printed numbers agree with stored values")
 def seed_validation(inputs: Inputs) -> list[str]:
-    from ntp_poverty.validate.seeds import validate
+    from ntp_poverty.validate.seeds import validate  # noqa: PLC0415 - a check imports its tool when it runs
 
     return [str(e) for e in validate(inputs.seeds_dir)]
 
 
 @check("provenance", "every row of every seed with meta.provenance is printed on its document line")
 def provenance(inputs: Inputs) -> list[str]:
-    from ntp_poverty.validate.provenance import prove
+    from ntp_poverty.validate.provenance import prove  # noqa: PLC0415 - a check imports its tool when it runs
 
     return prove(inputs.seeds_dir, inputs.documents_dir)
 
 
 @check("ledger", "every numeral printed in the documents is transcribed or classified")
 def ledger(inputs: Inputs) -> list[str]:
-    from ntp_poverty.ledger.numerals import find_unaccounted
+    from ntp_poverty.ledger.numerals import find_unaccounted  # noqa: PLC0415 - a check imports its tool when it runs
 
     return find_unaccounted(inputs.documents_dir, inputs.seeds_dir)
 
 
 @check("feeds", "every line-item feed file (NTP_FEEDS, default feeds/sample) follows the feed contract")
 def feeds(inputs: Inputs) -> list[str]:
-    from ntp_poverty.validate.feed_contract import feeds_dir
-    from ntp_poverty.validate.feeds import validate
+    from ntp_poverty.validate.feed_contract import feeds_dir  # noqa: PLC0415 - a check imports its tool when it runs
+    from ntp_poverty.validate.feeds import validate  # noqa: PLC0415 - a check imports its tool when it runs
 
-    return validate(feeds_dir(inputs.seeds_dir.resolve().parent), inputs.seeds_dir / "reference",
-                    partitions=inputs.feed_partitions)
+    return validate(
+        feeds_dir(inputs.seeds_dir.resolve().parent), inputs.seeds_dir / "reference", partitions=inputs.feed_partitions
+    )
 
 
 def _run_one(item: Check, inputs: Inputs) -> Result:
@@ -108,13 +109,14 @@ def _run_one(item: Check, inputs: Inputs) -> Result:
     started = time.monotonic()
     try:
         errors = list(item.run(inputs))
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - a crashing check must refuse the build, readably
         errors = [f"preflight check {item.name!r} could not run: {type(exc).__name__}: {exc}"]
     return Result(item.name, errors, round(time.monotonic() - started, 3))
 
 
-def run_preflight(seeds_dir: Path, documents_dir: Path, only: Iterable[str] = (),
-                  feed_partitions: tuple[str, ...] | None = None) -> list[Result]:
+def run_preflight(
+    seeds_dir: Path, documents_dir: Path, only: Iterable[str] = (), feed_partitions: tuple[str, ...] | None = None
+) -> list[Result]:
     """Run every registered check (or those named in ``only``) against the two folders.
 
     ``feed_partitions`` limits the feed check to those partitions (an incremental refresh: the others
@@ -135,17 +137,25 @@ def errors_of(results: Iterable[Result]) -> list[str]:
 
 def summary(results: Iterable[Result]) -> str:
     """One line: each check, its error count and time."""
-    return "; ".join(f"{r.name} {'ok' if not r.errors else f'{len(r.errors)} error(s)'} in {r.seconds:.2f} s"
-                     for r in results)
+    return "; ".join(
+        f"{r.name} {'ok' if not r.errors else f'{len(r.errors)} error(s)'} in {r.seconds:.2f} s" for r in results
+    )
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """``ntp preflight [--seeds DIR] [--documents DIR] [--only NAME ...] [--list]``."""
     parser.add_argument("--seeds", type=existing_dir, help="seeds folder (default: the project's seeds/)")
-    parser.add_argument("--documents", type=existing_dir,
-                        help="documents folder (default: documents/ beside the seeds folder)")
-    parser.add_argument("--only", action="append", default=[], metavar="NAME",
-                        choices=[item.name for item in REGISTRY], help="run only this check")
+    parser.add_argument(
+        "--documents", type=existing_dir, help="documents folder (default: documents/ beside the seeds folder)"
+    )
+    parser.add_argument(
+        "--only",
+        action="append",
+        default=[],
+        metavar="NAME",
+        choices=[item.name for item in REGISTRY],
+        help="run only this check",
+    )
     parser.add_argument("--list", action="store_true", help="list the checks and exit")
 
 

@@ -33,9 +33,7 @@ from ntp_poverty.project import project_dir
 from ntp_poverty.validate.seeds import SeedError, SeedSpec, load_specs, read_rows
 
 #: A printed number: digits with "." thousands groups and an optional "," decimal part, or a lone "-".
-NUMBER_TOKEN = re.compile(
-    r"(?<![\d.,])(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?(?![\d]|[.,]\d)|(?<!\S)-(?!\S)"
-)
+NUMBER_TOKEN = re.compile(r"(?<![\d.,])(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?(?![\d]|[.,]\d)|(?<!\S)-(?!\S)")
 #: The keys of ``meta.provenance`` that name printed-number columns.
 VALUE_KEYS = ("value", "high")
 
@@ -107,9 +105,12 @@ def read_document(path: Path) -> Document:
         line = raw[: exc.start].count(b"\n") + 1
         line_start = raw.rfind(b"\n", 0, exc.start) + 1
         # a character column, as editors count (the bytes before the bad one on its line are UTF-8)
-        column = len(raw[line_start: exc.start].decode("utf-8", errors="replace")) + 1
-        return Document(path, problem=f"{path}:{line}:{column}: document is not UTF-8 ({exc.reason}, byte "
-                                      f"0x{raw[exc.start]:02x}); no row citing it can be proven")
+        column = len(raw[line_start : exc.start].decode("utf-8", errors="replace")) + 1
+        return Document(
+            path,
+            problem=f"{path}:{line}:{column}: document is not UTF-8 ({exc.reason}, byte "
+            f"0x{raw[exc.start]:02x}); no row citing it can be proven",
+        )
     return Document(path, tuple(unicodedata.normalize("NFC", line) for line in text.split("\n")))
 
 
@@ -167,9 +168,15 @@ def check_row(spec: ProvenanceSpec, line: int, row: dict[str, str], document: Do
     if text not in printed_line:
         prefix = _cut(text, printed_line)
         if prefix and line_no == document.line_count and not document.ends_with_newline:
-            problems.append(spec.error(line, spec.text, f"source text {text!r} is cut at {where}:"
-                                       f"{len(printed_line) + 1}, the end of the document, after {prefix!r}: "
-                                       "the document is truncated"))
+            problems.append(
+                spec.error(
+                    line,
+                    spec.text,
+                    f"source text {text!r} is cut at {where}:"
+                    f"{len(printed_line) + 1}, the end of the document, after {prefix!r}: "
+                    "the document is truncated",
+                )
+            )
         else:
             elsewhere = [str(n) for n, other in enumerate(document.lines, start=1) if text and text in other][:3]
             hint = f" (it is on line {', '.join(elsewhere)})" if elsewhere else ""
@@ -178,8 +185,9 @@ def check_row(spec: ProvenanceSpec, line: int, row: dict[str, str], document: Do
     for column in spec.values:
         value = row[column]
         if value and value not in tokens:
-            problems.append(spec.error(line, column,
-                                       f"printed value {value!r} is not a number in source text {text!r}"))
+            problems.append(
+                spec.error(line, column, f"printed value {value!r} is not a number in source text {text!r}")
+            )
     return problems
 
 
@@ -209,16 +217,25 @@ def prove_seed(spec: ProvenanceSpec, documents: Documents) -> tuple[int, list[st
         else:
             problems.extend(check_row(spec, line, row, document))
     for path, lines in missing.items():
-        problems.append(spec.error(lines[0], spec.file, f"document {path} does not exist ({len(lines)} row(s) "
-                                   "cite it, the first here)"))
+        problems.append(
+            spec.error(
+                lines[0], spec.file, f"document {path} does not exist ({len(lines)} row(s) cite it, the first here)"
+            )
+        )
     for problem, lines in unreadable.items():
         problems.append(f"{problem} ({len(lines)} row(s) of {spec.seed.path} cite it, the first on line {lines[0]})")
     for path, cited in past_end.items():
         first_line, first_cited = cited[0]
         count = documents.get(path.name).line_count
-        problems.append(spec.error(first_line, spec.line, f"line {first_cited} is past the end of {path} ({count} "
-                                   f"lines; {len(cited)} row(s) cite lines past its end, the first here): "
-                                   "the document is truncated or the line numbers are wrong"))
+        problems.append(
+            spec.error(
+                first_line,
+                spec.line,
+                f"line {first_cited} is past the end of {path} ({count} "
+                f"lines; {len(cited)} row(s) cite lines past its end, the first here): "
+                "the document is truncated or the line numbers are wrong",
+            )
+        )
     return len(rows), problems
 
 
@@ -242,8 +259,12 @@ def check_seed(path: Path, documents_dir: Path) -> tuple[int, list[str]]:
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """``ntp validate provenance [SEEDS_DIR [DOCUMENTS_DIR]]``."""
     parser.add_argument("seeds_dir", nargs="?", type=existing_dir, help="seeds folder (default: the project's seeds/)")
-    parser.add_argument("documents_dir", nargs="?", type=existing_dir,
-                        help="documents folder (default: documents/ beside the seeds folder)")
+    parser.add_argument(
+        "documents_dir",
+        nargs="?",
+        type=existing_dir,
+        help="documents folder (default: documents/ beside the seeds folder)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -251,5 +272,8 @@ def run(args: argparse.Namespace) -> int:
     seeds_dir = args.seeds_dir or project_dir() / "seeds"
     documents_dir = args.documents_dir or seeds_dir.parent / "documents"
     problems = prove(seeds_dir, documents_dir)
-    return report(list(problems), f"provenance: {len(problems)} problem(s)",
-                  f"provenance: every row of {len(provenance_specs(seeds_dir))} seed(s) is on its document line")
+    return report(
+        list(problems),
+        f"provenance: {len(problems)} problem(s)",
+        f"provenance: every row of {len(provenance_specs(seeds_dir))} seed(s) is on its document line",
+    )

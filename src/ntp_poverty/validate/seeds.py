@@ -144,8 +144,15 @@ def read_rows(spec: SeedSpec) -> tuple[list[tuple[int, dict[str, str]]], list[Se
     try:
         for record in reader:
             if len(record) != len(header):
-                errors.append(SeedError(path, line, min(len(record), len(header)) + 1, "",
-                                        f"{len(record)} fields where the header has {len(header)}"))
+                errors.append(
+                    SeedError(
+                        path,
+                        line,
+                        min(len(record), len(header)) + 1,
+                        "",
+                        f"{len(record)} fields where the header has {len(header)}",
+                    )
+                )
             else:
                 rows.append((line, dict(zip(header, record))))
             line = reader.line_num + 1
@@ -176,10 +183,14 @@ def check_value(value: str, meta: dict[str, Any], allowed: dict[str, set[str] | 
         return f"not true/false: {value!r}"
     if "accepted_values" in meta and value not in {str(v) for v in meta["accepted_values"]}:
         return f"{value!r} is not one of {meta['accepted_values']}"
-    if "references" in meta and allowed[meta["references"]] is not None:
-        # no set union per cell: the national geography makes ~50,000 reference cells
-        if value not in allowed[meta["references"]] and value not in {str(v) for v in meta.get("extra_values", [])}:
-            return f"unknown code {value!r} (not in {meta['references']})"
+    # no set union per cell: the national geography makes ~50,000 reference cells
+    if (
+        "references" in meta
+        and allowed[meta["references"]] is not None
+        and value not in allowed[meta["references"]]
+        and value not in {str(v) for v in meta.get("extra_values", [])}
+    ):
+        return f"unknown code {value!r} (not in {meta['references']})"
     if "list_of" in meta and allowed[meta["list_of"]] is not None:
         unknown = [v for v in value.split("|") if v not in allowed[meta["list_of"]]]
         if unknown:
@@ -265,11 +276,13 @@ def check_fits(column: str, meta: dict[str, Any], row: dict[str, str]) -> tuple[
     decimals = max(-exponent, 0)
     integers = max(len(digits) + exponent, 0) if value else 0
     if integers > precision - scale:
-        return column, (f"{row[column]} does not fit {meta['fits']}: {integers} integer digits "
-                        f"(at most {precision - scale})")
+        return column, (
+            f"{row[column]} does not fit {meta['fits']}: {integers} integer digits (at most {precision - scale})"
+        )
     if decimals > scale:
-        return column, (f"{row[column]} does not fit {meta['fits']}: {decimals} decimals "
-                        f"(at most {scale}; the cast would round it)")
+        return column, (
+            f"{row[column]} does not fit {meta['fits']}: {decimals} decimals (at most {scale}; the cast would round it)"
+        )
     return None
 
 
@@ -303,8 +316,12 @@ def declaration_errors(spec: SeedSpec, specs: dict[str, SeedSpec]) -> list[SeedE
         errors.append(SeedError(spec.path, 1, index, column, f"declaration in the seed's YAML: {message}"))
 
     for column, meta in spec.meta.items():
-        named = [meta.get("parses_to"), meta.get("empty_means"), *dict(meta.get("amount_of") or {}).values(),
-                 dict(meta.get("negative_allowed_by") or {}).get("via")]
+        named = [
+            meta.get("parses_to"),
+            meta.get("empty_means"),
+            *dict(meta.get("amount_of") or {}).values(),
+            dict(meta.get("negative_allowed_by") or {}).get("via"),
+        ]
         for other in (n for n in named if n is not None):
             if other not in spec.columns:
                 bad(column, f"names column {other!r}, which the seed does not have")
@@ -315,8 +332,11 @@ def declaration_errors(spec: SeedSpec, specs: dict[str, SeedSpec]) -> list[SeedE
             reference = str(spec.meta[rule["via"]].get("references", ""))
             flag_seed, _, flag_col = str(rule.get("flag", "")).partition(".")
             if reference.partition(".")[0] != flag_seed or flag_col not in getattr(specs.get(flag_seed), "columns", []):
-                bad(column, f"negative_allowed_by flag {rule.get('flag')!r} is not a column of the seed that "
-                            f"{rule['via']} references ({reference or 'none'})")
+                bad(
+                    column,
+                    f"negative_allowed_by flag {rule.get('flag')!r} is not a column of the seed that "
+                    f"{rule['via']} references ({reference or 'none'})",
+                )
     for other in spec.seed_meta.get("unique_combination", []):
         if other not in spec.columns:
             bad(str(other), f"unique_combination names column {other!r}, which the seed does not have")
@@ -334,9 +354,9 @@ def flag_tables(specs: dict[str, SeedSpec], parsed: dict[str, Rows], broken: set
             reference, flag = str(spec.meta[rule["via"]].get("references", "")), str(rule["flag"])
             seed, _, key_col = reference.partition(".")
             flag_col = flag.partition(".")[2]
-            tables[(reference, flag)] = None if seed in broken else {
-                row[key_col]: row.get(flag_col, "") for _, row in parsed.get(seed, [])
-            }
+            tables[(reference, flag)] = (
+                None if seed in broken else {row[key_col]: row.get(flag_col, "") for _, row in parsed.get(seed, [])}
+            )
     return tables
 
 
@@ -372,9 +392,14 @@ def duplicate_printings(spec: SeedSpec, rows: Rows) -> Iterator[SeedError]:
         key = tuple(row[c] for c in combination)
         if key in seen:
             first_line, first_id = seen[key]
-            yield SeedError(spec.path, line, spec.columns.index(id_col) + 1, id_col,
-                            f"same {', '.join(combination)} as line {first_line} ({id_col} {first_id!r}): "
-                            "one printed number transcribed twice under another id")
+            yield SeedError(
+                spec.path,
+                line,
+                spec.columns.index(id_col) + 1,
+                id_col,
+                f"same {', '.join(combination)} as line {first_line} ({id_col} {first_id!r}): "
+                "one printed number transcribed twice under another id",
+            )
         else:
             seen[key] = (line, row[id_col])
 
@@ -392,7 +417,9 @@ def validate(seeds_dir: Path) -> list[SeedError]:
     for spec in specs.values():
         untyped = [c for c in spec.columns if c not in spec.column_types]
         for c in untyped:
-            errors.append(SeedError(spec.path, 1, spec.columns.index(c) + 1, c, "column has no config.column_types entry"))
+            errors.append(
+                SeedError(spec.path, 1, spec.columns.index(c) + 1, c, "column has no config.column_types entry")
+            )
         rows, errs = read_rows(spec)
         if not rows and not errs and not spec.seed_meta.get("may_be_empty"):
             errs = [SeedError(spec.path, 2, 1, "", "the seed has a header but no rows")]
@@ -420,8 +447,15 @@ def validate(seeds_dir: Path) -> list[SeedError]:
                 key = tuple(row[c] for c in spec.primary_key)
                 if key in seen:
                     col = spec.primary_key[0]
-                    errors.append(SeedError(spec.path, line, spec.columns.index(col) + 1, col,
-                                            f"duplicate key {key} (first on line {seen[key]})"))
+                    errors.append(
+                        SeedError(
+                            spec.path,
+                            line,
+                            spec.columns.index(col) + 1,
+                            col,
+                            f"duplicate key {key} (first on line {seen[key]})",
+                        )
+                    )
                 else:
                     seen[key] = line
         if spec.name not in misdeclared:
@@ -438,5 +472,8 @@ def run(args: argparse.Namespace) -> int:
     """Print located errors to stderr; exit 1 when any error is found."""
     seeds_dir = args.seeds_dir or project_dir() / "seeds"
     errors = validate(seeds_dir)
-    return report(list(errors), f"seed validation failed: {len(errors)} error(s); nothing was loaded",
-                  f"seed validation passed: {seeds_dir}")
+    return report(
+        list(errors),
+        f"seed validation failed: {len(errors)} error(s); nothing was loaded",
+        f"seed validation passed: {seeds_dir}",
+    )
