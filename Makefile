@@ -8,7 +8,7 @@ export NTP_WAREHOUSE ?= warehouse/ntp_poverty.duckdb
 export DBT_PROFILES_DIR := $(CURDIR)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-.PHONY: build refresh rollback report test test-national chromium venv lint clean ledger geography synthetic \
+.PHONY: build refresh rollback report test test-all test-national chromium venv lint clean ledger geography synthetic \
 	bench java spark-venv spark-build bench-spark spark-clean
 
 # The virtualenv is rebuilt whenever the lock file or the package's metadata changes; every package
@@ -88,11 +88,24 @@ RUNS ?= 3
 bench-spark: $(STAMP) $(SPARK_STAMP) java
 	$(BIN)/ntp bench-spark --rows $(ROWS) --runs $(RUNS) --master '$(NTP_SPARK_MASTER)'
 
-## Every test: pytest (unit, provenance, bad input, full builds and refreshes into temporary
-## warehouses, analyses, the report in headless Chromium) including sqlfluff, and the Spark build
-## compared row by row with the DuckDB build (local[2] and a standalone cluster on 127.0.0.1).
+## The tests that prove every promise of the README once, in parallel (pytest-xdist, 2 workers, each
+## file's tests in one worker): unit tests, provenance, bad input, the ledger, one shared dbt build
+## read by the golden values, analyses, exports and docs tests, the refresh's orchestration on a fake
+## build plus its real end-to-end runs (a good refresh, a failing gate, a kill during the build and
+## one during publishing, readers during a refresh), incremental = full, the report and Data Docs in
+## headless Chromium, a DuckDB 1.5 reader, sqlfluff, ruff, and the Spark build (local[2]) compared row
+## by row with the DuckDB build. PYTEST_ARGS: more pytest options (e.g. -k refresh, -x).
+PYTEST_ARGS ?=
+PYTEST_PARALLEL := -n 2 --dist loadfile --durations=25
 test: $(STAMP) $(SPARK_STAMP) chromium java
-	$(BIN)/pytest
+	$(BIN)/pytest $(PYTEST_PARALLEL) -m "not exhaustive" $(PYTEST_ARGS)
+
+## Everything `make test` runs, and what is slow by nature and proves again what a faster test proves
+## once (tests marked exhaustive): the real refresh killed at every publish step, the standalone
+## Spark cluster, a broken Spark macro caught by the comparison. Run it before resolving an issue
+## that touches models or publishing.
+test-all: $(STAMP) $(SPARK_STAMP) chromium java
+	$(BIN)/pytest $(PYTEST_PARALLEL) $(PYTEST_ARGS)
 
 ## The refresh's guarantees at national scale, the same tests as in `make test` on a synthetic feed of
 ## NATIONAL_ROWS leaf rows (default 1M, generated once into target/feeds/): readers during a refresh,
