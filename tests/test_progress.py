@@ -238,6 +238,20 @@ def test_plain_lines_are_throttled_but_failures_and_the_end_are_not() -> None:
     assert all(line.startswith("[refresh ") for line in text.splitlines())
 
 
+def test_a_due_line_waits_for_the_next_node_to_start_and_names_it() -> None:
+    out, clock = io.StringIO(), FakeClock()
+    shown = display(out, clock, terminal=False, interval=10.0)
+    nodes = [line for line in sample("slice_run.txt") if " of 25 " in line]
+    shown.feed(nodes[0])  # 1 of 25 START, at 0 s
+    clock.now = 112.0
+    shown.feed(nodes[1])  # 1 of 25 OK, at 12 s: due, but nothing is running to name
+    assert out.getvalue() == ""
+    shown.feed(nodes[2])  # 2 of 25 START
+    assert out.getvalue().split("] ", 1)[1] == (
+        "dbt build: 1 of 25 nodes done (4%), 0:12 elapsed; running model staging.stg_feeds__line_items_parquet (0:00)\n"
+    )
+
+
 def test_interval_zero_writes_a_line_per_finished_node() -> None:
     out, clock = io.StringIO(), FakeClock()
     shown = display(out, clock, terminal=False, interval=0.0)

@@ -306,12 +306,12 @@ class ProgressDisplay:
                     f"{self.label}: {event.status} {event.node} "
                     f"({self.progress.position()}, {format_duration(now - self.progress.started)} elapsed)"
                 )
-            self._show(now, finished_node=event.status != START and not event.is_hook)
+            self._show(now, event)
 
     def tick(self) -> None:
         """The clock: advance the bar's elapsed time, or write a plain line when one is due."""
         with self._lock:
-            self._show(self.clock(), finished_node=False)
+            self._show(self.clock(), None)
 
     def finish(self, exit_code: int) -> None:
         """dbt ended: the bar's last state and a newline, or the final plain line."""
@@ -325,13 +325,19 @@ class ProgressDisplay:
             else:
                 say(final_line(self.label, self.progress, now, exit_code), file=self.out)
 
-    def _show(self, now: float, *, finished_node: bool) -> None:
+    def _show(self, now: float, event: NodeLine | None) -> None:
+        """Redraw the bar, or write a plain line if one is due: with an interval, on the clock's
+        tick or a node's start (never just after a node ended, when the next one has not started
+        yet and the line could not name it); without one, when a node (not a hook) has ended."""
         if self.terminal:
             if not self._drawn or now - self._last_shown >= BAR_MIN_REDRAW_SECONDS:
                 self._draw(bar_line(self.label, self.progress, now, self.width()))
                 self._last_shown = now
             return
-        due = finished_node if self.interval == 0 else now - self._last_shown >= self.interval
+        if self.interval == 0:
+            due = event is not None and event.status != START and not event.is_hook
+        else:
+            due = (event is None or event.status == START) and now - self._last_shown >= self.interval
         if due:
             say(plain_line(self.label, self.progress, now), file=self.out)
             self._last_shown = now
