@@ -179,23 +179,23 @@ def test_the_terminal_bar_fits_its_width() -> None:
     assert bar_line("dbt build", progress, 42.0, 200) == (
         "dbt build [#####---------------] 123/489  25% 0:42 1 failed  model core.fct_plan_amount (0:12)"
     )
-    # narrower: the bar gives way to the node's name, down to half its width; then the end is cut
-    assert bar_line("dbt build", progress, 42.0, 90) == (
-        "dbt build [###------------] 123/489  25% 0:42 1 failed  model core.fct_plan_amount (0:12)"
+    # narrower than 100 columns: a bar half as wide; then the end is cut
+    assert bar_line("dbt build", progress, 42.0, 99) == (
+        "dbt build [##--------] 123/489  25% 0:42 1 failed  model core.fct_plan_amount (0:12)"
     )
     assert bar_line("dbt build", progress, 42.0, 80) == (
         "dbt build [##--------] 123/489  25% 0:42 1 failed  model core.fct_plan_amoun..."
     )
     assert bar_line("dbt build", progress, 42.0, 40) == "dbt build [##--------] 123/489  25% ..."
-    assert bar_line("dbt build", DbtProgress(started=0.0), 3.0, 80) == "dbt build [--------------------] 0/?   0% 0:03"
+    assert bar_line("dbt build", DbtProgress(started=0.0), 3.0, 100) == "dbt build [--------------------] 0/?   0% 0:03"
     done = progress_of(sample("full_build.txt"))
-    assert bar_line("dbt build", done, 30.0, 80, ended="done") == (
+    assert bar_line("dbt build", done, 30.0, 100, ended="done") == (
         "dbt build [####################] 489/489 100% 0:30  done"
     )
 
 
 def display(out: io.StringIO, clock: FakeClock, *, terminal: bool, interval: float = 10.0) -> ProgressDisplay:
-    return ProgressDisplay("dbt build", out, terminal=terminal, interval=interval, clock=clock, width=lambda: 90)
+    return ProgressDisplay("dbt build", out, terminal=terminal, interval=interval, clock=clock, width=lambda: 100)
 
 
 def test_plain_lines_are_throttled_but_failures_and_the_end_are_not() -> None:
@@ -282,10 +282,11 @@ def test_the_terminal_bar_is_redrawn_in_place_and_ends_with_a_newline() -> None:
         "dbt build: FAIL test not_null_people_name (9 of 9, 0:05 elapsed)",
     ]
     draws = [draw for line in lines for draw in line.split("\r\x1b[K")[1:]]
-    assert all(len(draw) < 90 for draw in draws)  # never wraps: the terminal is 90 wide
+    assert all(len(draw) < 100 for draw in draws)  # never wraps: the terminal is 100 wide
     assert all(a != b for a, b in itertools.pairwise(draws))  # nothing is drawn twice
     assert draws[0] == "dbt build [--------------------] 0/?   0% 0:01  hook pdemo.on-run-start.0 (0:00)"
-    assert "dbt build [####----------------] 2/9  22% 0:03 1 failed  model main.good (0:00)" in draws
+    # drawn when a node starts (then the line can name what runs), two at a time on two threads
+    assert "dbt build [####----------------] 2/9  22% 0:03 1 failed  model main.good (0:00) and 1 more" in draws
     assert draws[-1] == "dbt build [####################] 9/9 100% 0:11 3 failed  exited with code 1"
 
 

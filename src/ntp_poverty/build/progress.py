@@ -18,13 +18,16 @@ How it is shown:
 
 - on a terminal (stdout is a TTY and ``TERM`` is not ``dumb``): one line redrawn in place with
   ``\\r`` (label, bar, done/total, percent, elapsed, failures, the node running and for how long),
-  redrawn on every node line and every half second, ended by a newline when dbt exits;
+  redrawn when a node starts (at most ten times a second) and every half second, ended by a
+  newline when dbt exits; a failing node gets a line of its own above it;
 - anywhere else (a log file, cron, systemd, a test): plain timestamped lines, at most one every
   ``NTP_PROGRESS_INTERVAL`` seconds (default :data:`DEFAULT_INTERVAL`; 0: one per finished node).
   The throttle is by time, not by percent, because at 10M rows one node can run for minutes: a
   line still comes every interval while it runs, naming it and how long it has run (85 s of dbt
-  give about 6 lines, 14 minutes about 56). A failing or erroring node gets a line at once; the
-  end gets one line with the exit code (or the signal that killed dbt, and the node it was running).
+  give about 6 lines, 14 minutes about 56). A line falls due on the clock or when a node starts,
+  never right after one ended, so that it can name the node running. A failing or erroring node
+  gets a line at once; the end gets one line with the exit code (or the signal that killed dbt,
+  and the node it was running).
 """
 
 from __future__ import annotations
@@ -48,7 +51,8 @@ INTERVAL_ENV = "NTP_PROGRESS_INTERVAL"
 DEFAULT_INTERVAL = 15.0  # seconds between plain progress lines
 BAR_REDRAW_SECONDS = 0.5  # the terminal bar's clock advances this often while a node runs
 BAR_MIN_REDRAW_SECONDS = 0.1  # node lines redraw the bar no more often than this
-BAR_WIDTH = 20
+BAR_WIDTH = 20  # the bar's columns on a terminal of WIDE_TERMINAL columns or more, else half
+WIDE_TERMINAL = 100
 START = "START"
 FAILED = frozenset({"ERROR", "FAIL"})
 NAMED_FAILURES = 3  # failures named in a progress line (all of them are in the log)
@@ -223,8 +227,9 @@ def final_line(label: str, progress: DbtProgress, now: float, exit_code: int) ->
 
 def bar_line(label: str, progress: DbtProgress, now: float, width: int, ended: str = "") -> str:
     """The terminal line: label, bar, done/total, percent, elapsed, failures, then the node running
-    (or ``ended``), within ``width`` - 1 columns so that it never wraps: the bar narrows from
-    :data:`BAR_WIDTH` to half of it first, then the end of the line is cut."""
+    (or ``ended``), within ``width`` - 1 columns so that it never wraps: the bar is half as wide on
+    a terminal narrower than :data:`WIDE_TERMINAL` (by the width alone, so that it does not jump
+    from one node to the next), and the end of the line is cut."""
     tail = ended or _running_text(progress, now)
     counts = (
         f"{len(progress.done)}/{progress.total or '?'} {_percent(progress):3d}% "
@@ -233,7 +238,7 @@ def bar_line(label: str, progress: DbtProgress, now: float, width: int, ended: s
         + (f"  {tail}" if tail else "")
     )
     limit = max(width - 1, 1)
-    bar_width = max(min(BAR_WIDTH, limit - len(f"{label} [] {counts}")), BAR_WIDTH // 2)
+    bar_width = BAR_WIDTH if width >= WIDE_TERMINAL else BAR_WIDTH // 2
     filled = bar_width * len(progress.done) // progress.total if progress.total else 0
     text = f"{label} [{'#' * filled}{'-' * (bar_width - filled)}] {counts}"
     return text if len(text) <= limit else text[: max(limit - 3, 0)] + "..."
@@ -326,18 +331,19 @@ class ProgressDisplay:
                 say(final_line(self.label, self.progress, now, exit_code), file=self.out)
 
     def _show(self, now: float, event: NodeLine | None) -> None:
-        """Redraw the bar, or write a plain line if one is due: with an interval, on the clock's
-        tick or a node's start (never just after a node ended, when the next one has not started
-        yet and the line could not name it); without one, when a node (not a hook) has ended."""
+        """Redraw the bar or write a plain line if one is due: on the clock's tick or a node's start,
+        never just after a node ended, when the next one has not started yet and the line could
+        not name it (without an interval, a plain line is due whenever a node, not a hook, ended)."""
+        named = event is None or event.status == START
         if self.terminal:
-            if not self._drawn or now - self._last_shown >= BAR_MIN_REDRAW_SECONDS:
+            if named and (not self._drawn or now - self._last_shown >= BAR_MIN_REDRAW_SECONDS):
                 self._draw(bar_line(self.label, self.progress, now, self.width()))
                 self._last_shown = now
             return
         if self.interval == 0:
             due = event is not None and event.status != START and not event.is_hook
         else:
-            due = (event is None or event.status == START) and now - self._last_shown >= self.interval
+            due = named and now - self._last_shown >= self.interval
         if due:
             say(plain_line(self.label, self.progress, now), file=self.out)
             self._last_shown = now
