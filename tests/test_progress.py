@@ -29,6 +29,7 @@ from ntp_poverty.build.progress import (
     parse_node_line,
     plain_line,
     progress_interval,
+    run_streaming,
 )
 from ntp_poverty.build.steps import _dbt  # the refresh's one way to run dbt
 from ntp_poverty.refresh.run_log import EXIT_BUILD, EXIT_TESTS, RefreshError, RunRecord
@@ -492,3 +493,37 @@ def test_sliced_passes_stream_each_log_and_keep_the_failure_contract(
     assert "dbt build: FAIL test sum_consistency_gate (2 of 2, " in shown
     ends = [line.split("] ", 1)[1].split(" after ")[0] for line in shown.splitlines() if " exited with code " in line]
     assert ends == ["dbt build exited with code 0", "dbt run exited with code 0", "dbt build exited with code 1"]
+
+
+class FailingDisplay(ProgressDisplay):
+    """A display that fails on dbt's first node line, as a bug or a Ctrl-C would interrupt reading."""
+
+    def __init__(self) -> None:
+        super().__init__("dbt build", io.StringIO(), terminal=False)
+        self.ends: list[int] = []
+
+    def feed(self, line: str) -> None:
+        if parse_node_line(line):
+            raise RuntimeError("interrupted")
+
+    def finish(self, exit_code: int) -> None:
+        self.ends.append(exit_code)
+
+
+def test_an_interrupted_read_kills_dbt_and_ends_the_display(tmp_path: Path) -> None:
+    survived = tmp_path / "survived"
+    dbt = fake_dbt(
+        tmp_path / "bin",
+        f"""
+        node(1, 2, "START", "core.first")
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            time.sleep(0.05)
+        pathlib.Path({str(survived)!r}).touch()
+        """,
+    )
+    shown = FailingDisplay()
+    with pytest.raises(RuntimeError, match="interrupted"):
+        run_streaming([str(dbt)], tmp_path, dict(os.environ), tmp_path / "dbt_build.log", shown)
+    assert shown.ends == [-9] and not survived.exists()
+    assert "1 of 2 START" in (tmp_path / "dbt_build.log").read_text(encoding="utf-8")

@@ -373,7 +373,8 @@ def run_streaming(
 ) -> tuple[int, str]:
     """Run ``cmd`` (stderr into stdout), writing each line to ``log_path`` as it arrives (flushed)
     and feeding it to ``display``; return the exit code (negative: killed by that signal) and the
-    whole output. If reading is interrupted (an exception, Ctrl-C), the command is killed."""
+    whole output. If reading is interrupted (an exception, Ctrl-C), the command is killed and the
+    display ends before the exception goes on."""
     lines: list[str] = []
     stop = threading.Event()
     ticker = threading.Thread(target=_tick_until, args=(stop, display), name="dbt-progress", daemon=True)
@@ -398,12 +399,11 @@ def run_streaming(
                 log.flush()
                 lines.append(line)
                 display.feed(line)
-            code = proc.wait()
         except BaseException:
             proc.kill()
             raise
         finally:
             stop.set()
             ticker.join()
-    display.finish(code)
-    return code, "".join(lines)
+            display.finish(proc.wait())  # also when interrupted: the bar ends, the signal is said
+    return proc.returncode, "".join(lines)
