@@ -360,6 +360,7 @@ class ProgressDisplay:
             say(text, file=self.out)
             return
         self.out.write("\r\x1b[K" + text + "\n")
+        self.out.flush()
         self._drawn = ""  # the bar is drawn again below it
 
 
