@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 from collections import Counter
 from collections.abc import Sequence
@@ -20,6 +19,7 @@ from typing import Any
 
 import duckdb
 
+from ntp_poverty.build.progress import ProgressDisplay, run_streaming
 from ntp_poverty.build.slices import dbt_passes
 from ntp_poverty.project import project_dir
 from ntp_poverty.refresh.run_log import EXIT_BUILD, EXIT_TESTS, RefreshError, RunRecord, say
@@ -31,14 +31,34 @@ MARTS_SQL = (
 )
 
 
-def _dbt(args: list[str], candidate: Path, run_dir: Path, run_vars: dict[str, Any], log_name: str) -> tuple[int, str]:
-    """Run a dbt command against the candidate; return (exit code, output), output kept in run_dir."""
+def dbt_executable() -> Path:
+    """The dbt of the running Python's virtualenv (beside ``sys.executable``)."""
+    return Path(sys.executable).parent / "dbt"
+
+
+def _dbt(
+    args: list[str],
+    candidate: Path,
+    run_dir: Path,
+    run_vars: dict[str, Any],
+    log_name: str,
+    executable: Path | None = None,
+) -> tuple[int, str]:
+    """Run a dbt command against the candidate; return (exit code, output).
+
+    The output goes to ``run_dir/log_name`` line by line while dbt runs, and its progress to stdout
+    (:mod:`ntp_poverty.build.progress`). ``executable`` is :func:`dbt_executable` unless given.
+    """
     project = project_dir()
     env = dict(
-        os.environ, NTP_WAREHOUSE=str(candidate), DBT_PROFILES_DIR=str(project), DBT_SEND_ANONYMOUS_USAGE_STATS="false"
+        os.environ,
+        NTP_WAREHOUSE=str(candidate),
+        DBT_PROFILES_DIR=str(project),
+        DBT_SEND_ANONYMOUS_USAGE_STATS="false",
+        PYTHONUNBUFFERED="1",  # each line as dbt prints it, even into a pipe
     )
     cmd = [
-        str(Path(sys.executable).parent / "dbt"),
+        str(executable or dbt_executable()),
         *args,
         "--target-path",
         str(run_dir / "target"),
@@ -47,13 +67,16 @@ def _dbt(args: list[str], candidate: Path, run_dir: Path, run_vars: dict[str, An
         "--vars",
         json.dumps(run_vars),
     ]
-    proc = subprocess.run(
-        cmd, cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, check=False
-    )
-    (run_dir / log_name).write_text(proc.stdout, encoding="utf-8")
-    if proc.returncode < 0:
-        raise RefreshError(EXIT_BUILD, f"dbt {args[0]} was killed by signal {-proc.returncode} (see {log_name})")
-    return proc.returncode, proc.stdout
+    label = f"dbt {args[0]}"
+    try:
+        display = ProgressDisplay.for_stdout(label)
+    except ValueError as exc:
+        raise RefreshError(EXIT_BUILD, str(exc)) from exc
+    say(f"{label}: live output in {run_dir / log_name}, dbt's own log in {run_dir / 'logs' / 'dbt.log'}")
+    code, output = run_streaming(cmd, project, env, run_dir / log_name, display)
+    if code < 0:
+        raise RefreshError(EXIT_BUILD, f"dbt {args[0]} was killed by signal {-code} (see {log_name})")
+    return code, output
 
 
 def _read_run_results(path: Path) -> list[dict[str, Any]]:

@@ -27,6 +27,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TextIO
 
 EXIT_OK, EXIT_BUILD, EXIT_TESTS, EXIT_GX, EXIT_LOCKED, EXIT_PUBLISH, EXIT_INTERNAL = 0, 2, 3, 4, 5, 6, 7
 RUN_LOG_NAME = "refresh_runs.jsonl"
@@ -46,9 +47,9 @@ def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def say(message: str) -> None:
-    """Human progress on stdout, timestamped (tests and operators read these lines)."""
-    print(f"[refresh {datetime.now(UTC):%H:%M:%S}] {message}", flush=True)
+def say(message: str, file: TextIO | None = None) -> None:
+    """Human progress on stdout (or ``file``), timestamped (tests and operators read these lines)."""
+    print(f"[refresh {datetime.now(UTC):%H:%M:%S}] {message}", file=file, flush=True)
 
 
 @dataclass
