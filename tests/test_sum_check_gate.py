@@ -28,7 +28,7 @@ from typing import Any
 import duckdb
 import pytest
 
-from conftest import BIN, ROOT, dbt_env
+from conftest import run_dbt
 
 pytestmark = pytest.mark.slow
 
@@ -41,26 +41,6 @@ FINDING_COLUMNS = (
     "check_code, document_id, source_line, fiscal_year, "
     "cast(difference_million_vnd as varchar), classification, is_acknowledged"
 )
-
-
-def _run_dbt(args: list[str], workdir: Path) -> subprocess.CompletedProcess[str]:
-    """dbt on the project, run in ``workdir`` against the warehouse ``workdir/WAREHOUSE``.
-
-    The warehouse is named by a relative path, the same string in every folder: dbt parses the whole
-    project again when the connection (the warehouse path) differs from the one its target folder was
-    parsed for, so every case can reuse the module's one parse (partial parsing finds nothing changed).
-    """
-    cmd = [
-        str(BIN / "dbt"),
-        *args,
-        "--project-dir",
-        str(ROOT),
-        "--target-path",
-        str(workdir / "target"),
-        "--log-path",
-        str(workdir / "logs"),
-    ]
-    return subprocess.run(cmd, cwd=workdir, env=dbt_env(Path(WAREHOUSE)), capture_output=True, text=True, check=False)
 
 
 def _closure(start: str, edges: dict[str, list[str]]) -> set[str]:
@@ -153,7 +133,7 @@ class WarehouseCopy:
 
     def dbt_test(self, model: str) -> subprocess.CompletedProcess[str]:
         """``dbt test`` of the data tests on ``model``, then the on-run-end hook, against this copy."""
-        return _run_dbt(["test", "--select", model], self.directory)
+        return run_dbt(["test", "--select", model], self.path, self.directory)
 
 
 @pytest.fixture(scope="module")
@@ -162,23 +142,11 @@ def manifest(built_warehouse: Path) -> dict[str, Any]:
     return json.loads((built_warehouse.parent / "target" / "manifest.json").read_text(encoding="utf-8"))
 
 
-@pytest.fixture(scope="module")
-def parsed_target(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A dbt target folder with the project parsed for the relative warehouse path WAREHOUSE."""
-    workdir = tmp_path_factory.mktemp("gate-parse")
-    result = _run_dbt(["parse"], workdir)
-    assert result.returncode == 0, result.stdout[-4000:]
-    return workdir / "target"
-
-
 @pytest.fixture()
-def warehouse(built_warehouse: Path, manifest: dict[str, Any], parsed_target: Path, tmp_path: Path) -> WarehouseCopy:
-    """A copy of the shared build (never the shared file itself) and of the parsed target folder."""
-    for suffix in ("", ".wal"):
-        source = built_warehouse.with_name(built_warehouse.name + suffix)
-        if source.exists():
-            shutil.copy2(source, tmp_path / (WAREHOUSE + suffix))
-    shutil.copytree(parsed_target, tmp_path / "target")
+def warehouse(built_warehouse: Path, manifest: dict[str, Any], tmp_path: Path) -> WarehouseCopy:
+    """A copy of the shared build (never the shared file itself); dbt on it reuses the worker's
+    parse (conftest.run_dbt)."""
+    shutil.copyfile(built_warehouse, tmp_path / WAREHOUSE)
     return WarehouseCopy(tmp_path, manifest)
 
 
