@@ -96,7 +96,7 @@ bench-spark: $(STAMP) $(SPARK_STAMP) java
 ## headless Chromium, a DuckDB 1.5 reader, sqlfluff, ruff, and the Spark build (local[2]) compared row
 ## by row with the DuckDB build. PYTEST_ARGS: more pytest options (e.g. -k refresh, -x).
 PYTEST_ARGS ?=
-PYTEST_PARALLEL := -n 2 --dist loadfile --durations=25
+PYTEST_PARALLEL := -n 2 --dist loadfile --no-loadscope-reorder --durations=25
 test: $(STAMP) $(SPARK_STAMP) chromium java
 	$(BIN)/pytest $(PYTEST_PARALLEL) -m "not exhaustive" $(PYTEST_ARGS)
 

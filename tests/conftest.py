@@ -154,3 +154,27 @@ def duckdb15_python(tmp_path_factory: pytest.TempPathFactory) -> Path:
         capture_output=True,
     )
     return venv / "bin" / "python"
+
+
+#: The files that take longest, in that order, before all others: `make test` runs pytest with
+#: `--dist loadfile --no-loadscope-reorder`, so each worker takes the longest file left and no long
+#: file is started last (the measured durations: README, Tests).
+LONGEST_FIRST = (
+    "test_spark.py",
+    "test_incremental.py",
+    "test_refresh.py",
+    "test_sum_check_gate.py",
+    "test_seed_validation.py",
+    "test_release_datapackage.py",
+    "test_synthetic.py",
+    "test_sqlfluff.py",
+    "test_benchmarks.py",
+    "test_sliced_build.py",
+    "test_validate_marts.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Longest files first (a stable sort: the tests of a file keep their order)."""
+    rank = {name: index for index, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))
