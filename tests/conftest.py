@@ -41,10 +41,12 @@ SHARED_MARKER = "outcome.txt"
 WARM = ROOT / "target" / "pytest"
 
 
-def _warm_parse_file(args: list[str]) -> Path:
-    """The worker's saved partial parse for these command-line vars (a parse depends on them)."""
+def _warm_parse_file(args: list[str], warehouse_name: str) -> Path:
+    """The worker's saved partial parse for these command-line vars and this warehouse file name (a
+    parse depends on both)."""
     cli_vars = args[args.index("--vars") + 1] if "--vars" in args else ""
-    return WARM / f"{worker_name()}-{hashlib.sha256(cli_vars.encode()).hexdigest()[:12]}.msgpack"
+    key = hashlib.sha256(f"{warehouse_name}\0{cli_vars}".encode()).hexdigest()[:12]
+    return WARM / f"{worker_name()}-{key}.msgpack"
 
 
 def run_dbt(args: list[str], warehouse: Path, workdir: Path, project: Path = ROOT) -> subprocess.CompletedProcess[str]:
@@ -54,7 +56,7 @@ def run_dbt(args: list[str], warehouse: Path, workdir: Path, project: Path = ROO
     On the project itself the run reuses the worker's last parse (dbt's partial parsing: 8 s instead
     of 22 s). dbt parses again whenever the profile changes, and the profile holds the warehouse's
     path, so every run of one worker names its warehouse by the same path,
-    ``target/pytest/<worker>/ntp_poverty.duckdb``, a symbolic link to ``warehouse`` for the run (the
+    ``target/pytest/<worker>/<its file name>``, a symbolic link to ``warehouse`` for the run (the
     runs of one worker are sequential). Runs with
     other ``--vars`` keep a parse of their own. A copied project parses from scratch.
     """
@@ -69,13 +71,14 @@ def run_dbt(args: list[str], warehouse: Path, workdir: Path, project: Path = ROO
         env = dbt_env(warehouse)
         env["DBT_PROFILES_DIR"] = str(project)
         return subprocess.run(cmd, cwd=project, env=env, capture_output=True, text=True, check=False)
-    link = WARM / worker_name() / "ntp_poverty.duckdb"  # its stem names the catalog in compiled SQL
+    # DuckDB names the catalog after the file the link resolves to: the link keeps that name
+    link = WARM / worker_name() / warehouse.name
     link.parent.mkdir(parents=True, exist_ok=True)
     wal = link.with_name(link.name + ".wal")
     for stale in (link, wal):
         stale.unlink(missing_ok=True)
     link.symlink_to(warehouse.absolute())
-    saved, parse = _warm_parse_file(args), target / "partial_parse.msgpack"
+    saved, parse = _warm_parse_file(args, warehouse.name), target / "partial_parse.msgpack"
     if saved.exists() and not parse.exists():
         target.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(saved, parse)
