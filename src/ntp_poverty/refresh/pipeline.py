@@ -79,7 +79,6 @@ from ntp_poverty.refresh.run_log import (
 )
 from ntp_poverty.report.html import write_report
 from ntp_poverty.validate.feed_contract import feeds_dir
-from ntp_poverty.validate.marts import validate as validate_marts
 from ntp_poverty.validate.preflight import errors_of, run_preflight
 from ntp_poverty.validate.preflight import summary as preflight_summary
 
@@ -112,6 +111,15 @@ class Paths:
     @property
     def run_log(self) -> Path:
         return self.root / RUN_LOG_NAME
+
+
+def validate_marts(warehouse: Path, data_docs: Path) -> list[str]:
+    """The Great Expectations checkpoint (:mod:`ntp_poverty.validate.marts`), imported only when a run
+    gets that far: Great Expectations takes seconds to import, which a rollback, a refused or a failed
+    run need not pay."""
+    from ntp_poverty.validate.marts import validate  # noqa: PLC0415
+
+    return validate(warehouse, data_docs)
 
 
 def git_commit() -> str:
