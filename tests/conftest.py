@@ -12,6 +12,9 @@ from pathlib import Path
 
 import pytest
 
+#: Fixtures of other modules: a project with one fake-built release, for the refresh's tests.
+pytest_plugins = ["refresh_support"]
+
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 NTP = BIN / "ntp"  # the package's one command (`make venv` installs it)

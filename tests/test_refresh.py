@@ -1,151 +1,140 @@
-"""Proofs of the nightly refresh: readers never see a half-built or mixed warehouse, a failed or
+"""Proofs of the nightly refresh, the real chain: readers never see a half-built or mixed warehouse, a failed or
 killed refresh never replaces a good one, every published form always carries one run id, and every
-failure ends in its documented exit code with a run-log line."""
+failure ends in its documented exit code with a run-log line.
+
+Two kinds of refresh run here, both as a separate ``ntp refresh`` process:
+
+* **real**: the whole chain, dbt build and docs included. Only what needs dbt runs so: a good
+  refresh publishing every form (with readers reading through it), a failing sum-consistency gate,
+  a SIGKILL during the dbt build, a SIGKILL while publishing a real build, and dbt writing under a
+  file-size limit (exhaustive).
+* **fake build** (``NTP_REFRESH_FAKE_BUILD``, :mod:`ntp_poverty.refresh.faults`): the build step
+  copies the session's one full build (``built_warehouse``) into the candidate and stamps this run's
+  id; the lock, recovery, preflight, plan, the candidate's proof, Great Expectations, report, release,
+  seal, switch, retention, run log and exit codes run for real. The orchestration's proofs (rollback,
+  retention, kills at every publish step, publish failures, the lock, preflight refusals, exit codes)
+  run on it, a few seconds a refresh instead of a dbt build each.
+"""
 
 from __future__ import annotations
 
-import csv
-import hashlib
-import json
 import os
-import re
-import resource
-import shutil
 import signal
 import subprocess
 import sys
 import textwrap
+import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 import pytest
+from refresh_support import (
+    MARTS,
+    PUBLISH_STEPS,
+    SOC_TRANG,
+    assert_unchanged_and_failed,
+    copy_of,
+    digest,
+    kill_at_publish_step,
+    last_log,
+    limit_file_size,
+    one_run,
+    published_path,
+    rewrite_amounts,
+    run_id,
+    run_refresh,
+    runs,
+    start_refresh,
+    warehouse_dir,
+)
 
-from conftest import NTP, copy_project
-from ntp_poverty.project import project_dir
-from ntp_poverty.publish import releases
-from ntp_poverty.publish.forms import stamped_run_id
-from ntp_poverty.refresh import pipeline as refresh_module
-from ntp_poverty.refresh.run_log import EXIT_BUILD, EXIT_GX, EXIT_LOCKED, EXIT_PUBLISH, EXIT_TESTS
+from ntp_poverty.refresh import faults
+from ntp_poverty.refresh.run_log import (
+    EXIT_BUILD,
+    EXIT_TESTS,
+)
 
 pytestmark = pytest.mark.slow
 
-MARTS = [
-    "cross_province_comparison",
-    "data_quality_findings",
-    "document_reconciliation",
-    "funding_mix",
-    "poverty_rate_series",
-    "target_attainment",
-    "target_comparison",
-    "yoy_change",
-]
+
+READER = textwrap.dedent("""
+    import sys, time, duckdb
+    path, stop, marts = sys.argv[1], sys.argv[2], sys.argv[3].split(",")
+    import os
+    while not os.path.exists(stop):
+        try:
+            con = duckdb.connect(path, read_only=True)
+            before = con.execute("select run_id from audit.warehouse_build").fetchone()[0]
+            counts = [con.execute(f"select count(*) from marts.{m}").fetchone()[0] for m in marts]
+            after = con.execute("select run_id from audit.warehouse_build").fetchone()[0]
+            con.close()
+            print("ok" if before == after and min(counts) > 0 else "MIXED", before, flush=True)
+        except Exception as exc:
+            print("ERROR", type(exc).__name__, str(exc).replace("\\n", " "), flush=True)
+        time.sleep(0.05)
+""")
 
 
-def start_refresh(project: Path, *args: str, fault: str = "", preexec=None) -> subprocess.Popen[str]:
-    """Start the project's refresh command in its own process group (optionally with a fault)."""
-    env = dict(os.environ, DBT_SEND_ANONYMOUS_USAGE_STATS="false")
-    if national_feed := os.environ.get("NTP_TEST_FEED"):  # make test-national: the same proofs at 1M rows
-        env["NTP_FEEDS"] = national_feed
-    if fault:
-        env.update(NTP_REFRESH_TESTING="1", NTP_REFRESH_FAULT=fault)
-    command = ["rollback"] if "--rollback" in args else ["refresh"]
-    args = tuple(arg for arg in args if arg != "--rollback")
-    return subprocess.Popen(
-        [str(NTP), *command, "--warehouse", str(published_path(project)), *args],
-        cwd=project,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-        env=env,
-        preexec_fn=preexec,  # noqa: PLW1509 - the preexec only sets an rlimit; the test runs no threads then
-    )
+@dataclass(frozen=True)
+class RealRefresh:
+    """A project after one real refresh, and what three readers saw while it ran."""
 
-
-def run_refresh(project: Path, *args: str, fault: str = "", preexec=None) -> subprocess.CompletedProcess[str]:
-    proc = start_refresh(project, *args, fault=fault, preexec=preexec)
-    out, err = proc.communicate(timeout=600)
-    return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
-
-
-def warehouse_dir(project: Path) -> Path:
-    return project / "warehouse"
-
-
-def published_path(project: Path) -> Path:
-    return warehouse_dir(project) / "ntp_poverty.duckdb"
-
-
-def run_id(path: Path) -> str:
-    with duckdb.connect(str(path), read_only=True) as con:
-        return con.execute("select run_id from audit.warehouse_build").fetchone()[0]
-
-
-def digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def runs(project: Path) -> list[dict]:
-    lines = (warehouse_dir(project) / "refresh_runs.jsonl").read_text(encoding="utf-8").splitlines()
-    return [json.loads(line) for line in lines]
-
-
-def last_log(project: Path) -> dict:
-    return runs(project)[-1]
-
-
-def forms_run_ids(project: Path) -> dict[str, str | None]:
-    """The run id each published form shows a new reader, read through the stable paths."""
-    root = warehouse_dir(project)
-    seen: dict[str, str | None] = {"duckdb": run_id(published_path(project))}
-    with duckdb.connect() as con:
-        for mart in MARTS:
-            path = root / "parquet" / f"{mart}.parquet"
-            con.execute(f"select count(*) from read_parquet('{path}')").fetchone()
-            rows = con.execute(
-                f"select decode(value) from parquet_kv_metadata('{path}') where decode(key) = 'run_id'"
-            ).fetchall()
-            seen[f"parquet/{mart}"] = rows[0][0] if rows else None
-    for page in ("docs/index.html", "docs/ledger.html", "report/index.html", "data_docs/index.html"):
-        seen[page] = stamped_run_id((root / page).read_text(encoding="utf-8"))
-    from ntp_poverty.publish.excel import workbook_run_id  # noqa: PLC0415 (the workbook's README sheet)
-
-    seen["excel/ntp_poverty.xlsx"] = workbook_run_id(root / "excel" / "ntp_poverty.xlsx")
-    seen["datapackage/datapackage.json"] = json.loads(
-        (root / "datapackage" / "datapackage.json").read_text(encoding="utf-8")
-    )["ntp:run_id"]
-    return seen
-
-
-def one_run(project: Path) -> str:
-    """Assert every published form opens and names the same run; return it."""
-    seen = forms_run_ids(project)
-    assert len(set(seen.values())) == 1, seen
-    (only,) = set(seen.values())
-    assert only is not None
-    assert releases.current_run(releases.Layout(warehouse_dir(project))) == only
-    return only
+    project: Path
+    old: str  # the run published before it
+    new: str  # the run it published
+    reader_lines: list[str]
+    reader_errors: list[str]
+    reader_codes: list[int | None]
 
 
 @pytest.fixture(scope="module")
-def published_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A project copy with one successful refresh published (copied again by every test)."""
-    project = copy_project(tmp_path_factory.mktemp("template"))
-    result = run_refresh(project)
+def real_template(fake_template: Path, tmp_path_factory: pytest.TempPathFactory) -> RealRefresh:
+    """The one real refresh of a good project: a copy of the fake template refreshed by the whole chain
+    (dbt build, docs, audit, release, switch) while three readers read the published file.
+
+    The good-refresh test checks what it published, the readers test what they saw; the real kill
+    while publishing and the file-size limit start from it (their refresh plans an incremental build).
+    """
+    project = copy_of(fake_template, tmp_path_factory.mktemp("real-template"))
+    published = published_path(project)
+    old = run_id(published)
+    stop = project.parent / "stop"
+    readers = [
+        subprocess.Popen(
+            [sys.executable, "-c", READER, str(published), str(stop), ",".join(MARTS)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(3)
+    ]
+    try:
+        result = run_refresh(project)
+        time.sleep(2)  # the readers open the new release a few more times
+    finally:
+        stop.touch()
+        outputs = [r.communicate(timeout=60) for r in readers]
     assert result.returncode == 0, result.stdout + result.stderr
-    return project
+    return RealRefresh(
+        project=project,
+        old=old,
+        new=run_id(published),
+        reader_lines=[line for out, _ in outputs for line in out.splitlines()],
+        reader_errors=[err for _, err in outputs],
+        reader_codes=[r.returncode for r in readers],
+    )
 
 
 @pytest.fixture()
-def project(published_template: Path, tmp_path: Path) -> Path:
-    target = tmp_path / "project"
-    shutil.copytree(published_template, target, symlinks=True)
-    shutil.rmtree(target / "target", ignore_errors=True)
-    return target
+def real_project(real_template: RealRefresh, tmp_path: Path) -> Path:
+    """A private copy of the real template: a fake release, then a real one (current) that replaced it."""
+    return copy_of(real_template.project, tmp_path)
 
 
-def test_refresh_publishes_one_sealed_release_behind_one_pointer(project: Path, duckdb15_python: Path) -> None:
+def test_refresh_publishes_one_sealed_release_behind_one_pointer(real_project: Path, duckdb15_python: Path) -> None:
+    project = real_project
     root = warehouse_dir(project)
     current = one_run(project)
     assert os.readlink(root / "current") == f"releases/{current}"
@@ -168,6 +157,10 @@ def test_refresh_publishes_one_sealed_release_behind_one_pointer(project: Path, 
         ).fetchall()
     with duckdb.connect(str(published_path(project)), read_only=True) as con:
         assert rows[0][0] == con.execute("select count(*) from core.fct_plan_amount").fetchall()[0][0]
+        # dbt built this file for this run (a fake build would carry the fake fingerprint)
+        assert con.execute("select project_fingerprint from audit.warehouse_build").fetchall() != [
+            (faults.FAKE_FINGERPRINT,)
+        ]
     assert rows[0][1] > 3 and rows[0][2] >= 2021 and ids == [(current,)]
     record = last_log(project)
     assert record["published"] is True and record["exit_code"] == 0 and record["release"] == current
@@ -193,206 +186,69 @@ def test_refresh_publishes_one_sealed_release_behind_one_pointer(project: Path, 
     assert {line.split()[0]: int(line.split()[1]) for line in result.stdout.splitlines()} == record["mart_rows"]
 
 
-def test_rollback_switches_every_form_back_and_is_logged(project: Path) -> None:
-    first = one_run(project)
-    assert run_refresh(project).returncode == 0
-    second = one_run(project)
-    assert second != first
-    result = run_refresh(project, "--rollback")
-    assert result.returncode == 0, result.stderr
-    assert one_run(project) == first
-    record = last_log(project)
-    assert record["action"] == "rollback" and record["release"] == first and second in record["reason"]
-    again = run_refresh(project, "--rollback")
-    assert again.returncode == EXIT_PUBLISH and "nothing to roll back to" in again.stderr
-    assert one_run(project) == first
-
-
-READER = textwrap.dedent("""
-    import sys, time, duckdb
-    path, stop, marts = sys.argv[1], sys.argv[2], sys.argv[3].split(",")
-    import os
-    while not os.path.exists(stop):
-        try:
-            con = duckdb.connect(path, read_only=True)
-            before = con.execute("select run_id from audit.warehouse_build").fetchone()[0]
-            counts = [con.execute(f"select count(*) from marts.{m}").fetchone()[0] for m in marts]
-            after = con.execute("select run_id from audit.warehouse_build").fetchone()[0]
-            con.close()
-            print("ok" if before == after and min(counts) > 0 else "MIXED", before, flush=True)
-        except Exception as exc:
-            print("ERROR", type(exc).__name__, str(exc).replace("\\n", " "), flush=True)
-        time.sleep(0.05)
-""")
-
-
-def test_readers_during_a_refresh_see_the_old_or_the_new_build_never_a_mix(project: Path, tmp_path: Path) -> None:
-    published = published_path(project)
-    old = run_id(published)
-    stop = tmp_path / "stop"
-    readers = [
-        subprocess.Popen(
-            [sys.executable, "-c", READER, str(published), str(stop), ",".join(MARTS)],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for _ in range(3)
-    ]
-    try:
-        result = run_refresh(project)
-        assert result.returncode == 0, result.stderr
-        new = run_id(published)
-        time.sleep(2)
-    finally:
-        stop.touch()
-        outputs = [r.communicate(timeout=60) for r in readers]
-    lines = [line for out, _ in outputs for line in out.splitlines()]
-    assert all(r.returncode == 0 for r in readers), [err for _, err in outputs]
+def test_readers_during_a_refresh_see_the_old_or_the_new_build_never_a_mix(real_template: RealRefresh) -> None:
+    lines = real_template.reader_lines
+    assert all(code == 0 for code in real_template.reader_codes), real_template.reader_errors
+    assert real_template.new != real_template.old
     assert len(lines) > 30
     assert [line for line in lines if not line.startswith("ok ")] == []
     seen = {line.split()[1] for line in lines}
-    assert seen == {old, new}
+    assert seen == {real_template.old, real_template.new}
 
 
-def test_killed_during_the_build_leaves_every_form_and_is_logged_as_interrupted(project: Path) -> None:
+def test_killed_during_the_build_leaves_every_form_and_is_logged_as_interrupted(project: Path, fake: Path) -> None:
+    """A real dbt build (the fake template's release is not dbt's: the plan is full) killed with its
+    refresh once dbt has created the candidate; the next refresh (a fake build) takes the lock over,
+    logs the killed run as interrupted, cleans it and publishes."""
     before = one_run(project)
     database = published_path(project).resolve()
     before_digest = digest(database)
     proc = start_refresh(project)
+    said: list[str] = []  # its stdout, read meanwhile so that a full pipe never holds it up
+    stdout = threading.Thread(target=lambda: said.extend(proc.stdout or ()), daemon=True)
+    stdout.start()
     candidates = warehouse_dir(project) / ".candidates"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and not list(candidates.glob("*/logs/dbt.log")):
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline and proc.poll() is None and not list(candidates.glob("*/ntp_poverty.duckdb")):
         time.sleep(0.2)
-    time.sleep(2)  # well inside dbt build
-    os.killpg(proc.pid, signal.SIGKILL)
-    proc.communicate(timeout=30)
+    assert proc.poll() is None, "the refresh ended before dbt created its candidate"
+    os.killpg(proc.pid, signal.SIGKILL)  # the refresh and its dbt, like an OOM kill or a power cut
+    proc.wait(timeout=30)
+    stdout.join(timeout=30)
+    proc.communicate(timeout=30)  # what is left: stderr; closes the pipes
     assert proc.returncode == -signal.SIGKILL
+    # a full build: the candidate was dbt's, not a copy of the published file
+    assert any("dbt build into the candidate (full" in line for line in said), said
     killed = next(candidates.iterdir()).name
     assert one_run(project) == before and digest(database) == before_digest
     assert (warehouse_dir(project) / ".refresh.lock").read_text(encoding="utf-8").startswith("pid ")
-    result = run_refresh(project)
+    result = run_refresh(project, fake=fake)
     assert result.returncode == 0, result.stderr
     assert "cleaned up a stale lock" in result.stdout
     assert "removed the candidate of an interrupted run" in result.stdout
     interrupted = [r for r in runs(project) if r["action"] == "interrupted"]
     assert [(r["run_id"], r["published"], r["exit_code"]) for r in interrupted] == [(killed, False, None)]
-    assert "logs" in interrupted[0]["left"] and interrupted[0]["cleaned"] == [f".candidates/{killed}"]
+    # killed inside dbt build: dbt had created the candidate and written its log
+    assert {"logs", "ntp_poverty.duckdb"} <= set(interrupted[0]["left"]), interrupted[0]["left"]
+    assert interrupted[0]["cleaned"] == [f".candidates/{killed}"]
     assert one_run(project) not in (before, killed)
     assert list(candidates.iterdir()) == []
 
 
 @pytest.mark.parametrize(
     ("step", "published_by_killed_run"),
-    [("after_export", False), ("before_switch", False), ("after_switch", True), ("during_prune", True)],
+    [
+        pytest.param(step, published, marks=[] if step == "before_switch" else [pytest.mark.exhaustive])
+        for step, published in PUBLISH_STEPS
+    ],
 )
-def test_sigkill_at_each_publish_step_leaves_every_form_on_one_run(
-    project: Path, step: str, published_by_killed_run: bool
+def test_sigkill_while_publishing_a_real_build_leaves_every_form_on_one_run(
+    real_project: Path, fake: Path, step: str, published_by_killed_run: bool
 ) -> None:
-    if step == "during_prune":  # a third release, so that retention has something to remove
-        assert run_refresh(project).returncode == 0
-    before = one_run(project)
-    killed = run_refresh(project, fault=f"{step}:kill")
-    assert killed.returncode == -signal.SIGKILL, killed.stdout + killed.stderr
-    killed_run = next((warehouse_dir(project) / ".candidates").iterdir()).name
-    after_kill = one_run(project)
-    assert after_kill == (killed_run if published_by_killed_run else before)
-    recovered = run_refresh(project)
-    assert recovered.returncode == 0, recovered.stdout + recovered.stderr
-    latest = one_run(project)
-    assert latest not in (before, killed_run)
-    interrupted = [r for r in runs(project) if r["action"] == "interrupted"]
-    assert [(r["run_id"], r["published"]) for r in interrupted] == [(killed_run, published_by_killed_run)]
-    kept = sorted(p.name for p in (warehouse_dir(project) / "releases").iterdir())
-    assert kept == sorted({latest, after_kill})  # current and previous, by publish history
-    assert run_refresh(project, "--rollback").returncode == 0
-    assert one_run(project) == after_kill
-
-
-def _rewrite_amounts(project: Path, amount_id: str, column_values: dict[str, str]) -> None:
-    path = project / "seeds" / "transcription" / "plan_amounts.csv"
-    with path.open(encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle))
-    for row in rows:
-        if row["amount_id"] == amount_id:
-            row.update(column_values)
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-
-
-def _assert_unchanged_and_failed(project: Path, before: str, code: int) -> None:
-    assert one_run(project) == before
-    record = last_log(project)
-    assert record["published"] is False and record["exit_code"] == code and record["reason"]
-    kept = Path(record["candidate_dir"])
-    assert (kept / "FAILED").read_text(encoding="utf-8").startswith(f"exit {code}: ")
-
-
-def test_a_failed_publish_then_a_good_refresh_then_a_rollback(project: Path) -> None:
-    """Publish fails after the release is sealed (a read-only filesystem at the switch): exit 6, every
-    form stays on the old run; the next refresh removes the orphan release and publishes; a rollback
-    returns every form to the run before it, never to the failed one."""
-    before = one_run(project)
-    failed = run_refresh(project, fault="before_switch:oserror")
-    assert failed.returncode == EXIT_PUBLISH, failed.stdout + failed.stderr
-    assert "publish failed" in failed.stderr and "read-only file system" in failed.stderr
-    _assert_unchanged_and_failed(project, before, EXIT_PUBLISH)
-    orphan = last_log(project)["run_id"]
-    assert releases.is_sealed(releases.Layout(warehouse_dir(project)), orphan)
-    good = run_refresh(project)
-    assert good.returncode == 0, good.stderr
-    assert f"removed release folder {orphan}" in good.stdout
-    latest = one_run(project)
-    assert run_refresh(project, "--rollback").returncode == 0
-    assert one_run(project) == before != latest
-
-
-def test_an_immutable_warehouse_folder_fails_before_the_build(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    before = one_run(project)
-    root = warehouse_dir(project)
-    immutable = subprocess.run(["chattr", "+i", str(root)], capture_output=True, text=True, check=False)
-    try:
-        if immutable.returncode == 0:
-            result = run_refresh(project)
-            code, err = result.returncode, result.stderr
-        else:  # no CAP_LINUX_IMMUTABLE here: refuse the probe's rename instead, in-process
-
-            def refuse(src: object, dst: object) -> None:
-                raise PermissionError(1, "Operation not permitted", str(dst))
-
-            monkeypatch.setattr(releases.os, "replace", refuse)
-            code = refresh_module.refresh(refresh_module.Paths(published_path(project)), project / "seeds")
-            monkeypatch.undo()
-            err = last_log(project)["reason"]
-    finally:
-        subprocess.run(["chattr", "-i", str(root)], capture_output=True, check=False)
-    assert code == EXIT_PUBLISH
-    assert "cannot publish into" in err and "nothing was built" in err
-    assert one_run(project) == before
-    assert not list((root / ".candidates").glob("*/dbt_build.log"))
-
-
-def _limit_file_size() -> None:
-    resource.setrlimit(resource.RLIMIT_FSIZE, (4 * 1024 * 1024, 4 * 1024 * 1024))
-
-
-def test_a_file_size_limit_during_the_build_is_a_build_failure_that_says_so(project: Path) -> None:
-    before = one_run(project)
-    result = run_refresh(project, preexec=_limit_file_size)
-    assert result.returncode == EXIT_BUILD, result.stdout + result.stderr
-    assert "Traceback" not in result.stderr
-    _assert_unchanged_and_failed(project, before, EXIT_BUILD)
-
-
-def test_unparseable_number_fails_with_file_and_line(project: Path) -> None:
-    before = one_run(project)
-    _rewrite_amounts(project, "soctrang_2024_2025_draft:0029:1", {"value_printed": "1.65O"})
-    result = run_refresh(project)
-    assert result.returncode == EXIT_BUILD
-    assert "seeds/transcription/plan_amounts.csv:2:6 (value_printed): not a valid vi_number: '1.65O'" in result.stderr
-    _assert_unchanged_and_failed(project, before, EXIT_BUILD)
+    """The kill of a real (incremental) build while it publishes; the other steps than before_switch
+    prove again with real dbt what the fake-build kills below prove at every step (exhaustive)."""
+    # the real template holds two releases, so that retention has one to remove during_prune
+    kill_at_publish_step(real_project, step, published_by_killed_run, killed_by=None, fake=fake)
 
 
 def test_broken_sum_identity_fails_with_check_document_and_line(project: Path) -> None:
@@ -404,156 +260,37 @@ def test_broken_sum_identity_fails_with_check_document_and_line(project: Path) -
     assert lines[194] == "\t27.195"
     lines[194] = "\t27.196"
     document.write_text("\n".join(lines), encoding="utf-8")
-    _rewrite_amounts(
+    rewrite_amounts(
         project,
         "soctrang_2024_2025_draft:0195:1",
         {"source_text": "27.196", "value_printed": "27.196", "amount_million_vnd": "27196", "value_numeric": "27196"},
     )
-    result = run_refresh(project)
+    result = run_refresh(project)  # the real dbt build: its sum-consistency gate
     assert result.returncode == EXIT_TESTS
     assert (
         "UNACKNOWLEDGED ARITHMETIC MISMATCH: check funding_sources_to_total, "
         "document soctrang_2024_2025_draft, line 194"
     ) in result.stderr
-    _assert_unchanged_and_failed(project, before, EXIT_TESTS)
+    assert_unchanged_and_failed(project, before, EXIT_TESTS)
 
 
-def test_a_second_refresh_refuses_while_the_first_runs(project: Path) -> None:
-    first = start_refresh(project)
-    lock = warehouse_dir(project) / ".refresh.lock"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and not lock.read_text(encoding="utf-8").startswith("pid "):
-        time.sleep(0.1)
-    second = run_refresh(project)
-    assert second.returncode == EXIT_LOCKED
-    assert "another refresh holds" in second.stderr
-    _, err = first.communicate(timeout=600)
-    assert first.returncode == 0, err
-    assert last_log(project)["published"] is True
-    assert [r["exit_code"] for r in runs(project)[-2:]] == [EXIT_LOCKED, 0]
-
-
-@pytest.fixture()
-def fast_refresh(built_warehouse: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    """In-process refresh with dbt replaced by a copy of an already built warehouse (fast)."""
-
-    def fake_dbt(
-        candidate: Path, run_dir: Path, run_vars: dict[str, str], record, full_refresh: bool = True, slices: object = ()
-    ) -> None:
-        shutil.copy(built_warehouse, candidate)
-        with duckdb.connect(str(candidate)) as con:
-            con.execute("update audit.warehouse_build set run_id = ?", [run_vars["run_id"]])
-
-    monkeypatch.setattr(refresh_module, "run_dbt", fake_dbt)
-    site = tmp_path / "static_index.html"
-    site.write_text("<html><head></head><body></body></html>", encoding="utf-8")
-    monkeypatch.setattr(refresh_module, "generate_docs", lambda *args: site)
-    paths = refresh_module.Paths(tmp_path / "w" / "ntp_poverty.duckdb")
-    return paths, project_dir() / "seeds"
-
-
-def test_gx_failures_and_unexpected_errors_have_their_own_exit_codes(
-    fast_refresh, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    paths, seeds = fast_refresh
-    monkeypatch.setattr(refresh_module, "validate_marts", lambda warehouse, docs: ["marts.funding_mix: broken"])
-    assert refresh_module.refresh(paths, seeds) == EXIT_GX
-    assert releases.current_run(paths.layout) is None
-
-    def crash(*args, **kwargs):
-        raise KeyError("a bug")
-
-    monkeypatch.setattr(refresh_module, "validate_marts", crash)
-    assert refresh_module.refresh(paths, seeds) == refresh_module.EXIT_INTERNAL
-    log = [json.loads(line) for line in paths.run_log.read_text(encoding="utf-8").splitlines()]
-    assert [r["exit_code"] for r in log] == [EXIT_GX, refresh_module.EXIT_INTERNAL]
-    assert "internal error: KeyError" in log[-1]["reason"]
-    assert (Path(log[-1]["candidate_dir"]) / "traceback.txt").exists()
-    assert (Path(log[-1]["candidate_dir"]) / "FAILED").exists()
-
-
-def test_a_checkpoint_failure_is_a_build_failure(fast_refresh, monkeypatch: pytest.MonkeyPatch) -> None:
-    paths, seeds = fast_refresh
-    real_connect = duckdb.connect
-
-    class FailingCheckpoint:
-        def __init__(self, con):
-            self._con = con
-
-        def __enter__(self):
-            return self
-
-        def __exit__(self, *exc):
-            self._con.close()
-
-        def execute(self, sql, *args):
-            if sql.strip().lower() == "checkpoint":
-                raise duckdb.IOException("Could not write file: File too large")
-            return self._con.execute(sql, *args)
-
-    def connect(path=":memory:", read_only=False, **kwargs):
-        con = real_connect(path, read_only=read_only, **kwargs)
-        # only a writable connection to the candidate file checkpoints; in-memory ones (the feed
-        # validator's) and readers are left alone
-        return con if read_only or path == ":memory:" else FailingCheckpoint(con)
-
-    monkeypatch.setattr(refresh_module.verify_candidate.__globals__["duckdb"], "connect", connect)
-    assert refresh_module.refresh(paths, seeds) == EXIT_BUILD
-    record = json.loads(paths.run_log.read_text(encoding="utf-8").splitlines()[-1])
-    assert "could not be written" in record["reason"] and "File too large" in record["reason"]
-    assert (Path(record["candidate_dir"]) / "FAILED").exists()
-    assert releases.current_run(paths.layout) is None
-
-
-# --- preflight: nothing unproven is built, let alone published -------------------------------------
-
-SOC_TRANG = Path("documents") / "000_cdbc9b3cac43e985.txt"
-VINH_LONG = Path("documents") / "003_36708f18770573fd.txt"
-
-
-def _move_fragment_off_its_line(project: Path) -> str:
-    """Document 000 line 29 no longer prints the first amount's fragment '1.650 triệu đồng'."""
-    document = project / SOC_TRANG
-    lines = document.read_text(encoding="utf-8").split("\n")
-    assert "1.650 triệu đồng" in lines[28]
-    lines[28] = lines[28].replace("1.650 triệu đồng", "1.650 triệu VNĐ")
-    document.write_text("\n".join(lines), encoding="utf-8")
-    return (
-        r"seeds/transcription/plan_amounts\.csv:2:5 \(source_text\): source text '1\.650 triệu đồng' "
-        r"is not on \S*documents/000_cdbc9b3cac43e985\.txt:29"
-    )
-
-
-def _print_the_english_way(project: Path) -> str:
-    """The first amount's value_printed '1.650' becomes '1,650.5' (Babel's lenient mode reads 1.6505)."""
-    _rewrite_amounts(project, "soctrang_2024_2025_draft:0029:1", {"value_printed": "1,650.5"})
-    return r"seeds/transcription/plan_amounts\.csv:2:6 \(value_printed\): not a valid vi_number: '1,650\.5'"
-
-
-def _truncate_a_document(project: Path) -> str:
-    """Document 003 loses everything after its line 600 (its appendix is cited up to line 644)."""
-    document = project / VINH_LONG
-    lines = document.read_text(encoding="utf-8").split("\n")
-    document.write_text("\n".join(lines[:600]) + "\n", encoding="utf-8")
-    return (
-        r"seeds/transcription/plan_amounts\.csv:\d+:4 \(source_line\): line \d+ is past the end of "
-        r"\S*documents/003_36708f18770573fd\.txt \(600 lines; "
-    )
-
-
-@pytest.mark.parametrize(
-    "breakage",
-    [_move_fragment_off_its_line, _print_the_english_way, _truncate_a_document],
-    ids=["source_text_off_its_line", "lenient_number", "truncated_document"],
-)
-def test_preflight_refuses_unproven_inputs_before_dbt(project: Path, breakage) -> None:
-    """Exit 2 with a located error, the published forms untouched, and dbt never started."""
-    before = one_run(project)
-    located = breakage(project)
-    result = run_refresh(project)
+def test_a_file_size_limit_during_the_build_is_a_build_failure_that_says_so(real_project: Path) -> None:
+    """The real template's next refresh is incremental: its candidate starts as a copy of the published
+    file, which the limit stops (dbt never builds); exit 2, and the log says the copy failed."""
+    before = one_run(real_project)
+    result = run_refresh(real_project, preexec=limit_file_size)
     assert result.returncode == EXIT_BUILD, result.stdout + result.stderr
-    assert re.search(located, result.stderr), result.stderr
     assert "Traceback" not in result.stderr
-    assert "preflight failed" in last_log(project)["reason"]
-    _assert_unchanged_and_failed(project, before, EXIT_BUILD)
-    assert not (Path(last_log(project)["candidate_dir"]) / "dbt_build.log").exists()
+    assert "could not be copied into the candidate" in result.stderr and "File too large" in result.stderr
+    assert_unchanged_and_failed(real_project, before, EXIT_BUILD)
+
+
+@pytest.mark.exhaustive
+def test_a_file_size_limit_on_dbt_writing_the_candidate_is_a_build_failure(project: Path) -> None:
+    """The same limit on a real full build: dbt cannot write the candidate; exit 2 naming the nodes."""
+    before = one_run(project)
+    result = run_refresh(project, preexec=limit_file_size)
+    assert result.returncode == EXIT_BUILD, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    assert "dbt build failed" in result.stderr
+    assert_unchanged_and_failed(project, before, EXIT_BUILD)

@@ -1,18 +1,36 @@
-"""Fault injection for the refresh's proofs: kill or fail the run at a named step, in tests only.
+"""Fault injection and a fake build for the refresh's proofs, in tests only.
 
 The publishing guarantees (every published form on one run id, whatever happens) are proven by
 tests that kill the refresh at each publish step. The refresh calls :func:`point` at those steps;
 it does nothing unless the environment asks for it twice over: ``NTP_REFRESH_TESTING=1`` and
 ``NTP_REFRESH_FAULT=<step>:<action>`` with action ``kill`` (SIGKILL to itself, like an OOM kill or
-a power cut) or ``oserror`` (an OSError, like a read-only or full filesystem). A deployment never
-sets ``NTP_REFRESH_TESTING``, so a stray ``NTP_REFRESH_FAULT`` is ignored there.
+a power cut), ``oserror`` (an OSError, like a read-only or full filesystem) or ``stop`` (SIGSTOP to
+itself: the run holds still, lock and all, until the test sends SIGCONT).
+
+Most of those proofs are about the orchestration around the build (lock, release, switch, rollback,
+retention, run log, exit codes), not about dbt, so they need not pay for a dbt build each. With
+``NTP_REFRESH_TESTING=1`` and ``NTP_REFRESH_FAKE_BUILD=<an already built DuckDB file>``,
+:func:`fake_build` replaces the build step: it copies that file into the candidate and stamps this
+run's id into ``audit.warehouse_build`` (with a project fingerprint no project has, so the next
+refresh plans a full build), and the docs step yields a stub page. Everything else (lock, recovery,
+preflight, plan, the candidate's proof, Great Expectations, report, release, seal, switch,
+retention, run log, exit codes) runs for real.
+
+A deployment never sets ``NTP_REFRESH_TESTING``, so a stray ``NTP_REFRESH_FAULT`` or
+``NTP_REFRESH_FAKE_BUILD`` is ignored there (tests/test_refresh.py proves it).
 """
 
 from __future__ import annotations
 
 import errno
 import os
+import shutil
 import signal
+from pathlib import Path
+
+import duckdb
+
+from ntp_poverty.refresh.run_log import say
 
 #: The steps a fault can be injected at, in the order a publishing run reaches them.
 POINTS: tuple[str, ...] = (
@@ -23,17 +41,45 @@ POINTS: tuple[str, ...] = (
     "during_prune",  # retention has started removing old folders
 )
 
+#: The project fingerprint a fake build records: it matches no project, so no refresh after it is incremental.
+FAKE_FINGERPRINT = "fake build (NTP_REFRESH_FAKE_BUILD)"
+FAKE_DOCS = "<!doctype html><html><head><title>fake build</title></head><body>fake build: no dbt docs</body></html>\n"
+
+
+def _testing() -> bool:
+    return os.environ.get("NTP_REFRESH_TESTING") == "1"
+
 
 def point(step: str) -> None:
     """Inject the configured fault if the test environment asks for one at ``step``."""
     if step not in POINTS:
         raise ValueError(f"unknown fault point {step!r}")
-    if os.environ.get("NTP_REFRESH_TESTING") != "1":
+    if not _testing():
         return
     wanted, _, action = os.environ.get("NTP_REFRESH_FAULT", "").partition(":")
     if wanted != step:
         return
     if action == "kill":
         os.kill(os.getpid(), signal.SIGKILL)
+    if action == "stop":
+        os.kill(os.getpid(), signal.SIGSTOP)
     if action == "oserror":
         raise OSError(errno.EROFS, f"injected fault at {step}: read-only file system")
+
+
+def fake_build(candidate: Path, run_dir: Path, run_id: str) -> Path | None:
+    """Build the candidate by copying ``NTP_REFRESH_FAKE_BUILD`` if the test environment asks for it.
+
+    Returns the docs page the build would have made, or None when the build must run for real.
+    """
+    source = os.environ.get("NTP_REFRESH_FAKE_BUILD", "")
+    if not _testing() or not source:
+        return None
+    say(f"fake build (tests only): copying {source} into the candidate; dbt does not run")
+    shutil.copyfile(source, candidate)  # not the mode: the source may be a sealed, read-only release
+    with duckdb.connect(str(candidate)) as con:
+        con.execute("update audit.warehouse_build set run_id = ?, project_fingerprint = ?", [run_id, FAKE_FINGERPRINT])
+    site = run_dir / "target" / "static_index.html"
+    site.parent.mkdir(parents=True, exist_ok=True)
+    site.write_text(FAKE_DOCS, encoding="utf-8")
+    return site
