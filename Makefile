@@ -115,7 +115,7 @@ NATIONAL_FEED := target/feeds/synthetic-$(NATIONAL_ROWS)
 test-national: $(STAMP)
 	test -f $(NATIONAL_FEED)/manifest.json || \
 		$(BIN)/ntp synthetic --rows $(NATIONAL_ROWS) --out $(NATIONAL_FEED) --seed 42
-	NTP_TEST_FEED=$(CURDIR)/$(NATIONAL_FEED) $(BIN)/pytest tests/test_refresh.py \
+	NTP_TEST_FEED=$(CURDIR)/$(NATIONAL_FEED) $(BIN)/pytest tests/test_refresh.py tests/test_refresh_orchestration.py \
 		-k "readers or killed_during_the_build or second_refresh_refuses or sigkill"
 
 ## Completeness ledger: every numeral printed in documents/ is transcribed (a seed with provenance)

@@ -166,9 +166,10 @@ def duckdb15_python(tmp_path_factory: pytest.TempPathFactory) -> Path:
 #: `--dist loadfile --no-loadscope-reorder`, so each worker takes the longest file left and no long
 #: file is started last (the measured durations: README, Tests).
 LONGEST_FIRST = (
-    "test_spark.py",
     "test_incremental.py",
+    "test_spark.py",
     "test_refresh.py",
+    "test_refresh_orchestration.py",
     "test_sum_check_gate.py",
     "test_seed_validation.py",
     "test_release_datapackage.py",
