@@ -141,6 +141,7 @@ def tiny_build(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 
 @pytest.mark.slow
+@pytest.mark.exhaustive  # the benchmark's tools on a dbt build of their own: make test-all
 def test_the_floor_reproduces_the_marts_of_a_dbt_build(tiny_build: dict[str, Path]) -> None:
     assert (
         floor.compare_marts(
@@ -154,6 +155,7 @@ def test_the_floor_reproduces_the_marts_of_a_dbt_build(tiny_build: dict[str, Pat
 
 
 @pytest.mark.slow
+@pytest.mark.exhaustive  # the benchmark's tools on a dbt build of their own: make test-all
 def test_a_mart_that_differs_fails_the_comparison(tiny_build: dict[str, Path], tmp_path: Path) -> None:
     broken = tmp_path / "broken.duckdb"
     shutil.copy(tiny_build["floor"], broken)
@@ -169,6 +171,7 @@ def test_a_mart_that_differs_fails_the_comparison(tiny_build: dict[str, Path], t
 
 
 @pytest.mark.slow
+@pytest.mark.exhaustive  # the benchmark's tools on a dbt build of their own: make test-all
 def test_pandas_equals_the_marts(tiny_build: dict[str, Path]) -> None:
     outputs, timings = pandas_marts.build(tiny_build["feed"], ROOT / "seeds")
     assert set(timings) >= {"read", "funding_mix", "yoy_change", "source_sum_checks"}
