@@ -9,7 +9,7 @@ export DBT_PROFILES_DIR := $(CURDIR)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
 .PHONY: build refresh rollback report test test-all test-national chromium venv lint clean ledger geography synthetic \
-	bench java spark-venv spark-build bench-spark spark-clean
+	bench java spark-venv duckdb15-venv spark-build bench-spark spark-clean
 
 # The virtualenv is rebuilt whenever the lock file or the package's metadata changes; every package
 # is pinned with hashes; then the project's own package (src/ntp_poverty, the `ntp` command) is
@@ -40,6 +40,19 @@ $(SPARK_STAMP): requirements-spark.lock
 	touch $(SPARK_STAMP)
 
 spark-venv: $(SPARK_STAMP)
+
+# DuckDB 1.5 (what BI drivers ship) in a virtualenv of its own, from its hashed lock: the tests open
+# every published DuckDB file with it (storage_compatibility_version). Built once, not per test run.
+DUCKDB15_VENV := .venv-duckdb15
+DUCKDB15_STAMP := $(DUCKDB15_VENV)/.installed-from-lock
+
+$(DUCKDB15_STAMP): tests/duckdb15/requirements.lock
+	rm -rf $(DUCKDB15_VENV)
+	$(PYTHON) -m venv $(DUCKDB15_VENV)
+	$(DUCKDB15_VENV)/bin/pip install --quiet --require-hashes --no-deps -r tests/duckdb15/requirements.lock
+	touch $(DUCKDB15_STAMP)
+
+duckdb15-venv: $(DUCKDB15_STAMP)
 
 ## Build the warehouse the one way it is produced: the refresh (validate seeds, dbt build with all
 ## tests into a candidate, Great Expectations, then publish atomically to $(NTP_WAREHOUSE) with the
@@ -97,14 +110,14 @@ bench-spark: $(STAMP) $(SPARK_STAMP) java
 ## by row with the DuckDB build. PYTEST_ARGS: more pytest options (e.g. -k refresh, -x).
 PYTEST_ARGS ?=
 PYTEST_PARALLEL := -n 2 --dist loadfile --no-loadscope-reorder --durations=25
-test: $(STAMP) $(SPARK_STAMP) chromium java
+test: $(STAMP) $(SPARK_STAMP) $(DUCKDB15_STAMP) chromium java
 	$(BIN)/pytest $(PYTEST_PARALLEL) -m "not exhaustive" $(PYTEST_ARGS)
 
 ## Everything `make test` runs, and what is slow by nature and proves again what a faster test proves
 ## once (tests marked exhaustive): the real refresh killed at every publish step, the standalone
 ## Spark cluster, a broken Spark macro caught by the comparison. Run it before resolving an issue
 ## that touches models or publishing.
-test-all: $(STAMP) $(SPARK_STAMP) chromium java
+test-all: $(STAMP) $(SPARK_STAMP) $(DUCKDB15_STAMP) chromium java
 	$(BIN)/pytest $(PYTEST_PARALLEL) $(PYTEST_ARGS)
 
 ## The refresh's guarantees at national scale, the same tests as in `make test` on a synthetic feed of

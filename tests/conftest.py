@@ -52,9 +52,11 @@ def _warm_parse_file(args: list[str], warehouse_name: str) -> Path:
     return WARM / f"{worker_name()}-{key}.msgpack"
 
 
-def run_dbt(args: list[str], warehouse: Path, workdir: Path, project: Path = ROOT) -> subprocess.CompletedProcess[str]:
+def run_dbt(
+    args: list[str], warehouse: Path, workdir: Path, project: Path = ROOT, **environ: str
+) -> subprocess.CompletedProcess[str]:
     """Run dbt from the virtualenv on ``project`` against ``warehouse``, with its own target and log
-    folders under ``workdir``.
+    folders under ``workdir`` (``environ``: more environment variables, e.g. NTP_FEEDS).
 
     On the project itself the run reuses the worker's last parse (dbt's partial parsing: 8 s instead
     of 22 s). dbt parses again whenever the profile changes, and the profile holds the warehouse's
@@ -71,7 +73,7 @@ def run_dbt(args: list[str], warehouse: Path, workdir: Path, project: Path = ROO
         workdir.mkdir(parents=True, exist_ok=True)
         warehouse = Path(shutil.copyfile(warehouse, workdir / "ntp_poverty.duckdb"))
     if project != ROOT:
-        env = dbt_env(warehouse)
+        env = dbt_env(warehouse) | environ
         env["DBT_PROFILES_DIR"] = str(project)
         return subprocess.run(cmd, cwd=project, env=env, capture_output=True, text=True, check=False)
     # DuckDB names the catalog after the file the link resolves to: the link keeps that name
@@ -87,7 +89,7 @@ def run_dbt(args: list[str], warehouse: Path, workdir: Path, project: Path = ROO
         shutil.copyfile(saved, parse)
     try:
         result = subprocess.run(
-            cmd, cwd=ROOT, env=dbt_env(link.relative_to(ROOT)), capture_output=True, text=True, check=False
+            cmd, cwd=ROOT, env=dbt_env(link.relative_to(ROOT)) | environ, capture_output=True, text=True, check=False
         )
     finally:
         if wal.exists():  # a log DuckDB did not fold into the file belongs beside the file
@@ -148,12 +150,21 @@ def seeds_copy(tmp_path: Path) -> Path:
     return target
 
 
+#: DuckDB 1.5's virtualenv, built by `make duckdb15-venv` (a prerequisite of `make test`) from
+#: tests/duckdb15/requirements.lock
+DUCKDB15_VENV = ROOT / ".venv-duckdb15"
+
+
 @pytest.fixture(scope="session")
 def duckdb15_python(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A throwaway virtualenv with DuckDB 1.5 (what BI drivers ship), installed from a hashed lock."""
+    """Python with DuckDB 1.5 (what BI drivers ship): the Makefile's virtualenv when it is up to date
+    with its lock, else a throwaway one installed from the same hashed lock."""
+    lock = ROOT / "tests" / "duckdb15" / "requirements.lock"
+    stamp = DUCKDB15_VENV / ".installed-from-lock"
+    if stamp.exists() and stamp.stat().st_mtime >= lock.stat().st_mtime:
+        return DUCKDB15_VENV / "bin" / "python"
     venv = tmp_path_factory.mktemp("duckdb15") / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-    lock = ROOT / "tests" / "duckdb15" / "requirements.lock"
     subprocess.run(
         [str(venv / "bin" / "pip"), "install", "--quiet", "--require-hashes", "--no-deps", "-r", str(lock)],
         check=True,

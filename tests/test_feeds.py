@@ -226,15 +226,15 @@ def test_a_feed_row_reaches_fct_plan_amount_with_its_provenance(built_warehouse:
 def test_a_feed_total_that_does_not_add_up_is_found_by_the_audit(tmp_path: Path) -> None:
     """One leaf of the sample one million higher: its source total and its source's component total
     no longer add up, and the build names both (report and row)."""
-    project = copy_project(tmp_path)
-    path = project / "feeds" / "sample" / HAU_GIANG_2022
+    feed = Path(shutil.copytree(ROOT / "feeds" / "sample", tmp_path / "feed"))
+    path = feed / HAU_GIANG_2022
     leaf, total = _leaf_and_its_source_total(path)
     rows = _rows(path)
     row = rows[int(leaf["row_number"]) - 1]
     row["amount_million_vnd"] = f"{float(row['amount_million_vnd']) + 1:.3f}"
     _write(path, rows)
-    assert validate(project / "feeds" / "sample", project / "seeds" / "reference") == []
-    result = run_dbt(["build"], tmp_path / "w.duckdb", tmp_path, project)
+    assert validate(feed, ROOT / "seeds" / "reference") == []
+    result = run_dbt(["build"], tmp_path / "w.duckdb", tmp_path, NTP_FEEDS=str(feed))
     assert result.returncode != 0
     assert (
         f"UNACKNOWLEDGED ARITHMETIC MISMATCH: check funding_sources_to_total, document {leaf['report_id']}, "

@@ -16,7 +16,7 @@ import duckdb
 import pyarrow.parquet as pq
 import pytest
 
-from conftest import NTP, ROOT
+from conftest import NTP, ROOT, run_dbt
 from ntp_poverty.build.increments import (
     FULL,
     INCREMENTAL,
@@ -26,6 +26,7 @@ from ntp_poverty.build.increments import (
     plan_build,
     project_fingerprint,
 )
+from ntp_poverty.build.slices import partition_rows, plan_slices
 from ntp_poverty.refresh.run_log import EXIT_BUILD
 
 # The sample feed's generator command (feeds/README.md) over more provinces and years, so that two
@@ -51,6 +52,10 @@ FEED_COMMAND = [
 # (int_plan_amounts_preferred, int_component_amounts) mix its feed rows with the document's rows
 REPLACED = "province=14/year=2022"
 REMOVED = "province=93/year=2025"
+# Feed rows per slice of the sliced build: the feed's provinces 11, 14 and 92 (about 1 050 rows) in the
+# first slice, 93 (about 360) in the second; a slice of one province each ran two more dbt passes
+# and proved nothing more (tests/test_sliced_build.py plans slices of every size)
+SLICE_ROWS = 1200
 SCHEMAS = ("staging", "intermediate", "core", "marts", "audit")
 
 
@@ -127,20 +132,22 @@ def incremental_then_full(tmp_path_factory: pytest.TempPathFactory) -> dict:
     shutil.copytree(other / REPLACED, feed / REPLACED)
     shutil.rmtree(feed / REMOVED)
     second = refresh(warehouse, feed)
+    # the changed feed built from scratch in one `dbt build` (what a refresh runs, without publishing)
     scratch = work / "scratch" / "ntp_poverty.duckdb"
-    full = refresh(scratch, feed)
-    # the same full build in slices of one province each (a province is never split)
+    scratch.parent.mkdir()
+    built = run_dbt(["build", "--full-refresh"], scratch, work / "scratch-dbt", NTP_FEEDS=str(feed))
+    assert built.returncode == 0, built.stdout[-4000:]
+    # the same feed built from scratch by a refresh in two slices of whole provinces (SLICE_ROWS)
     sliced_path = work / "sliced" / "ntp_poverty.duckdb"
-    sliced = refresh(sliced_path, feed, NTP_SLICE_ROWS="1", NTP_BUILD_AT_ONCE_ROWS="0")
+    sliced = refresh(sliced_path, feed, NTP_SLICE_ROWS=str(SLICE_ROWS), NTP_BUILD_AT_ONCE_ROWS="0")
     return {
         "feed": feed,
         "first": first,
         "second": second,
-        "full": full,
         "before": before,
         "sliced_run": sliced,
         "incremental": warehouse.parent / "releases" / second["release"] / "ntp_poverty.duckdb",
-        "scratch": scratch.parent / "releases" / full["release"] / "ntp_poverty.duckdb",
+        "scratch": scratch,
         "sliced": sliced_path.parent / "releases" / sliced["release"] / "ntp_poverty.duckdb",
     }
 
@@ -170,13 +177,18 @@ def test_an_incremental_refresh_equals_a_full_rebuild_from_scratch(incremental_t
 
 @pytest.mark.slow
 def test_a_full_build_in_slices_of_provinces_equals_one_in_one_go(incremental_then_full: dict) -> None:
-    """ntp_poverty.build.slices: the first pass defers the other slices' partitions, each later pass
-    adds one slice incrementally, the last tests every row; the warehouse is the unsliced one's."""
+    """ntp_poverty.build.slices: the first pass defers the other slice's partitions, the next pass
+    adds them incrementally, the last tests every row; the warehouse is the unsliced one's."""
     run = incremental_then_full["sliced_run"]
-    provinces = {partition.split("/")[0] for partition in partition_hashes(incremental_then_full["feed"])}
-    assert run["mode"] == FULL and run["slice_partitions"] and len(run["slice_partitions"]) == len(provinces) >= 3
-    assert incremental_then_full["full"]["slice_partitions"] == []  # the default: one slice
-    assert run["tests"] == incremental_then_full["full"]["tests"]  # every test ran, over every row
+    partitions = partition_hashes(incremental_then_full["feed"])
+    provinces = {partition.split("/")[0] for partition in partitions}
+    rows = partition_rows(incremental_then_full["feed"])
+    slices = plan_slices(rows, SLICE_ROWS)
+    assert len(provinces) >= 3 and len(slices) == 2  # two slices, one of several provinces
+    assert all(len({p.split("/")[0] for p in piece}) < len(provinces) for piece in slices)
+    assert run["mode"] == FULL and run["slice_partitions"] == [len(piece) for piece in slices]
+    assert incremental_then_full["first"]["slice_partitions"] == []  # the default: one slice
+    assert run["tests"] == incremental_then_full["first"]["tests"]  # every test ran, over every row
     diff = differences(incremental_then_full["sliced"], incremental_then_full["scratch"])
     assert {"marts.funding_mix", "core.fct_plan_amount", "audit.sum_checks"} <= set(diff)
     assert {t: d for t, d in diff.items() if d != (0, 0)} == {}
@@ -208,12 +220,12 @@ def test_the_recorded_partition_hashes_are_the_files_hashes(incremental_then_ful
 @pytest.mark.slow
 def test_the_released_parquet_facts_equal_a_full_rebuilds(incremental_then_full: dict) -> None:
     """The incremental release carried most fact partitions over from the first release: its datasets
-    hold the same rows as the full rebuild's, and every file names the incremental run."""
+    hold the same rows as the release of the sliced full rebuild, and every file names the incremental run."""
     incremental = incremental_then_full["incremental"].parent / "parquet" / "facts"
-    scratch = incremental_then_full["scratch"].parent / "parquet" / "facts"
+    rebuilt = incremental_then_full["sliced"].parent / "parquet" / "facts"
     run_id = incremental_then_full["second"]["run_id"]
     for table in ("fct_plan_amount", "fct_reported_total", "sum_checks"):
-        assert rows_of_dataset(incremental / table) == rows_of_dataset(scratch / table), table
+        assert rows_of_dataset(incremental / table) == rows_of_dataset(rebuilt / table), table
         files = list((incremental / table).rglob("*.parquet"))
         assert files and {pq.read_metadata(f).metadata[b"run_id"].decode() for f in files} == {run_id}
 
