@@ -3,10 +3,13 @@ stops a bench, the environment of the commands they measure, a feed's manifest a
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from pathlib import Path
 from typing import Any
+
+from ntp_poverty.validate.feed_files import dbt_environment
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 
@@ -17,14 +20,20 @@ class BenchError(Exception):
 
 def bench_env(**extra: str) -> dict[str, str]:
     """This process's environment for a measured command: the project's profiles and folder, no usage
-    statistics; ``extra`` on top."""
-    return dict(
+    statistics; ``extra`` on top. With NTP_FEEDS, the feed's file list that dbt reads (NTP_FEED_FILES;
+    a refresh writes its own)."""
+    env = dict(
         os.environ,
         DBT_PROFILES_DIR=str(PROJECT_DIR),
         NTP_PROJECT_DIR=str(PROJECT_DIR),
         DBT_SEND_ANONYMOUS_USAGE_STATS="false",
         **extra,
     )
+    if "NTP_FEEDS" in extra:
+        feed = Path(extra["NTP_FEEDS"])
+        digest = hashlib.sha256(str(feed.absolute()).encode()).hexdigest()[:12]
+        env.update(dbt_environment(feed, PROJECT_DIR / "target" / "bench" / f"feed_files-{digest}.csv"))
+    return env
 
 
 def feed_manifest(feed: Path) -> dict[str, Any] | None:

@@ -39,6 +39,7 @@ from typing import Any
 import duckdb
 
 from ntp_poverty.common.duckdb_connection import profile_setting
+from ntp_poverty.validate.feed_files import dbt_environment
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 SCHEMAS = ("raw", "staging", "intermediate", "core", "marts", "audit")
@@ -90,10 +91,10 @@ def compile_project(
     env = dict(
         os.environ,
         NTP_WAREHOUSE=str(warehouse),
-        NTP_FEEDS=str(feeds),
         DBT_PROFILES_DIR=str(project_dir),
         DBT_SEND_ANONYMOUS_USAGE_STATS="false",
     )
+    env.update(dbt_environment(feeds, target_dir / "feed_files.csv"))  # the files dbt reads
     cmd = [
         str(dbt),
         "compile",

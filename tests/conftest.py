@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from ntp_poverty.validate.feed_files import dbt_environment
+
 #: Fixtures of other modules: a project with one fake-built release, for the refresh's tests.
 pytest_plugins = ["refresh_support"]
 
@@ -22,9 +24,14 @@ SEEDS = ROOT / "seeds"
 DOCUMENTS = ROOT / "documents"
 
 
-def dbt_env(warehouse: Path | str) -> dict[str, str]:
-    """Environment for a dbt run against ``warehouse`` with the repo's profiles.yml."""
-    env = dict(os.environ)
+def dbt_env(warehouse: Path | str, project: Path = ROOT, **environ: str) -> dict[str, str]:
+    """Environment for a dbt run against ``warehouse`` with the repo's profiles.yml (``environ``: more
+    variables). The feed (NTP_FEEDS, else the project's sample) is listed as the refresh lists it, into
+    the worker's own list file, which NTP_FEED_FILES names (dbt reads the files of that list)."""
+    env = dict(os.environ) | environ
+    feed = Path(env.get("NTP_FEEDS") or "feeds/sample")
+    out = WARM / worker_name() / "feed_files.csv"
+    env.update(dbt_environment(feed if feed.is_absolute() else project / feed, out))
     env.update(
         NTP_WAREHOUSE=str(warehouse),
         DBT_PROFILES_DIR=str(ROOT),
@@ -73,7 +80,7 @@ def run_dbt(
         workdir.mkdir(parents=True, exist_ok=True)
         warehouse = Path(shutil.copyfile(warehouse, workdir / "ntp_poverty.duckdb"))
     if project != ROOT:
-        env = dbt_env(warehouse) | environ
+        env = dbt_env(warehouse, project, **environ)
         env["DBT_PROFILES_DIR"] = str(project)
         return subprocess.run(cmd, cwd=project, env=env, capture_output=True, text=True, check=False)
     # DuckDB names the catalog after the file the link resolves to: the link keeps that name
@@ -89,7 +96,7 @@ def run_dbt(
         shutil.copyfile(saved, parse)
     try:
         result = subprocess.run(
-            cmd, cwd=ROOT, env=dbt_env(link.relative_to(ROOT)) | environ, capture_output=True, text=True, check=False
+            cmd, cwd=ROOT, env=dbt_env(link.relative_to(ROOT), **environ), capture_output=True, text=True, check=False
         )
     finally:
         if wal.exists():  # a log DuckDB did not fold into the file belongs beside the file

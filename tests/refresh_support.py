@@ -43,12 +43,15 @@ def start_refresh(
     fault: str = "",
     fake: Path | None = None,
     preexec: Callable[[], None] | None = None,
+    environ: dict[str, str] | None = None,
 ) -> subprocess.Popen[str]:
     """Start the project's refresh command in its own process group: a real build, or with ``fake`` a
-    fake build copying that DuckDB file; optionally with a fault (:mod:`ntp_poverty.refresh.faults`)."""
-    env = {k: v for k, v in os.environ.items() if k not in TEST_HOOKS}
+    fake build copying that DuckDB file; optionally with a fault (:mod:`ntp_poverty.refresh.faults`)
+    and more environment variables (``environ``)."""
+    env = {k: v for k, v in os.environ.items() if k not in TEST_HOOKS} | (environ or {})
     env["DBT_SEND_ANONYMOUS_USAGE_STATS"] = "false"
-    if national_feed := os.environ.get("NTP_TEST_FEED"):  # make test-national: the same proofs at 1M rows
+    national_feed = os.environ.get("NTP_TEST_FEED")
+    if national_feed and "NTP_FEEDS" not in (environ or {}):  # make test-national: the same proofs at 1M rows
         env["NTP_FEEDS"] = national_feed
     if fault or fake:
         env["NTP_REFRESH_TESTING"] = "1"
@@ -76,8 +79,9 @@ def run_refresh(
     fault: str = "",
     fake: Path | None = None,
     preexec: Callable[[], None] | None = None,
+    environ: dict[str, str] | None = None,
 ) -> subprocess.CompletedProcess[str]:
-    proc = start_refresh(project, *args, fault=fault, fake=fake, preexec=preexec)
+    proc = start_refresh(project, *args, fault=fault, fake=fake, preexec=preexec, environ=environ)
     out, err = proc.communicate(timeout=600)
     return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
 

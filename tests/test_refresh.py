@@ -18,6 +18,7 @@ Two kinds of refresh run here, both as a separate ``ntp refresh`` process:
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -196,6 +197,24 @@ def test_readers_during_a_refresh_see_the_old_or_the_new_build_never_a_mix(real_
     assert seen == {real_template.old, real_template.new}
 
 
+def children_of_run(candidates: Path, timeout: float) -> list[str]:
+    """Command lines of live processes working in ``candidates`` (dbt names its target folder there),
+    waited for up to ``timeout`` seconds to end."""
+    deadline = time.monotonic() + timeout
+    while True:
+        left = []
+        for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+            try:
+                text = cmdline.read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            except OSError:
+                continue  # ended meanwhile
+            if str(candidates) in text:
+                left.append(text)
+        if not left or time.monotonic() > deadline:
+            return left
+        time.sleep(0.2)
+
+
 def test_killed_during_the_build_leaves_every_form_and_is_logged_as_interrupted(project: Path, fake: Path) -> None:
     """A real dbt build (the fake template's release is not dbt's: the plan is full) killed with its
     refresh once dbt has created the candidate; the next refresh (a fake build) takes the lock over,
@@ -212,8 +231,15 @@ def test_killed_during_the_build_leaves_every_form_and_is_logged_as_interrupted(
     while time.monotonic() < deadline and proc.poll() is None and not list(candidates.glob("*/ntp_poverty.duckdb")):
         time.sleep(0.2)
     assert proc.poll() is None, "the refresh ended before dbt created its candidate"
-    os.killpg(proc.pid, signal.SIGKILL)  # the refresh and its dbt, like an OOM kill or a power cut
+    # the refresh alone, like the OOM killer: its dbt must die with it (no process outlives its refresh)
+    os.kill(proc.pid, signal.SIGKILL)
     proc.wait(timeout=30)
+    try:
+        left = children_of_run(candidates, timeout=10)
+    finally:
+        with contextlib.suppress(ProcessLookupError):  # whatever a failure left, before the next refresh
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert left == [], f"processes outlived their refresh: {left}"
     stdout.join(timeout=30)
     proc.communicate(timeout=30)  # what is left: stderr; closes the pipes
     assert proc.returncode == -signal.SIGKILL

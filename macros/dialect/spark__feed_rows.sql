@@ -8,14 +8,15 @@
         file's own row_number column. A glob of folders that match no file gives no rows. -#}
     {%- set root = env_var('NTP_FEEDS', 'feeds/sample') | replace('\\', '/') -%}
     {%- set root = root[:-1] if root.endswith('/') else root -%}
+    {%- set glob_root = spark_glob_escape(root) -%}
     {%- set folder_glob, _, file_glob = files.rpartition('/') -%}
     {%- set is_csv = file_glob.endswith('.csv') -%}
     {%- set view = 'ntp_feed_' ~ source_relation.identifier -%}
     {%- set options = {'pathGlobFilter': file_glob} -%}
     {%- if folder_glob -%}
-        {%- do options.update({'path': root ~ '/' ~ folder_glob, 'basePath': root}) -%}
+        {%- do options.update({'path': glob_root ~ '/' ~ folder_glob, 'basePath': root}) -%}
     {%- else -%}
-        {%- do options.update({'path': root, 'recursiveFileLookup': 'true'}) -%}
+        {%- do options.update({'path': glob_root, 'recursiveFileLookup': 'true'}) -%}
     {%- endif -%}
     {%- if is_csv -%}
         {%- do options.update({'header': 'true', 'enforceSchema': 'false', 'sep': ',', 'quote': '"',
@@ -34,7 +35,7 @@
             using {{ 'csv' if is_csv else 'parquet' }}
             options (
                 {%- for key, value in options.items() %}
-                {{ key }} '{{ value | replace("'", "\\'") }}'{{ ',' if not loop.last }}
+                {{ key }} '{{ value | replace('\\', '\\\\') | replace("'", "\\'") }}'{{ ',' if not loop.last }}
                 {%- endfor %}
             )
         {%- endset -%}

@@ -22,11 +22,12 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
+
+from ntp_poverty.validate.feed_files import list_feed
 
 #: A data file of a feed partition, relative to the feed folder.
 PARTITION_FILE = re.compile(r"(province=[^/]+/year=[^/]+)/[^/]+\.(csv|parquet)")
@@ -55,27 +56,10 @@ class BuildPlan:
         return self.mode == INCREMENTAL
 
 
-def _md5_file(path: Path) -> str:
-    digest = hashlib.md5(usedforsecurity=False)
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def partition_hashes(feed: Path) -> dict[str, str]:
-    """Content hash of every partition of the feed folder (empty when it has none)."""
-    lines: dict[str, list[str]] = defaultdict(list)
-    if feed.is_dir():
-        for path in sorted(feed.rglob("*")):
-            relative = path.relative_to(feed).as_posix()
-            match = PARTITION_FILE.fullmatch(relative)
-            if match and path.is_file():
-                lines[match.group(1)].append(f"{relative}:{_md5_file(path)}")
-    return {
-        partition: hashlib.md5("\n".join(sorted(entries)).encode(), usedforsecurity=False).hexdigest()
-        for partition, entries in sorted(lines.items())
-    }
+    """Content hash of every partition of the feed folder (empty when it has none): the hashes of
+    the files the contract accepts (:func:`ntp_poverty.validate.feed_files.list_feed`)."""
+    return list_feed(feed).partition_hashes() if feed.is_dir() else {}
 
 
 def project_fingerprint(project: Path, feed: Path) -> str:
@@ -114,15 +98,73 @@ def published_state(database: Path) -> tuple[str | None, dict[str, str]]:
     return (fingerprint[0][0] if fingerprint else None), dict(partitions)
 
 
+def published_feed_bytes(database: Path | None) -> dict[str, int]:
+    """Bytes of every feed partition the published build read (empty when nothing is published)."""
+    if database is None or not database.exists():
+        return {}
+    try:
+        with duckdb.connect(str(database), read_only=True) as con:
+            return dict(con.execute("select source_partition, n_bytes from audit.feed_partitions").fetchall())
+    except duckdb.Error:  # a release built before feed partitions were recorded
+        return {}
+
+
+#: A feed smaller than this share of the published feed's bytes has lost "most of its rows".
+MIN_KEPT_SHARE = 0.5
+
+
+def shrink_refusals(
+    published: dict[str, int],
+    current: dict[str, int],
+    declared: set[str],
+    allowed: set[str],
+    allow_shrink: bool = False,
+) -> list[str]:
+    """Why a feed that shrank since the published build may not be built: every partition it drops
+    must be declared (declarations.csv, removed_partition) or allowed (``--allow-removals``), and a
+    feed of less than MIN_KEPT_SHARE of the published bytes needs ``--allow-shrink``. A feed is never
+    lost silently: an empty folder or a wrong NTP_FEEDS drops every partition."""
+    if not published:
+        return []
+    removed = sorted(set(published) - set(current) - declared - allowed)
+    errors = []
+    if removed and not current:
+        errors.append(
+            f"the feed has no data file, and the published build read {len(published)} partition(s): an empty "
+            "or wrong feed folder (NTP_FEEDS) would remove every feed amount; to remove them, declare each "
+            "partition (declarations.csv: removed_partition) or pass --allow-removals with the partitions"
+        )
+    elif removed:
+        shown = ", ".join(removed[:10]) + (f" and {len(removed) - 10} more" if len(removed) > 10 else "")
+        errors.append(
+            f"the feed dropped {len(removed)} partition(s) the published build read: {shown}; declare each "
+            "removal (declarations.csv: removed_partition, the partition, the reason) or pass --allow-removals"
+        )
+    before, after = sum(published.values()), sum(current.values())
+    if not errors and not allow_shrink and before and after < MIN_KEPT_SHARE * before:
+        errors.append(
+            f"the feed holds {after:,} bytes against {before:,} in the published build (less than "
+            f"{MIN_KEPT_SHARE:.0%}): most of its rows are gone; pass --allow-shrink if that is meant"
+        )
+    return errors
+
+
 def changed_partitions(before: dict[str, str], after: dict[str, str]) -> tuple[str, ...]:
     """Partitions added, removed or whose content hash differs."""
     return tuple(sorted(p for p in before.keys() | after.keys() if before.get(p) != after.get(p)))
 
 
-def plan_build(published: Path | None, project: Path, feed: Path, full_refresh: bool) -> BuildPlan:
-    """Decide how this run builds (see the module's docstring)."""
+def plan_build(
+    published: Path | None,
+    project: Path,
+    feed: Path,
+    full_refresh: bool,
+    partitions: dict[str, str] | None = None,
+) -> BuildPlan:
+    """Decide how this run builds (see the module's docstring). ``partitions``: the partition hashes
+    of the feed's file list (the refresh lists the feed once); hashed here when not given."""
     fingerprint = project_fingerprint(project, feed)
-    partitions = partition_hashes(feed)
+    partitions = partition_hashes(feed) if partitions is None else partitions
 
     def full(reason: str) -> BuildPlan:
         return BuildPlan(FULL, reason, fingerprint, tuple(sorted(partitions)), partitions)

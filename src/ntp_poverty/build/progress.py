@@ -45,6 +45,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
+from ntp_poverty.common.child_lifetime import die_with_parent
 from ntp_poverty.refresh.run_log import say
 
 INTERVAL_ENV = "NTP_PROGRESS_INTERVAL"
@@ -390,6 +391,7 @@ def run_streaming(
             text=True,
             encoding="utf-8",
             errors="replace",
+            preexec_fn=die_with_parent,  # noqa: PLW1509 - prctl only; a SIGKILLed refresh takes dbt with it
         ) as proc,
     ):
         ticker.start()

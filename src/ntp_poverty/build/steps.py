@@ -23,6 +23,7 @@ from ntp_poverty.build.progress import ProgressDisplay, run_streaming
 from ntp_poverty.build.slices import dbt_passes
 from ntp_poverty.project import project_dir
 from ntp_poverty.refresh.run_log import EXIT_BUILD, EXIT_TESTS, RefreshError, RunRecord, say
+from ntp_poverty.validate.feed_files import RUN_LIST_NAME
 
 SLOWEST_NODES = 15  # how many of the dbt build's slowest nodes the run log keeps
 MARTS_SQL = (
@@ -53,6 +54,7 @@ def _dbt(
     env = dict(
         os.environ,
         NTP_WAREHOUSE=str(candidate),
+        NTP_FEED_FILES=str(run_dir / RUN_LIST_NAME),  # the feed's files, as the refresh listed them
         DBT_PROFILES_DIR=str(project),
         DBT_SEND_ANONYMOUS_USAGE_STATS="false",
         PYTHONUNBUFFERED="1",  # each line as dbt prints it, even into a pipe

@@ -15,11 +15,16 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from typing import ParamSpec, TypeVar
 
+from ntp_poverty.common.child_lifetime import die_with_parent
+
 P = ParamSpec("P")
 R = TypeVar("R")
 
 
 def in_child(function: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
-    """``function(*args, **kwargs)`` in a forked child process; its result (or its exception) here."""
-    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) as pool:
+    """``function(*args, **kwargs)`` in a forked child process; its result (or its exception) here.
+    The child dies with this process (:func:`~ntp_poverty.common.child_lifetime.die_with_parent`)."""
+    with ProcessPoolExecutor(
+        max_workers=1, mp_context=multiprocessing.get_context("fork"), initializer=die_with_parent
+    ) as pool:
         return pool.submit(function, *args, **kwargs).result()

@@ -65,6 +65,10 @@ def point(step: str) -> None:
         os.kill(os.getpid(), signal.SIGSTOP)
     if action == "oserror":
         raise OSError(errno.EROFS, f"injected fault at {step}: read-only file system")
+    if action == "enospc":  # a full disk, as Python's file functions report it
+        raise OSError(errno.ENOSPC, f"injected fault at {step}: No space left on device")
+    if action == "duckdb_enospc":  # a full disk, as DuckDB reports it while it writes (COPY, checkpoint)
+        raise duckdb.IOException(f"IO Error: injected fault at {step}: No space left on device")
 
 
 def fake_build(candidate: Path, run_dir: Path, run_id: str) -> Path | None:

@@ -11,13 +11,21 @@ import os
 from pathlib import Path
 from typing import IO
 
-from ntp_poverty.refresh.run_log import EXIT_LOCKED, RefreshError, now_iso, say
+from ntp_poverty.refresh.run_log import EXIT_LOCKED, EXIT_PUBLISH, RefreshError, now_iso, say
 
 
 def acquire_lock(lock_path: Path) -> IO[str]:
-    """Take the refresh lock or raise RefreshError(EXIT_LOCKED) naming the holder."""
-    lock_path.parent.mkdir(parents=True, exist_ok=True)
-    handle = open(lock_path, "a+", encoding="utf-8")  # noqa: SIM115 - held for the whole run
+    """Take the refresh lock or raise RefreshError: EXIT_LOCKED naming the holder, or EXIT_PUBLISH
+    when the warehouse folder does not let the lock be written (read-only, full, not a folder)."""
+    try:
+        lock_path.parent.mkdir(parents=True, exist_ok=True)
+        handle = open(lock_path, "a+", encoding="utf-8")  # noqa: SIM115 - held for the whole run
+    except OSError as exc:
+        raise RefreshError(
+            EXIT_PUBLISH,
+            f"cannot take the lock {lock_path}: {exc.strerror or exc}; the warehouse folder must be writable "
+            "(nothing was changed)",
+        ) from exc
     try:
         fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:

@@ -49,12 +49,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+import duckdb
+
 from ntp_poverty.build.candidate_copy import BackgroundCopy
-from ntp_poverty.build.increments import INCREMENTAL, BuildPlan, plan_build
+from ntp_poverty.build.increments import INCREMENTAL, BuildPlan, plan_build, published_feed_bytes, shrink_refusals
 from ntp_poverty.build.slices import at_once_rows_limit, partition_rows, plan_slices, slice_rows_limit
 from ntp_poverty.build.steps import generate_docs, parse_dbt, run_dbt, verify_candidate
 from ntp_poverty.common.arguments import existing_dir
-from ntp_poverty.common.reporting import print_errors
+from ntp_poverty.common.reporting import LINE_LIMIT, cut, print_errors
 from ntp_poverty.ledger.numerals import summarize as summarize_ledger
 from ntp_poverty.ledger.summary import write_summary as write_ledger_summary
 from ntp_poverty.project import project_dir
@@ -79,6 +81,9 @@ from ntp_poverty.refresh.run_log import (
 )
 from ntp_poverty.report.html import write_report
 from ntp_poverty.validate.feed_contract import feeds_dir
+from ntp_poverty.validate.feed_files import RUN_LIST_NAME as FEED_LIST_NAME
+from ntp_poverty.validate.feed_files import FeedListing, list_feed, write_list
+from ntp_poverty.validate.feeds import declarations
 from ntp_poverty.validate.preflight import errors_of, run_preflight
 from ntp_poverty.validate.preflight import summary as preflight_summary
 
@@ -176,10 +181,36 @@ def recover(paths: Paths, record: RunRecord) -> None:
             )
             append_run(paths.run_log, interrupted)
             say(f"removed the candidate of an interrupted run: {workspace.name}")
+    for name in prune_failed_workspaces(paths.candidates):
+        say(f"removed the workspace of failed run {name} (the last {kept_failed_runs()} failed runs are kept)")
+        record.cleaned.append(f".candidates/{name}")
     removed = releases.prune(layout)
     for name in removed:
         say(f"removed release folder {name} (not current, not previous)")
     record.cleaned += [f"releases/{name}" for name in removed]
+
+
+#: Failed runs whose workspace (logs, candidate) is kept for inspection: NTP_KEEP_FAILED_RUNS.
+KEEP_FAILED_DEFAULT = 5
+
+
+def kept_failed_runs() -> int:
+    """How many failed runs' workspaces are kept (``NTP_KEEP_FAILED_RUNS``, default 5)."""
+    value = os.environ.get("NTP_KEEP_FAILED_RUNS", "")
+    return int(value) if value.isdigit() else KEEP_FAILED_DEFAULT
+
+
+def prune_failed_workspaces(candidates: Path) -> list[str]:
+    """Remove the workspaces of failed runs but the newest :func:`kept_failed_runs` (run ids sort by
+    start time); return the removed runs. A day of faults left 48 folders, 156 MB."""
+    if not candidates.exists():
+        return []
+    failed = sorted(p for p in candidates.iterdir() if p.is_dir() and (p / FAILED_MARKER).exists())
+    keep = kept_failed_runs()
+    removed = failed[: max(len(failed) - keep, 0)]
+    for workspace in removed:
+        shutil.rmtree(workspace, ignore_errors=True)
+    return [p.name for p in removed]
 
 
 def _workspace(paths: Paths, run_id: str) -> Path:
@@ -189,11 +220,45 @@ def _workspace(paths: Paths, run_id: str) -> Path:
     return run_dir
 
 
-def _plan(paths: Paths, record: RunRecord, full_refresh: bool) -> BuildPlan:
-    """Full or incremental (:mod:`ntp_poverty.build.increments`), recorded in the run log."""
+def _list_feed(run_dir: Path) -> FeedListing:
+    """The feed's files, listed once (:mod:`ntp_poverty.validate.feed_files`): the preflight validates
+    them, the plan hashes them, and dbt reads exactly them from ``run_dir/feed_files.csv``."""
+    try:
+        feed = feeds_dir(project_dir())
+    except ValueError as exc:
+        raise RefreshError(EXIT_BUILD, str(exc)) from exc
+    listing = list_feed(feed)
+    try:
+        write_list(listing, run_dir / FEED_LIST_NAME)
+    except OSError as exc:
+        raise RefreshError(EXIT_BUILD, f"the feed's file list could not be written: {exc}") from exc
+    say(f"feed {feed}: {len(listing.data_files())} data file(s) listed in {FEED_LIST_NAME}")
+    return listing
+
+
+def _plan(paths: Paths, record: RunRecord, options: RefreshOptions, listing: FeedListing) -> BuildPlan:
+    """Full or incremental (:mod:`ntp_poverty.build.increments`), recorded in the run log; a feed that
+    lost partitions or most of its bytes since the published build is refused unless that is declared."""
     current = releases.current_run(paths.layout)
     published = paths.layout.release(current) / paths.layout.database_name if current else None
-    plan = plan_build(published, project_dir(), feeds_dir(project_dir()), full_refresh)
+    if not listing.errors:  # a refused file is named by the preflight, which runs next
+        declared, _ = declarations(listing.root / "declarations.csv")
+        current_bytes: dict[str, int] = {}
+        for item in listing.data_files():
+            current_bytes[item.source_partition] = current_bytes.get(item.source_partition, 0) + item.file_bytes
+        refusals = shrink_refusals(
+            published_feed_bytes(published),
+            current_bytes,
+            declared["removed_partition"],
+            set(options.allow_removals),
+            options.allow_shrink,
+        )
+        if refusals:
+            print_errors(refusals)
+            raise RefreshError(EXIT_BUILD, f"the feed shrank: {refusals[0]}")
+    plan = plan_build(
+        published, project_dir(), listing.root, options.full_refresh, partitions=listing.partition_hashes()
+    )
     record.mode, record.mode_reason = plan.mode, plan.reason
     record.rebuilt_partitions = list(plan.changed) if plan.incremental else []
     say(f"{plan.mode} build: {plan.reason}")
@@ -213,19 +278,29 @@ def _start_candidate(paths: Paths, candidate: Path, plan: BuildPlan) -> Backgrou
     return BackgroundCopy(published, candidate)
 
 
-def _prepare(paths: Paths, run_dir: Path, seeds_dir: Path, plan: BuildPlan, run_vars: dict[str, object]) -> Path:
+def _prepare(
+    paths: Paths, run_dir: Path, seeds_dir: Path, plan: BuildPlan, run_vars: dict[str, object], listing: FeedListing
+) -> Path:
     """Preflight, then (incremental) dbt parse while the candidate is copied; returns the candidate."""
     candidate = run_dir / paths.published.name
     copy = _start_candidate(paths, candidate, plan)
     try:
         checks = run_preflight(
-            seeds_dir, project_dir() / "documents", feed_partitions=plan.changed if plan.incremental else None
+            seeds_dir,
+            project_dir() / "documents",
+            feed_partitions=plan.changed if plan.incremental else None,
+            feed_listing=listing,
         )
         say(f"preflight: {preflight_summary(checks)}")
         if errors := errors_of(checks):
             print_errors(errors)
-            raise RefreshError(EXIT_BUILD, f"preflight failed: {len(errors)} error(s), first: {errors[0]}")
-        faults.point("before_build")
+            raise RefreshError(
+                EXIT_BUILD, f"preflight failed: {len(errors)} error(s), first: {cut(errors[0], LINE_LIMIT)}"
+            )
+        try:
+            faults.point("before_build")
+        except OSError as exc:
+            raise RefreshError(EXIT_BUILD, f"build failed: {exc}") from exc
         if copy is not None:
             say("waiting for the copy of the published file (dbt parse meanwhile)")
             parse_dbt(candidate, run_dir, run_vars)
@@ -244,10 +319,11 @@ def _prepare(paths: Paths, run_dir: Path, seeds_dir: Path, plan: BuildPlan, run_
 
 
 def _build_and_audit(
-    paths: Paths, run_dir: Path, run_id: str, seeds_dir: Path, record: RunRecord, full_refresh: bool = False
+    paths: Paths, run_dir: Path, run_id: str, seeds_dir: Path, record: RunRecord, options: RefreshOptions
 ) -> dict[str, Path]:
     """Steps 2-4: plan, preflight, dbt build, docs, proof of the candidate, GX, report. Returns the pages."""
-    plan = _plan(paths, record, full_refresh)
+    listing = _list_feed(run_dir)
+    plan = _plan(paths, record, options, listing)
     try:
         slice_rows, at_once_rows = slice_rows_limit(), at_once_rows_limit()
     except ValueError as exc:
@@ -261,8 +337,8 @@ def _build_and_audit(
     }
     if plan.incremental:
         run_vars["changed_partitions"] = list(plan.changed)
-    candidate = _prepare(paths, run_dir, seeds_dir, plan, run_vars)
-    slices = [] if plan.incremental else plan_slices(partition_rows(feeds_dir(project_dir())), slice_rows, at_once_rows)
+    candidate = _prepare(paths, run_dir, seeds_dir, plan, run_vars, listing)
+    slices = [] if plan.incremental else plan_slices(partition_rows(listing.root), slice_rows, at_once_rows)
     record.slice_partitions = [len(partitions) for partitions in slices] if len(slices) > 1 else []
     try:
         site = faults.fake_build(candidate, run_dir, run_id)  # None unless a test asks for a fake build
@@ -293,6 +369,20 @@ def _build_and_audit(
     }
 
 
+def _free_release(layout: Layout, run_id: str, record: RunRecord) -> None:
+    """After a failed publish, remove the release folder this run began (a full disk gets its space
+    back); when that fails too (a read-only filesystem), the next run's retention removes it."""
+    if not layout.release(run_id).exists() or releases.current_run(layout) == run_id:
+        return
+    try:
+        releases.remove(layout, run_id)
+    except (OSError, ReleaseError) as exc:
+        say(f"the unpublished release {run_id} could not be removed ({exc}); the next run removes it")
+        return
+    record.cleaned.append(f"releases/{run_id}")
+    say(f"removed the unpublished release folder {run_id}")
+
+
 def _release_and_switch(paths: Paths, run_id: str, pages: dict[str, Path], record: RunRecord) -> None:
     """Steps 5-6: assemble and seal ``releases/<run>``, switch ``current`` to it, apply retention."""
     layout = paths.layout
@@ -316,8 +406,9 @@ def _release_and_switch(paths: Paths, run_id: str, pages: dict[str, Path], recor
         releases.seal(layout, run_id, previous)
         faults.point("before_switch")
         releases.switch(layout, run_id)
-    except (OSError, ReleaseError) as exc:
-        raise RefreshError(EXIT_PUBLISH, f"publish failed: {exc}") from exc
+    except (OSError, ReleaseError, duckdb.Error) as exc:  # a full disk too: DuckDB's exports say IOException
+        _free_release(layout, run_id, record)
+        raise RefreshError(EXIT_PUBLISH, f"publish failed: {cut(exc, LINE_LIMIT)}") from exc
     record.published, record.release = True, run_id
     say(f"published release {run_id}: {paths.published} and every form beside it")
     faults.point("after_switch")
@@ -331,7 +422,18 @@ def _release_and_switch(paths: Paths, run_id: str, pages: dict[str, Path], recor
         say(f"retention could not finish ({exc}); the next run retries it")
 
 
-def refresh(paths: Paths, seeds_dir: Path, full_refresh: bool = False) -> int:
+@dataclass(frozen=True)
+class RefreshOptions:
+    """What the command line asks of a refresh."""
+
+    full_refresh: bool = False
+    #: partitions the published build read that this feed may drop (``--allow-removals``)
+    allow_removals: tuple[str, ...] = ()
+    #: a feed of less than half the published feed's bytes may be built (``--allow-shrink``)
+    allow_shrink: bool = False
+
+
+def refresh(paths: Paths, seeds_dir: Path, options: RefreshOptions | None = None) -> int:
     """One write-audit-publish run; returns the exit code and appends the run log."""
     run_id = new_run_id()
     started = time.monotonic()
@@ -352,9 +454,12 @@ def refresh(paths: Paths, seeds_dir: Path, full_refresh: bool = False) -> int:
             releases.check_publishable(paths.layout)
         except OSError as exc:
             raise RefreshError(EXIT_PUBLISH, f"cannot publish into {paths.root}: {exc}; nothing was built") from exc
-        run_dir = _workspace(paths, run_id)
+        try:
+            run_dir = _workspace(paths, run_id)
+        except OSError as exc:  # a full disk before anything is built
+            raise RefreshError(EXIT_BUILD, f"the run's workspace could not be written: {exc}") from exc
         record.candidate_dir = str(run_dir)
-        pages = _build_and_audit(paths, run_dir, run_id, seeds_dir, record, full_refresh)
+        pages = _build_and_audit(paths, run_dir, run_id, seeds_dir, record, options or RefreshOptions())
         _release_and_switch(paths, run_id, pages, record)
         shutil.rmtree(run_dir, ignore_errors=True)
         record.reason, record.candidate_dir = "all checks passed", ""
@@ -441,11 +546,25 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="compute every row again (default: only the feed partitions whose files changed, "
         "when the published build had the same project fingerprint)",
     )
+    parser.add_argument(
+        "--allow-removals",
+        nargs="+",
+        default=[],
+        metavar="PARTITION",
+        help="feed partitions (province=<code>/year=<yyyy>) the published build read that this feed may "
+        "drop (or declare them in the feed's declarations.csv); any other dropped partition is refused",
+    )
+    parser.add_argument(
+        "--allow-shrink",
+        action="store_true",
+        help="build a feed of less than half the published feed's bytes (refused otherwise)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
     """Refresh the warehouse; return the exit code of the contract."""
-    return refresh(Paths(Path(args.warehouse).absolute()), args.seeds or project_dir() / "seeds", args.full_refresh)
+    options = RefreshOptions(args.full_refresh, tuple(args.allow_removals), args.allow_shrink)
+    return refresh(Paths(Path(args.warehouse).absolute()), args.seeds or project_dir() / "seeds", options)
 
 
 def run_rollback(args: argparse.Namespace) -> int:

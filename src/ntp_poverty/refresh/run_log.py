@@ -23,11 +23,14 @@ Exit codes (documented in the README, asserted by the tests):
 from __future__ import annotations
 
 import json
+import sys
 import time
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
+
+from ntp_poverty.common.reporting import LINE_LIMIT, cut
 
 EXIT_OK, EXIT_BUILD, EXIT_TESTS, EXIT_GX, EXIT_LOCKED, EXIT_PUBLISH, EXIT_INTERNAL = 0, 2, 3, 4, 5, 6, 7
 RUN_LOG_NAME = "refresh_runs.jsonl"
@@ -89,9 +92,17 @@ def append_run(run_log: Path, record: RunRecord, started: float | None = None) -
     record.ended_at = now_iso()
     if started is not None:
         record.duration_s = round(time.monotonic() - started, 2)
-    run_log.parent.mkdir(parents=True, exist_ok=True)
-    with open(run_log, "a", encoding="utf-8") as log:
-        log.write(json.dumps(asdict(record), ensure_ascii=False) + "\n")
+    record.reason = cut(record.reason, LINE_LIMIT)
+    try:
+        run_log.parent.mkdir(parents=True, exist_ok=True)
+        with open(run_log, "a", encoding="utf-8") as log:
+            log.write(json.dumps(asdict(record), ensure_ascii=False) + "\n")
+    except OSError as exc:  # a read-only or full warehouse folder: say so, never a traceback
+        print(
+            f"error: the run log {run_log} could not be written ({exc.strerror or exc}); this run: "
+            f"{record.action} {record.run_id}, exit {record.exit_code}: {record.reason}",
+            file=sys.stderr,
+        )
 
 
 def read_runs(run_log: Path) -> list[dict[str, object]]:

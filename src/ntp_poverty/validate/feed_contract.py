@@ -50,7 +50,17 @@ PARQUET_TYPES: dict[str, tuple[str, ...]] = {
 }
 
 #: Files allowed at the root of a feed folder besides the partitions.
-ROOT_FILES: tuple[str, ...] = ("acknowledged.csv", "manifest.json", "README.md")
+ROOT_FILES: tuple[str, ...] = ("acknowledged.csv", "declarations.csv", "manifest.json", "README.md")
+
+#: Columns of the optional declarations.csv: what the provider states about the feed as a whole,
+#: which the preflight would otherwise refuse (feeds/README.md, "Declarations").
+DECLARATION_COLUMNS: tuple[str, ...] = ("declaration", "subject", "reason")
+#: What may be declared, and what the subject names.
+DECLARATIONS: dict[str, str] = {
+    "removed_partition": "a partition province=<code>/year=<yyyy> the published build had and this feed drops",
+    "empty_file": "a data file (path relative to the feed) that holds a header and no line item",
+    "duplicate_report": "a report_id whose line items equal another report's (the same export twice is refused)",
+}
 
 #: Columns of the optional acknowledged.csv (as seed acknowledged_source_errors).
 ACKNOWLEDGMENT_COLUMNS: tuple[str, ...] = ("document_id", "source_line", "check_code", "what_is_wrong", "evidence")
@@ -70,6 +80,12 @@ DEFAULT_FEEDS = "feeds/sample"
 
 
 def feeds_dir(project_dir: Path) -> Path:
-    """The feed folder dbt reads: ``NTP_FEEDS`` (relative to the project, as dbt runs there) or the sample."""
-    folder = Path(os.environ.get("NTP_FEEDS") or DEFAULT_FEEDS)
+    """The feed folder: ``NTP_FEEDS`` (relative to the project, as dbt runs there) or the sample.
+
+    Raises ValueError when ``NTP_FEEDS`` is set but empty: an unset variable means the sample, an
+    empty one is a mistake (it once made the preflight check the sample while dbt read ``/province=*``)."""
+    value = os.environ.get("NTP_FEEDS")
+    if value is not None and not value.strip():
+        raise ValueError("NTP_FEEDS is set but empty: name the feed folder, or unset it to use feeds/sample")
+    folder = Path(value or DEFAULT_FEEDS)
     return folder if folder.is_absolute() else project_dir / folder

@@ -27,25 +27,30 @@ from __future__ import annotations
 
 import argparse
 import csv
+import io
 import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from ntp_poverty.common.arguments import existing_dir
-from ntp_poverty.common.reporting import report
+from ntp_poverty.common.reporting import cut, report
 from ntp_poverty.project import project_dir
 from ntp_poverty.validate.feed_contract import (
     ACKNOWLEDGMENT_COLUMNS,
     CHECK_CODES,
     COLUMNS,
+    DECLARATION_COLUMNS,
+    DECLARATIONS,
     LEVELS,
     PARQUET_TYPES,
-    ROOT_FILES,
     feeds_dir,
 )
+from ntp_poverty.validate.feed_files import FeedListing, file_literal, list_feed, list_path, write_list
 
 PARTITION = re.compile(r"province=([^/]+)/year=(\d{4})/[^/]+\.(csv|parquet)")
 DECIMAL_TYPE = re.compile(r"DECIMAL\((\d+),\s*(\d+)\)")
@@ -54,6 +59,9 @@ REPORT_ID = r"[A-Za-z0-9][A-Za-z0-9_.@-]{0,99}"
 #: Files read per batch of row checks (whole partition folders): about 2.5 million line items of the
 #: synthetic feed as Parquet, which the checks hold within their memory limit without spilling.
 BATCH_BYTES = 32 * 1024 * 1024
+#: The longest line a feed CSV may have (a line item's cells are codes and numbers: a few hundred
+#: bytes). DuckDB reads a line of a megabyte for seconds in every scan; longer is refused at once.
+MAX_LINE_BYTES = 64 * 1024
 
 
 def _quote(text: str) -> str:
@@ -61,29 +69,165 @@ def _quote(text: str) -> str:
 
 
 def _inventory(
-    feed: Path, provinces: set[str], partitions: tuple[str, ...] | None = None
+    listing: FeedListing, provinces: set[str], partitions: tuple[str, ...] | None = None
 ) -> tuple[dict[str, list[Path]], list[str]]:
-    """Data files by format (of ``partitions`` only, when given), and every file that is not where the
-    contract puts files."""
+    """The listed data files by format (of ``partitions`` only, when given), and every error of the
+    listing (files the contract refuses) and of a folder that is not a province."""
     files: dict[str, list[Path]] = {"csv": [], "parquet": []}
-    errors = []
-    for path in sorted(p for p in feed.rglob("*") if p.is_file()):
-        relative = path.relative_to(feed).as_posix()
-        if relative in ROOT_FILES or any(part.startswith(".") for part in path.relative_to(feed).parts):
-            continue
-        match = PARTITION.fullmatch(relative)
-        if not match:
+    errors = list(listing.errors)
+    for item in listing.data_files():
+        if item.province not in provinces:
             errors.append(
-                f"{path}: not part of the feed contract (data files are "
-                "province=<code>/year=<yyyy>/<name>.csv or .parquet)"
+                f"{item.path}: folder province={item.province} is not a province code of "
+                "seeds/reference/geographies.csv"
             )
-        elif match.group(1) not in provinces:
-            errors.append(
-                f"{path}: folder province={match.group(1)} is not a province code of seeds/reference/geographies.csv"
-            )
-        elif partitions is None or f"province={match.group(1)}/year={match.group(2)}" in partitions:
-            files[match.group(3)].append(path)
+        elif partitions is None or item.source_partition in partitions:
+            files[item.kind].append(item.path)
     return files, errors
+
+
+def declarations(path: Path) -> tuple[dict[str, set[str]], list[str]]:
+    """What the optional ``declarations.csv`` declares (declaration -> subjects), and its errors."""
+    declared: dict[str, set[str]] = {name: set() for name in DECLARATIONS}
+    if not path.exists():
+        return declared, []
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        if list(reader.fieldnames or []) != list(DECLARATION_COLUMNS):
+            return declared, [f"{path}:1: the columns must be {', '.join(DECLARATION_COLUMNS)}"]
+        rows = list(reader)
+    errors = []
+    for line, row in enumerate(rows, start=2):
+        kind, subject, reason = (row.get(c) or "" for c in DECLARATION_COLUMNS)
+        if kind not in DECLARATIONS:
+            errors.append(f"{path}:{line}: column declaration: {cut(kind)!r} is not one of {', '.join(DECLARATIONS)}")
+        elif not subject.strip() or not reason.strip():
+            errors.append(f"{path}:{line}: a declaration names its subject ({DECLARATIONS[kind]}) and a reason")
+        else:
+            declared[kind].add(subject.strip())
+    return declared, errors
+
+
+def _empty_file_errors(files: dict[str, list[Path]], feed: Path, declared: set[str]) -> list[str]:
+    """A data file with a header and no line item is refused unless declared empty: a report that
+    lost its rows in the export would otherwise vanish without a word."""
+    errors = []
+    for path in files["csv"]:
+        with path.open("rb") as handle:
+            handle.readline()
+            has_row = any(line.strip() for line in iter(handle.readline, b""))
+        if not has_row and path.relative_to(feed).as_posix() not in declared:
+            errors.append(
+                f"{path}:2: the file has a header and no line item; remove it, or declare it in "
+                "declarations.csv (empty_file, its path in the feed, the reason)"
+            )
+    for path in files["parquet"]:
+        try:
+            rows = pq.read_metadata(path).num_rows
+        except (OSError, pa.ArrowException):
+            continue  # the schema check names the unreadable file
+        if rows == 0 and path.relative_to(feed).as_posix() not in declared:
+            errors.append(
+                f"{path}: the file has no line item; remove it, or declare it in declarations.csv "
+                "(empty_file, its path in the feed, the reason)"
+            )
+    return errors
+
+
+def _csv_structure_errors(path: Path, limit: int) -> list[str]:
+    """Where a CSV file breaks its structure (not UTF-8, a row with another number of fields than the
+    header, an unclosed quote), by line and column: what DuckDB's reader only reports as a dialect it
+    cannot detect."""
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        start = data.rfind(b"\n", 0, exc.start) + 1
+        header = next(csv.reader([data[: data.find(b"\n")].decode("utf-8", "replace").rstrip("\r")]), [])
+        before = next(csv.reader([data[start : exc.start].decode("utf-8", "replace")]), [""])
+        column = header[len(before) - 1] if 0 < len(before) <= len(header) else f"field {len(before)}"
+        return [
+            f"{path}:{line}: column {column}: not UTF-8 (bytes {data[exc.start : exc.start + 4]!r}); "
+            "save the file as UTF-8"
+        ]
+    errors: list[str] = []
+    header = next(csv.reader([text.split("\n", 1)[0].rstrip("\r")]), [])
+    for number, line in enumerate(text.split("\n"), start=1):
+        if len(line.encode("utf-8")) > MAX_LINE_BYTES:
+            cells = line.split(",")  # the csv module refuses a field this long
+            longest = max(range(len(cells)), key=lambda i: len(cells[i]))
+            column = header[longest] if longest < len(header) else f"field {longest + 1}"
+            errors.append(
+                f"{path}:{number}: column {column}: a line of {len(line):,} characters, longer than a feed "
+                f"line may be ({MAX_LINE_BYTES:,} bytes) (value {cut(repr(cells[longest]))})"
+            )
+            continue
+        field = _unclosed_quote_field(line)
+        if field is not None:  # the contract's cells hold no line break: a quote must close on its line
+            column = header[field] if field < len(header) else f"field {field + 1}"
+            errors.append(f"{path}:{number}: column {column}: a quote that does not close on its line")
+            if len(errors) >= limit:
+                return errors
+    if errors:
+        return errors
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = next(reader, [])
+        for row in reader:
+            if row and len(row) != len(header):
+                where = header[len(header) - 1] if len(row) > len(header) else header[len(row) - 1]
+                errors.append(
+                    f"{path}:{reader.line_num}: column {where}: {len(row)} fields where the header has "
+                    f"{len(header)} (a ragged row: an unquoted comma, or a missing field)"
+                )
+                if len(errors) >= limit:
+                    break
+    except csv.Error as exc:
+        errors.append(f"{path}:{reader.line_num}: {exc} (an unclosed or stray quote)")
+    return errors
+
+
+def _unclosed_quote_field(line: str) -> int | None:
+    """The 0-based field of ``line`` whose opening quote is never closed on the line, or None."""
+    field, quoted, opened = 0, False, 0
+    for character in line:
+        if character == '"':
+            quoted = not quoted
+            opened = field if quoted else opened
+        elif character == "," and not quoted:
+            field += 1
+    return opened if quoted else None
+
+
+def _report_hashes(con: duckdb.DuckDBPyConnection) -> None:
+    """Each report of the batch with the hash of its line items without its id and row numbers."""
+    content = ", ".join(f"coalesce({c}, '')" for c in COLUMNS if c not in ("report_id", "row_number"))
+    con.execute(f"""
+        insert into report_hashes
+        select report_id, min(filename), count(*),
+            md5(string_agg(concat_ws('|', {content}), chr(10) order by concat_ws('|', {content})))
+        from feed group by report_id
+    """)
+
+
+def _duplicate_report_errors(con: duckdb.DuckDBPyConnection, declared: set[str], limit: int) -> list[str]:
+    """A report whose line items equal another's is the same export twice (its money would count
+    twice): refused unless declared (declarations.csv, duplicate_report)."""
+    errors = []
+    for first, first_file, rows, others in con.execute(f"""
+        select arg_min(report_id, report_id), arg_min(filename, report_id), any_value(n_rows),
+            list((report_id, filename) order by report_id)[2:]
+        from report_hashes group by content_hash having count(*) > 1 order by 1 limit {limit}
+    """).fetchall():
+        for report_id, filename in others:
+            if report_id not in declared:
+                errors.append(
+                    f"{filename}: column report_id: report {cut(report_id)!r} has the same {rows} line items as report "
+                    f"{cut(first)!r} ({first_file}): the same export twice counts its money twice; remove one, or "
+                    "declare it in declarations.csv (duplicate_report, the report id, the reason)"
+                )
+    return errors
 
 
 def _header_errors(path: Path) -> list[str]:
@@ -103,11 +247,13 @@ def _header_errors(path: Path) -> list[str]:
 
 def _column_errors(path: Path, columns: list[str]) -> list[str]:
     errors = [
-        f"{path}:1: column {c!r} appears {columns.count(c)} times" for c in sorted(set(columns)) if columns.count(c) > 1
+        f"{path}:1: column {cut(c)!r} appears {columns.count(c)} times"
+        for c in sorted(set(columns))
+        if columns.count(c) > 1
     ]
     errors += [f"{path}:1: missing column {c!r}" for c in COLUMNS if c not in columns]
     errors += [
-        f"{path}:1: unexpected column {c!r} (the contract's columns: {', '.join(COLUMNS)})"
+        f"{path}:1: unexpected column {cut(c)!r} (the contract's columns: {', '.join(COLUMNS)})"
         for c in columns
         if c not in COLUMNS
     ]
@@ -118,7 +264,7 @@ def _schema_errors(con: duckdb.DuckDBPyConnection, path: Path) -> list[str]:
     """A Parquet file must have the contract's columns, each of a type the contract allows."""
     try:
         schema = con.execute(
-            f"describe select * from read_parquet({_quote(str(path))}, hive_partitioning = false)"
+            f"describe select * from read_parquet({file_literal(path)}, hive_partitioning = false)"
         ).fetchall()
     except duckdb.Error as exc:
         return [f"{path}: cannot be read as Parquet: {exc}"]
@@ -177,14 +323,15 @@ def _feed_view(con: duckdb.DuckDBPyConnection, files: dict[str, list[Path]]) -> 
     text_columns = ", ".join(f"cast({c} as varchar) as {c}" for c in COLUMNS)
     selects = []
     if files["csv"]:
-        paths = "[" + ", ".join(_quote(str(p)) for p in files["csv"]) + "]"
+        paths = "[" + ", ".join(file_literal(p) for p in files["csv"]) + "]"
         selects.append(
             f"select filename, province, year, {text_columns} from read_csv({paths}, header = true, "
-            "delim = ',', quote = '\"', escape = '\"', all_varchar = true, union_by_name = true, "
+            "delim = ',', quote = '\"', escape = '\"', comment = '', skip = 0, strict_mode = true, "
+            f"null_padding = false, max_line_size = {MAX_LINE_BYTES}, all_varchar = true, union_by_name = true, "
             "hive_partitioning = true, hive_types_autocast = false, filename = true)"
         )
     if files["parquet"]:
-        paths = "[" + ", ".join(_quote(str(p)) for p in files["parquet"]) + "]"
+        paths = "[" + ", ".join(file_literal(p) for p in files["parquet"]) + "]"
         selects.append(
             f"select filename, province, year, {text_columns} from read_parquet({paths}, "
             "union_by_name = true, hive_partitioning = true, hive_types_autocast = false, filename = true)"
@@ -359,7 +506,8 @@ def _row_errors(con: duckdb.DuckDBPyConnection, findings: Findings) -> None:
             rule,
             count,
             [
-                f"{example[0]}: row {example[2]}: column {column}: {message} (value {example[position]!r})"
+                f"{example[0]}: row {cut(example[2])}: column {column}: {message} "
+                f"(value {cut(repr(example[position]))})"
                 for example in examples
             ],
         )
@@ -428,7 +576,7 @@ def _report_file_errors(con: duckdb.DuckDBPyConnection, limit: int) -> list[str]
         from report_files group by report_id having count(distinct filename) > 1 order by 1 limit {limit}
     """).fetchall():
         errors.append(
-            f"{files[1]}: column report_id: report {report_id!r} is also in {files[0]}; a report's rows "
+            f"{files[1]}: column report_id: report {cut(report_id)!r} is also in {files[0]}; a report's rows "
             "must be in one file (its provenance is file + row number)"
         )
     return errors
@@ -472,11 +620,11 @@ def _acknowledgment_errors(con: duckdb.DuckDBPyConnection, path: Path, every_rep
     errors, seen = [], set()
     for line, row in enumerate(rows, start=2):
         if row["document_id"] not in reports:
-            errors.append(f"{path}:{line}: column document_id: {row['document_id']!r} is not a report of the feed")
+            errors.append(f"{path}:{line}: column document_id: {cut(row['document_id'])!r} is not a report of the feed")
         if not re.fullmatch(r"[1-9][0-9]*", row["source_line"] or ""):
             errors.append(f"{path}:{line}: column source_line: must be the total's row_number")
         if row["check_code"] not in CHECK_CODES:
-            errors.append(f"{path}:{line}: column check_code: unknown check {row['check_code']!r}")
+            errors.append(f"{path}:{line}: column check_code: unknown check {cut(row['check_code'])!r}")
         key = (row["document_id"], row["source_line"], row["check_code"])
         if key in seen:
             errors.append(f"{path}:{line}: the same acknowledgment appears twice")
@@ -491,15 +639,20 @@ def validate(
     memory_limit: str = "2GB",
     partitions: tuple[str, ...] | None = None,
     batch_bytes: int = BATCH_BYTES,
+    listing: FeedListing | None = None,
 ) -> list[str]:
     """Every contract violation of the feed in ``feed`` (empty when it may be built).
 
-    ``partitions`` (``province=<code>/year=<yyyy>``) limits the row and file checks to those folders;
-    the layout of the whole folder is still checked. Rows are checked in batches of folders of
-    about ``batch_bytes`` (:func:`batches`).
+    ``listing`` is the feed's file list (:func:`~ntp_poverty.validate.feed_files.list_feed`, made once
+    by the refresh and read by dbt); listed here when not given. ``partitions``
+    (``province=<code>/year=<yyyy>``) limits the row and file checks to those folders; the layout of
+    the whole folder is still checked. Rows are checked in batches of folders of about
+    ``batch_bytes`` (:func:`batches`).
     """
     if not feed.is_dir():
         return [f"{feed}: the feed folder does not exist (set NTP_FEEDS to a feed folder)"]
+    listing = listing or list_feed(feed, with_hashes=False)
+    declared, errors = declarations(feed / "declarations.csv")
     with tempfile.TemporaryDirectory(prefix="validate_feeds_") as spill, duckdb.connect() as con:
         con.execute(f"set memory_limit = {_quote(memory_limit)}")
         con.execute(f"set temp_directory = {_quote(spill)}")
@@ -507,39 +660,61 @@ def validate(
         provinces = {
             p for (p,) in con.execute("select geography_code from geography where admin_level = 'province'").fetchall()
         }
-        files, errors = _inventory(feed, provinces, partitions)
+        files, listed_errors = _inventory(listing, provinces, partitions)
+        errors += listed_errors
         layout = [e for path in files["csv"] for e in _header_errors(path)]
         layout += [e for path in files["parquet"] for e in _schema_errors(con, path)]
+        layout += _empty_file_errors(files, feed, declared["empty_file"])
         if layout or not (files["csv"] or files["parquet"]):  # rows cannot be read by column name
             return errors + layout
         con.execute("create table report_files (report_id varchar, filename varchar)")
+        con.execute(
+            "create table report_hashes (report_id varchar, filename varchar, n_rows bigint, content_hash varchar)"
+        )
         cells, sets = Findings(limit), Findings(limit)
         for batch in batches(files, batch_bytes):
-            _feed_view(con, batch)
             try:
+                _feed_view(con, batch)
                 _row_errors(con, cells)
                 _set_errors(con, sets)
+                _report_hashes(con)
             except duckdb.Error as exc:  # a file DuckDB cannot parse (quoting, field count, encoding)
-                return errors + [f"{feed}: a file cannot be read as the contract says: {exc}"]
+                located = [e for path in batch["csv"] for e in _csv_structure_errors(path, limit)]
+                return errors + (located or [f"{feed}: a file cannot be read as the contract says: {cut(str(exc))}"])
         errors += cells.errors(_cell_more()) + sets.errors(SET_MORE) + _report_file_errors(con, limit)
+        errors += _duplicate_report_errors(con, declared["duplicate_report"], limit)
         return errors + _acknowledgment_errors(con, feed / "acknowledged.csv", partitions is None)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """``ntp validate feeds [FEED_DIR] [--seeds DIR] [--limit N]``."""
+    """``ntp validate feeds [FEED_DIR] [--seeds DIR] [--limit N] [--list-out FILE]``."""
     parser.add_argument(
         "feed", nargs="?", type=existing_dir, help="feed folder (default: NTP_FEEDS, else feeds/sample)"
     )
     parser.add_argument("--seeds", type=existing_dir, help="seeds folder, reference/ inside (default: the project's)")
     parser.add_argument("--limit", type=int, default=20, help="offending rows shown per rule (default 20)")
+    parser.add_argument(
+        "--list-out",
+        type=Path,
+        help="where the list of the feed's files that dbt reads is written when the feed passes "
+        "(default: NTP_FEED_FILES, else target/feed_files.csv)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
-    """Exit 1 when any file breaks the contract, each error naming file, row and column."""
-    feed = args.feed or feeds_dir(project_dir())
-    errors = validate(feed, (args.seeds or project_dir() / "seeds") / "reference", args.limit)
+    """Exit 1 when any file breaks the contract, each error naming file, row and column; when it
+    passes, write the list of its files that a plain ``dbt build`` reads."""
+    try:
+        feed = args.feed or feeds_dir(project_dir())
+    except ValueError as exc:
+        return report([exc], "nothing may be built", "")
+    listing = list_feed(feed)
+    errors = validate(feed, (args.seeds or project_dir() / "seeds") / "reference", args.limit, listing=listing)
+    if errors:
+        return report(errors, f"feed {feed}: {len(errors)} error(s); nothing may be built from it", "")
+    out = write_list(listing, args.list_out or list_path(project_dir()))
     return report(
-        errors,
-        f"feed {feed}: {len(errors)} error(s); nothing may be built from it",
-        f"feed {feed}: every file follows the contract",
+        [],
+        "",
+        f"feed {feed}: every file follows the contract; the list of its {len(listing.files)} file(s) dbt reads: {out}",
     )

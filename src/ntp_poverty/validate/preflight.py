@@ -27,6 +27,7 @@ from pathlib import Path
 from ntp_poverty.common.arguments import existing_dir
 from ntp_poverty.common.reporting import print_errors
 from ntp_poverty.project import project_dir
+from ntp_poverty.validate.feed_files import FeedListing
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,8 @@ class Inputs:
     documents_dir: Path
     #: An incremental refresh validates only the feed partitions it rebuilds (None: every partition).
     feed_partitions: tuple[str, ...] | None = None
+    #: The feed's file list the refresh made once and dbt reads (None: the check lists the feed).
+    feed_listing: FeedListing | None = None
 
 
 CheckFunction = Callable[[Inputs], list[str]]
@@ -99,8 +102,9 @@ def feeds(inputs: Inputs) -> list[str]:
     from ntp_poverty.validate.feed_contract import feeds_dir  # noqa: PLC0415 - a check imports its tool when it runs
     from ntp_poverty.validate.feeds import validate  # noqa: PLC0415 - a check imports its tool when it runs
 
+    feed = inputs.feed_listing.root if inputs.feed_listing else feeds_dir(inputs.seeds_dir.resolve().parent)
     return validate(
-        feeds_dir(inputs.seeds_dir.resolve().parent), inputs.seeds_dir / "reference", partitions=inputs.feed_partitions
+        feed, inputs.seeds_dir / "reference", partitions=inputs.feed_partitions, listing=inputs.feed_listing
     )
 
 
@@ -115,7 +119,11 @@ def _run_one(item: Check, inputs: Inputs) -> Result:
 
 
 def run_preflight(
-    seeds_dir: Path, documents_dir: Path, only: Iterable[str] = (), feed_partitions: tuple[str, ...] | None = None
+    seeds_dir: Path,
+    documents_dir: Path,
+    only: Iterable[str] = (),
+    feed_partitions: tuple[str, ...] | None = None,
+    feed_listing: FeedListing | None = None,
 ) -> list[Result]:
     """Run every registered check (or those named in ``only``) against the two folders.
 
@@ -126,7 +134,7 @@ def run_preflight(
     unknown = wanted - {c.name for c in REGISTRY}
     if unknown:
         raise ValueError(f"unknown preflight check(s): {', '.join(sorted(unknown))}")
-    inputs = Inputs(seeds_dir, documents_dir, feed_partitions)
+    inputs = Inputs(seeds_dir, documents_dir, feed_partitions, feed_listing)
     return [_run_one(c, inputs) for c in REGISTRY if not wanted or c.name in wanted]
 
 
