@@ -185,10 +185,11 @@ def duckdb15_python(tmp_path_factory: pytest.TempPathFactory) -> Path:
 #: file is started last (the measured durations: README, Tests).
 LONGEST_FIRST = (
     "test_incremental.py",
-    "test_spark.py",
     "test_refresh.py",
     "test_refresh_orchestration.py",
+    "test_spark.py",
     "test_incremental_keys.py",
+    "test_feed_faults.py",
     "test_sum_check_gate.py",
     "test_sqlfluff.py",
     "test_seed_validation.py",

@@ -174,18 +174,20 @@ def project(fake_template: Path, tmp_path: Path) -> Path:
 
 
 def kill_at_publish_step(
-    project: Path, step: str, published_by_killed_run: bool, killed_by: Path | None, fake: Path
+    project: Path, step: str, published_by_killed_run: bool, killed_by: Path | None, fake: Path, recover: bool = True
 ) -> None:
     """SIGKILL a refresh (a real build, or with ``killed_by`` a fake one) at ``step``: every form stays
-    on one run (the old one, or the killed run's if it had switched); the next refresh (a fake build,
-    planned full: no Parquet carried over from a real release) logs it as interrupted, retention keeps
-    current and previous, and a rollback returns every form."""
+    on one run (the old one, or the killed run's if it had switched); with ``recover``, the next
+    refresh (a fake build, planned full: no Parquet carried over from a real release) logs it as
+    interrupted, retention keeps current and previous, and a rollback returns every form."""
     before = one_run(project)
     killed = run_refresh(project, fault=f"{step}:kill", fake=killed_by)
     assert killed.returncode == -signal.SIGKILL, killed.stdout + killed.stderr
     killed_run = next((warehouse_dir(project) / ".candidates").iterdir()).name
     after_kill = one_run(project)
     assert after_kill == (killed_run if published_by_killed_run else before)
+    if not recover:
+        return
     recovered = run_refresh(project, "--full-refresh", fake=fake)
     assert recovered.returncode == 0, recovered.stdout + recovered.stderr
     latest = one_run(project)

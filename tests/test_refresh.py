@@ -271,10 +271,14 @@ def test_killed_during_the_build_leaves_every_form_and_is_logged_as_interrupted(
 def test_sigkill_while_publishing_a_real_build_leaves_every_form_on_one_run(
     real_project: Path, fake: Path, step: str, published_by_killed_run: bool
 ) -> None:
-    """The kill of a real (incremental) build while it publishes; the other steps than before_switch
-    prove again with real dbt what the fake-build kills below prove at every step (exhaustive)."""
+    """The kill of a real (incremental) build while it publishes leaves every form on one run; the
+    other steps than before_switch prove it again with real dbt (exhaustive). What the next refresh
+    does after such a kill (interrupted, cleaned, retention, rollback) is the same after a fake build's
+    kill: tests/test_refresh_orchestration.py proves it at every step, in make test before and after
+    the switch; here in make test-all."""
     # the real template holds two releases, so that retention has one to remove during_prune
-    kill_at_publish_step(real_project, step, published_by_killed_run, killed_by=None, fake=fake)
+    recover = step != "before_switch"  # make test: the real kill; its recovery is the fake kill's
+    kill_at_publish_step(real_project, step, published_by_killed_run, killed_by=None, fake=fake, recover=recover)
 
 
 def test_broken_sum_identity_fails_with_check_document_and_line(project: Path) -> None:

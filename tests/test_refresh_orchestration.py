@@ -275,7 +275,7 @@ def test_the_test_hooks_are_inert_without_ntp_refresh_testing(
     assert log[-1]["reason"] == "the real dbt build was reached" and real_builds == [log[-1]["run_id"]]
     # the same environment with NTP_REFRESH_TESTING=1: the fault fires, and without it the fake build
     monkeypatch.setenv("NTP_REFRESH_TESTING", "1")
-    assert refresh_module.refresh(paths, seeds) == EXIT_INTERNAL
+    assert refresh_module.refresh(paths, seeds) == EXIT_BUILD  # a file-system error before the build
     monkeypatch.delenv("NTP_REFRESH_FAULT")
     assert refresh_module.refresh(paths, seeds) == 0
     log = [json.loads(line) for line in paths.run_log.read_text(encoding="utf-8").splitlines()]
