@@ -59,7 +59,10 @@ def test_a_file_size_limit_writing_the_candidate_is_a_build_failure_that_says_so
     assert_unchanged_and_failed(project, before, EXIT_BUILD)
 
 
+@pytest.mark.exhaustive
 def test_rollback_switches_every_form_back_and_is_logged(project: Path, fake: Path) -> None:
+    """make test: the same rollback, its log line and the second rollback's refusal end
+    test_a_failed_publish_then_a_good_refresh_then_a_rollback."""
     first = one_run(project)
     assert run_refresh(project, fake=fake).returncode == 0
     second = one_run(project)
@@ -79,11 +82,9 @@ def test_rollback_switches_every_form_back_and_is_logged(project: Path, fake: Pa
 @pytest.mark.parametrize(
     ("step", "published_by_killed_run"),
     [
-        # before the switch (nothing published) and after it (published): make test; the steps between
-        # and after them prove the same twice over: make test-all
-        pytest.param(
-            step, published, marks=[] if step in ("before_switch", "after_switch") else [pytest.mark.exhaustive]
-        )
+        # after the switch (published), with the next refresh's recovery: make test (before the switch,
+        # a real build's kill in tests/test_refresh.py); every other step proves the same again: make test-all
+        pytest.param(step, published, marks=[] if step == "after_switch" else [pytest.mark.exhaustive])
         for step, published in PUBLISH_STEPS
     ],
 )
@@ -113,6 +114,11 @@ def test_a_failed_publish_then_a_good_refresh_then_a_rollback(project: Path, fak
     latest = one_run(project)
     assert run_refresh(project, "--rollback").returncode == 0
     assert one_run(project) == before != latest
+    record = last_log(project)
+    assert record["action"] == "rollback" and record["release"] == before and latest in record["reason"]
+    again = run_refresh(project, "--rollback")
+    assert again.returncode == EXIT_PUBLISH and "nothing to roll back to" in again.stderr
+    assert one_run(project) == before
 
 
 def test_an_immutable_warehouse_folder_fails_before_the_build(
