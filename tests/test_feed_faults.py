@@ -15,7 +15,8 @@ import pytest
 from refresh_support import assert_unchanged_and_failed, last_log, one_run, run_refresh, warehouse_dir
 
 from conftest import ROOT, run_dbt
-from ntp_poverty.refresh.run_log import EXIT_BUILD, EXIT_PUBLISH
+from ntp_poverty.refresh.pipeline import check_feed_read_as_listed
+from ntp_poverty.refresh.run_log import EXIT_BUILD, EXIT_PUBLISH, RefreshError
 from ntp_poverty.validate.feed_files import file_literal, list_feed
 from ntp_poverty.validate.feeds import validate
 
@@ -297,3 +298,25 @@ def test_a_full_disk_keeps_the_exit_code_contract(project: Path, fake: Path, fau
     assert_unchanged_and_failed(project, before, code)
     failed_run = last_log(project)["run_id"]
     assert not (warehouse_dir(project) / "releases" / failed_run).exists()
+
+
+def test_a_file_that_changed_after_the_preflight_is_refused(built_warehouse: Path, tmp_path: Path) -> None:
+    """dbt must build what the preflight validated: the files dbt read (audit.feed_files of the shared
+    build, of the committed sample) against the list of a feed whose file (still valid) has one amount
+    more, as if written during the build; the list of the sample itself passes."""
+    check_feed_read_as_listed(built_warehouse, list_feed(ROOT / "feeds" / "sample"))
+    feed = Path(shutil.copytree(ROOT / "feeds" / "sample", tmp_path / "feed"))
+    path = feed / PARTITION / "line_items.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    rows[0]["amount_million_vnd"] = f"{float(rows[0]['amount_million_vnd']) + 1:.3f}"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    with pytest.raises(RefreshError) as refused_build:
+        check_feed_read_as_listed(built_warehouse, list_feed(feed))
+    assert refused_build.value.code == EXIT_BUILD
+    assert f"the feed changed while it was built: {PARTITION.as_posix()}/line_items.csv differ" in str(
+        refused_build.value.reason
+    )

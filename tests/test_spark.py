@@ -255,3 +255,16 @@ def test_a_standalone_cluster_builds_the_same_marts(built_warehouse: Path, tmp_p
         _stop(worker)
         _stop(master)
     assert worker.poll() is not None and master.poll() is not None
+
+
+@pytest.mark.exhaustive
+def test_a_feed_path_hadoop_would_read_as_a_glob_is_refused_on_spark(tmp_path: Path) -> None:
+    """Hadoop read a folder x[ab] as the glob it looks like (its sibling xa): on Spark such a feed path
+    is a compile error naming it, never another folder's rows (DuckDB reads it literally:
+    tests/test_feed_faults.py)."""
+    feed = Path(shutil.copytree(Path(__file__).resolve().parents[1] / "feeds" / "sample", tmp_path / "x[ab]"))
+    result = run_spark_dbt(
+        ["compile", "--select", "stg_feeds__line_items_csv"], tmp_path / "warehouse", tmp_path, NTP_FEEDS=str(feed)
+    )
+    assert result.returncode != 0
+    assert "On Spark the feed's path may not contain [" in result.stdout, result.stdout[-3000:]

@@ -3,7 +3,7 @@
         (a path every executor can read); the source feeds.files is kept in the lineage. -#}
     {%- set root = env_var('NTP_FEEDS', 'feeds/sample') | replace('\\', '/') -%}
     {%- set root = root[:-1] if root.endswith('/') else root -%}
-    {%- set root = spark_glob_escape(root) | replace('`', '``') -%}
+    {%- set root = spark_literal_path(root) | replace('`', '``') -%}
     -- depends on: {{ source('feeds', 'files') }}
     select
         path as filename,

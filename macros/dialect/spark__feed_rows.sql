@@ -8,7 +8,7 @@
         file's own row_number column. A glob of folders that match no file gives no rows. -#}
     {%- set root = env_var('NTP_FEEDS', 'feeds/sample') | replace('\\', '/') -%}
     {%- set root = root[:-1] if root.endswith('/') else root -%}
-    {%- set glob_root = spark_glob_escape(root) -%}
+    {%- set glob_root = spark_literal_path(root) -%}
     {%- set folder_glob, _, file_glob = files.rpartition('/') -%}
     {%- set is_csv = file_glob.endswith('.csv') -%}
     {%- set view = 'ntp_feed_' ~ source_relation.identifier -%}

@@ -1,5 +1,5 @@
 {% macro spark__file_literal(path) -%}
-    {#- Hadoop's glob takes a backslash before a glob character as that character itself
-        (spark_glob_escape); Spark SQL's string literal needs each backslash and quote escaped once more. -#}
-    {{ return("'" ~ (spark_glob_escape(path) | replace('\\', '\\\\') | replace("'", "\\'")) ~ "'") }}
+    {#- A path Hadoop reads as itself (spark_literal_path refuses glob characters), with backslashes
+        and the quote escaped for Spark SQL's string literal. -#}
+    {{ return("'" ~ (spark_literal_path(path) | replace('\\', '\\\\') | replace("'", "\\'")) ~ "'") }}
 {%- endmacro %}

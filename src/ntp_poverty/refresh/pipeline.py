@@ -318,6 +318,26 @@ def _prepare(
     return candidate
 
 
+def check_feed_read_as_listed(candidate: Path, listing: FeedListing) -> None:
+    """The files dbt read (``audit.feed_files``: path and MD5 of the bytes it read) must be the files
+    the preflight listed and validated, byte for byte: a file written into the feed meanwhile would
+    otherwise be built without being validated."""
+    listed = {item.feed_file: item.content_md5 for item in listing.data_files()}
+    try:
+        with duckdb.connect(str(candidate), read_only=True) as con:
+            read = dict(con.execute("select feed_file, content_md5 from audit.feed_files").fetchall())
+    except duckdb.Error as exc:
+        raise RefreshError(EXIT_BUILD, f"the candidate does not record the feed files it read: {exc}") from exc
+    differ = sorted(name for name in listed.keys() | read.keys() if listed.get(name) != read.get(name))
+    if differ:
+        shown = ", ".join(differ[:5]) + (f" and {len(differ) - 5} more" if len(differ) > 5 else "")
+        raise RefreshError(
+            EXIT_BUILD,
+            f"the feed changed while it was built: {shown} differ from what the preflight validated; "
+            "write a feed beside it and rename it into place, then refresh again",
+        )
+
+
 def _build_and_audit(
     paths: Paths, run_dir: Path, run_id: str, seeds_dir: Path, record: RunRecord, options: RefreshOptions
 ) -> dict[str, Path]:
@@ -342,13 +362,16 @@ def _build_and_audit(
     record.slice_partitions = [len(partitions) for partitions in slices] if len(slices) > 1 else []
     try:
         site = faults.fake_build(candidate, run_dir, run_id)  # None unless a test asks for a fake build
-        if site is None:
+        built_by_dbt = site is None
+        if built_by_dbt:
             run_dbt(candidate, run_dir, run_vars, record, full_refresh=not plan.incremental, slices=slices)
             site = generate_docs(candidate, run_dir, run_vars)
         write_ledger_summary(summarize_ledger(documents_dir, seeds_dir), run_dir / "ledger")
     except OSError as exc:
         raise RefreshError(EXIT_BUILD, f"build failed: {exc}") from exc
     verify_candidate(candidate, run_id, record)
+    if built_by_dbt:  # a fake build's candidate read another feed (tests/test_feed_faults.py proves the check)
+        check_feed_read_as_listed(candidate, listing)
     say("Great Expectations checkpoint on the candidate's marts")
     failures = validate_marts(candidate, run_dir / "data_docs")
     if failures:
