@@ -66,7 +66,7 @@ def test_every_unit_test_passes_on_spark(spark_warehouse: Path, tmp_path: Path) 
     result = run_spark_dbt(["test", "--resource-type", "unit_test"], spark_warehouse, tmp_path)
     if result.returncode != 0:
         _fail_build(result, "dbt unit tests on Spark")
-    assert "PASS=" in result.stdout and "ERROR=0" in result.stdout and "FAIL=0" in result.stdout
+    assert "PASS=" in result.stdout and "ERROR=0" in result.stdout and "PASS=0 " not in result.stdout
 
 
 @pytest.mark.exhaustive
