@@ -152,15 +152,16 @@ def copy_of(template: Path, tmp_path: Path) -> Path:
     return target
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def fake(built_warehouse: Path) -> Path:
     """What a fake build copies into its candidate: the session's one full build (shared: never written)."""
     return built_warehouse
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def fake_template(fake: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A project copy with one fake-build refresh published (copied again by every fake-build test)."""
+    """A project copy with one fake-build refresh published (copied again by every fake-build test;
+    never changed itself): once per worker, whichever of the refresh's test files comes first."""
     project = copy_project(tmp_path_factory.mktemp("fake-template"))
     result = run_refresh(project, fake=fake)
     assert result.returncode == 0, result.stdout + result.stderr
