@@ -220,10 +220,12 @@ def test_a_feed_row_reaches_fct_plan_amount_with_its_provenance(built_warehouse:
     ]
 
 
-@pytest.mark.slow
+@pytest.mark.exhaustive
 def test_a_feed_total_that_does_not_add_up_is_found_by_the_audit(tmp_path: Path) -> None:
     """One leaf of the sample one million higher: its source total and its source's component total
-    no longer add up, and the build names both (report and row)."""
+    no longer add up, and the build names both (report and row). make test: the same audit finds
+    exactly the synthetic feed's deliberate mismatches
+    (tests/test_synthetic.py::test_the_audit_finds_exactly_the_manifests_errors)."""
     feed = Path(shutil.copytree(ROOT / "feeds" / "sample", tmp_path / "feed"))
     path = feed / HAU_GIANG_2022
     leaf, total = _leaf_and_its_source_total(path)

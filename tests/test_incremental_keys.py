@@ -16,10 +16,12 @@ import pytest
 from conftest import run_dbt
 
 
-@pytest.mark.slow
+@pytest.mark.exhaustive
 def test_a_feed_row_outside_its_folders_province_fails_the_dbt_test(built_warehouse: Path, tmp_path: Path) -> None:
     """The province-level increments rely on it: the dbt test passes on the build, and a row moved
-    into another province's partition makes it fail."""
+    into another province's partition makes it fail. make test: the preflight refuses such a row
+    before dbt (tests/test_feeds.py::test_a_row_filed_under_another_province_or_year_is_refused), and
+    the dbt test passes in the shared build."""
     name = "feed_rows_lie_in_their_partitions_province"
     assert run_dbt(["test", "--select", name], built_warehouse, tmp_path / "clean").returncode == 0
     broken = tmp_path / "broken.duckdb"
