@@ -15,6 +15,21 @@ import pytest
 
 from conftest import run_dbt
 
+PRINTINGS = "intermediate.int_plan_amounts_printings"
+
+
+def broken_copy(built_warehouse: Path, tmp_path: Path) -> Path:
+    """A copy of the shared build for one test to break."""
+    return Path(shutil.copyfile(built_warehouse, tmp_path / "broken.duckdb"))
+
+
+def feed_partitions(con: duckdb.DuckDBPyConnection, table: str, condition: str = "") -> list[str]:
+    """The feed partitions (``province=...``) of ``table``'s rows, in order (``condition``: more of the where)."""
+    sql = (
+        f"select distinct source_partition from {table} where source_partition like 'province=%' {condition} order by 1"
+    )
+    return [p for (p,) in con.execute(sql).fetchall()]
+
 
 @pytest.mark.exhaustive
 def test_a_feed_row_outside_its_folders_province_fails_the_dbt_test(built_warehouse: Path, tmp_path: Path) -> None:
@@ -24,8 +39,7 @@ def test_a_feed_row_outside_its_folders_province_fails_the_dbt_test(built_wareho
     the dbt test passes in the shared build."""
     name = "feed_rows_lie_in_their_partitions_province"
     assert run_dbt(["test", "--select", name], built_warehouse, tmp_path / "clean").returncode == 0
-    broken = tmp_path / "broken.duckdb"
-    shutil.copyfile(built_warehouse, broken)
+    broken = broken_copy(built_warehouse, tmp_path)
     with duckdb.connect(str(broken)) as con:
         moved = con.execute(
             "update core.fct_plan_amount set source_partition = 'province=01/year=2024' where plan_amount_id = "
@@ -44,8 +58,7 @@ def test_an_incremental_build_checks_the_keys_of_the_rebuilt_partitions_against_
     incremental refresh's build, only the keys that occur in the rebuilt partitions, each counted over
     the whole table: a rebuilt row that repeats the key of an unchanged partition's row fails; a
     duplicate wholly outside the rebuilt partitions is not looked at; a full build sees every key."""
-    broken = tmp_path / "broken.duckdb"
-    shutil.copyfile(built_warehouse, broken)
+    broken = broken_copy(built_warehouse, tmp_path)
     with duckdb.connect(str(broken)) as con:
         [(kept, copied_into)] = con.execute(
             "select min(source_partition), max(source_partition) from core.fct_plan_amount "
@@ -88,17 +101,10 @@ def test_an_incremental_build_checks_unique_values_of_the_rebuilt_partitions_aga
     incremental refresh's build, the values of the rebuilt partitions over the whole table: a value
     repeated across two partitions is found from either side and in a full build, and not looked at
     when neither side is rebuilt."""
-    broken = tmp_path / "broken.duckdb"
-    shutil.copyfile(built_warehouse, broken)
-    table = "intermediate.int_plan_amounts_printings"
+    broken = broken_copy(built_warehouse, tmp_path)
+    table = PRINTINGS
     with duckdb.connect(str(broken)) as con:
-        partitions = [
-            p
-            for (p,) in con.execute(
-                f"select distinct source_partition from {table} where source_partition like 'province=%' "
-                "and not is_repeat_printing order by 1"
-            ).fetchall()
-        ]
+        partitions = feed_partitions(con, table, "and not is_repeat_printing")
         kept, others, copied_into = partitions[0], partitions[1], partitions[-1]
         assert len({kept, copied_into, others}) == 3
         # a printing of partition `kept` with its amount id in partition `copied_into`: a duplicate
@@ -133,8 +139,7 @@ def test_a_key_that_determines_the_partition_reads_only_the_rebuilt_partitions_a
     the rows of the rebuilt partitions' provinces (the stored province column, filtered inside the
     scan): a line item repeated inside a partition fails when that partition is rebuilt and in a full
     build, and passes when only another province's partition is rebuilt."""
-    broken = tmp_path / "broken.duckdb"
-    shutil.copyfile(built_warehouse, broken)
+    broken = broken_copy(built_warehouse, tmp_path)
     table = "staging.stg_feeds__line_items_csv"
     partition = "'province=' || partition_province_code || '/year=' || cast(partition_year as varchar)"
     with duckdb.connect(str(broken)) as con:
@@ -173,16 +178,10 @@ def test_a_document_spread_over_two_partitions_fails_from_either_side(built_ware
     only the rebuilt partitions (key_determines_partition): a printing of a report copied into another
     partition fails it in a full build and in an incremental build rebuilding either partition, and
     not one rebuilding neither."""
-    broken = tmp_path / "broken.duckdb"
-    shutil.copyfile(built_warehouse, broken)
-    table = "intermediate.int_plan_amounts_printings"
+    broken = broken_copy(built_warehouse, tmp_path)
+    table = PRINTINGS
     with duckdb.connect(str(broken)) as con:
-        partitions = [
-            p
-            for (p,) in con.execute(
-                f"select distinct source_partition from {table} where source_partition like 'province=%' order by 1"
-            ).fetchall()
-        ]
+        partitions = feed_partitions(con, table)
         kept, others, copied_into = partitions[0], partitions[1], partitions[-1]
         con.execute(
             f"insert into {table} by name select * replace ($1 as source_partition, amount_id || ':copy' "
