@@ -21,16 +21,12 @@ changed or removed), and every small model, test, audit and publish step runs as
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 
 from ntp_poverty.validate.feed_files import list_feed
-
-#: A data file of a feed partition, relative to the feed folder.
-PARTITION_FILE = re.compile(r"(province=[^/]+/year=[^/]+)/[^/]+\.(csv|parquet)")
 
 #: The share of changed partitions above which an incremental refresh is not worth it.
 MAX_CHANGED_SHARE = 0.25

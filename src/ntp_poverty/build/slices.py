@@ -30,7 +30,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
-from ntp_poverty.build.increments import PARTITION_FILE
+from ntp_poverty.validate.feed_files import FeedListing, list_feed
 
 #: Feed rows (leaf rows and printed totals) per slice. A 14.1M-row slice of the 50M feed ran out of
 #: memory in the earlier one-query form of int_sum_check_component_parts; in slices of this size the
@@ -77,14 +77,13 @@ def _data_rows(path: Path) -> int:
     return max(lines - 1, 0)
 
 
-def partition_rows(feed: Path) -> dict[str, int]:
-    """Feed rows per partition of the feed folder (empty when it has none)."""
+def partition_rows(feed: Path | FeedListing) -> dict[str, int]:
+    """Feed rows per partition (empty when there is none), over the files of the feed's one list
+    (:func:`ntp_poverty.validate.feed_files.list_feed`; listed here when given a folder)."""
+    listing = feed if isinstance(feed, FeedListing) else list_feed(feed, with_hashes=False)
     rows: dict[str, int] = {}
-    if feed.is_dir():
-        for path in sorted(feed.rglob("*")):
-            match = PARTITION_FILE.fullmatch(path.relative_to(feed).as_posix())
-            if match and path.is_file():
-                rows[match.group(1)] = rows.get(match.group(1), 0) + _data_rows(path)
+    for item in listing.data_files():
+        rows[item.source_partition] = rows.get(item.source_partition, 0) + _data_rows(item.path)
     return rows
 
 

@@ -358,7 +358,7 @@ def _build_and_audit(
     if plan.incremental:
         run_vars["changed_partitions"] = list(plan.changed)
     candidate = _prepare(paths, run_dir, seeds_dir, plan, run_vars, listing)
-    slices = [] if plan.incremental else plan_slices(partition_rows(listing.root), slice_rows, at_once_rows)
+    slices = [] if plan.incremental else plan_slices(partition_rows(listing), slice_rows, at_once_rows)
     record.slice_partitions = [len(partitions) for partitions in slices] if len(slices) > 1 else []
     try:
         site = faults.fake_build(candidate, run_dir, run_id)  # None unless a test asks for a fake build
