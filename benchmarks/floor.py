@@ -86,13 +86,14 @@ def compile_project(
     dbt: Path | None = None,
 ) -> Path:
     """``dbt compile`` against a fresh file ``warehouse`` (so no incremental model sees itself);
-    return the manifest. ``run_vars`` are passed as ``--vars`` (the refresh passes run_id, git_commit)."""
+    return the manifest. ``run_vars`` are passed as the refresh passes them, in NTP_RUN_VARS (macros/run_var.sql)."""
     dbt = dbt or Path(sys.executable).parent / "dbt"
     env = dict(
         os.environ,
         NTP_WAREHOUSE=str(warehouse),
         DBT_PROFILES_DIR=str(project_dir),
         DBT_SEND_ANONYMOUS_USAGE_STATS="false",
+        NTP_RUN_VARS=json.dumps(run_vars),
     )
     env.update(dbt_environment(feeds, target_dir / "feed_files.csv"))  # the files dbt reads
     cmd = [
@@ -102,8 +103,6 @@ def compile_project(
         str(target_dir),
         "--log-path",
         str(target_dir / "logs"),
-        "--vars",
-        json.dumps(run_vars),
         "--quiet",
     ]
     proc = subprocess.run(cmd, cwd=project_dir, env=env, capture_output=True, text=True, check=False)

@@ -1,11 +1,11 @@
 {% macro rebuilt_partitions(level='partition', var_name='changed_partitions') %}
-    {#- What an incremental refresh rebuilds, from the dbt var `changed_partitions` (a list of
+    {#- What an incremental refresh rebuilds, from the run var `changed_partitions` (macros/run_var.sql) (a list of
         `province=<code>/year=<yyyy>`, set by `ntp refresh` from the partitions' content hashes):
         level `partition`, those feed partitions; level `province`, the provinces they belong to
         (the slices of models whose rows combine several years of a province). None when the var
         is not set (then everything is rebuilt). `var_name`: another var of partitions read the
         same way (`deferred_partitions`, macros/in_rebuilt_partitions.sql). -#}
-    {%- set changed = var(var_name, none) -%}
+    {%- set changed = run_var(var_name) -%}
     {%- if changed is string -%}
         {%- set changed = fromjson(changed) -%}
     {%- endif -%}

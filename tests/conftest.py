@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -38,6 +39,17 @@ def dbt_env(warehouse: Path | str, project: Path = ROOT, **environ: str) -> dict
         DBT_SEND_ANONYMOUS_USAGE_STATS="false",
     )
     return env
+
+
+def run_vars(**values: object) -> dict[str, str]:
+    """The environment of a dbt run with these run values (macros/run_var.sql), as ``ntp refresh``
+    passes them: NTP_RUN_VARS, not ``--vars``, which would make dbt parse the project again."""
+    return {"NTP_RUN_VARS": json.dumps(values)}
+
+
+def changed_partitions(changed: list[str] | None) -> dict[str, str]:
+    """:func:`run_vars` of an incremental refresh's build that rebuilds ``changed`` (none: a full build)."""
+    return run_vars(changed_partitions=changed) if changed is not None else {}
 
 
 def worker_name() -> str:

@@ -15,7 +15,7 @@ import pytest
 from benchmarks import floor, pandas_marts, report  # the project root is on pytest's pythonpath
 from benchmarks.measure import run_measured
 from benchmarks.run import link_copy, medians, ratios, step_peaks, step_times
-from conftest import BIN, ROOT, run_dbt
+from conftest import BIN, ROOT, run_dbt, run_vars
 from ntp_poverty.cli import main as ntp
 from ntp_poverty.validate.feeds import validate
 
@@ -124,11 +124,7 @@ def tiny_build(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     with pytest.MonkeyPatch.context() as patch:
         for key, value in env_feeds.items():
             patch.setenv(key, value)
-        built = run_dbt(
-            ["build", "--full-refresh", "--vars", json.dumps({"run_id": "tiny", "git_commit": "c"})],
-            warehouse,
-            work / "dbt",
-        )
+        built = run_dbt(["build", "--full-refresh"], warehouse, work / "dbt", **run_vars(run_id="tiny", git_commit="c"))
         assert built.returncode == 0, built.stdout[-4000:]
         floor_db = work / "floor" / "ntp_poverty.duckdb"
         manifest = floor.compile_project(

@@ -5,7 +5,6 @@ itself: tests/test_incremental.py."""
 
 from __future__ import annotations
 
-import json
 import shutil
 import subprocess
 from pathlib import Path
@@ -13,7 +12,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from conftest import run_dbt
+from conftest import changed_partitions, run_dbt
 
 PRINTINGS = "intermediate.int_plan_amounts_printings"
 
@@ -82,8 +81,7 @@ def test_an_incremental_build_checks_the_keys_of_the_rebuilt_partitions_against_
     selection = ["--select", "fct_plan_amount,test_name:unique_combination_of_columns", "--resource-type", "test"]
 
     def key_tests(workdir: str, changed: list[str] | None) -> subprocess.CompletedProcess[str]:
-        extra = ["--vars", json.dumps({"changed_partitions": changed})] if changed is not None else []
-        return run_dbt(["test", *selection, *extra], broken, tmp_path / workdir)
+        return run_dbt(["test", *selection], broken, tmp_path / workdir, **changed_partitions(changed))
 
     coordinates = "Failure in test unique_combination_of_columns_fct_plan_amount_document_id__geography_code"
     for workdir, changed in (("full", None), ("rebuilt", [copied_into]), ("original", [kept])):
@@ -118,9 +116,11 @@ def test_an_incremental_build_checks_unique_values_of_the_rebuilt_partitions_aga
     failure = "Failure in test unique_int_plan_amounts_printings_amount_id__source_partition"
 
     def unique_tests(workdir: str, changed: list[str] | None) -> str:
-        extra = ["--vars", json.dumps({"changed_partitions": changed})] if changed is not None else []
         result = run_dbt(
-            ["test", "--select", "int_plan_amounts_printings,test_name:unique", *extra], broken, tmp_path / workdir
+            ["test", "--select", "int_plan_amounts_printings,test_name:unique"],
+            broken,
+            tmp_path / workdir,
+            **changed_partitions(changed),
         )
         assert result.returncode in (0, 1), result.stdout[-3000:]
         return result.stdout
@@ -149,11 +149,11 @@ def test_a_key_that_determines_the_partition_reads_only_the_rebuilt_partitions_a
     failure = "Failure in test unique_combination_of_columns_stg_feeds__line_items_csv"
 
     def key_test(workdir: str, changed: list[str] | None) -> subprocess.CompletedProcess[str]:
-        extra = ["--vars", json.dumps({"changed_partitions": changed})] if changed is not None else []
         return run_dbt(
-            ["test", "--select", "stg_feeds__line_items_csv,test_name:unique_combination_of_columns", *extra],
+            ["test", "--select", "stg_feeds__line_items_csv,test_name:unique_combination_of_columns"],
             broken,
             tmp_path / workdir,
+            **changed_partitions(changed),
         )
 
     for workdir, changed in (("full", None), ("rebuilt", [partitions[0]])):
@@ -191,8 +191,12 @@ def test_a_document_spread_over_two_partitions_fails_from_either_side(built_ware
         )
 
     def singular(workdir: str, changed: list[str] | None) -> subprocess.CompletedProcess[str]:
-        extra = ["--vars", json.dumps({"changed_partitions": changed})] if changed is not None else []
-        return run_dbt(["test", "--select", "a_document_lies_in_one_partition", *extra], broken, tmp_path / workdir)
+        return run_dbt(
+            ["test", "--select", "a_document_lies_in_one_partition"],
+            broken,
+            tmp_path / workdir,
+            **changed_partitions(changed),
+        )
 
     for workdir, changed in (("full", None), ("rebuilt", [copied_into]), ("original", [kept])):
         result = singular(workdir, changed)

@@ -4,7 +4,6 @@ an unsliced one is proven in tests/test_incremental.py."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import duckdb
@@ -13,7 +12,7 @@ import pyarrow.parquet as pq
 import pytest
 from test_incremental import run_refresh
 
-from conftest import ROOT, run_dbt
+from conftest import ROOT, run_dbt, run_vars
 from ntp_poverty.build.slices import (
     DEFAULT_AT_ONCE_ROWS,
     DEFAULT_SLICE_ROWS,
@@ -150,7 +149,7 @@ def test_the_first_pass_leaves_out_the_deferred_partitions_at_every_level(tmp_pa
     assert deferred and len(deferred) < len(sample)
     first = dbt_passes([[p for p in sample if p not in deferred], deferred], True)[0]
     warehouse = tmp_path / "first.duckdb"
-    result = run_dbt([*first.args, "--vars", json.dumps(first.extra_vars)], warehouse, tmp_path)
+    result = run_dbt(list(first.args), warehouse, tmp_path, **run_vars(**first.extra_vars))
     assert result.returncode == 0, result.stdout[-4000:]
     partition = "'province=' || partition_province_code || '/year=' || cast(partition_year as varchar)"
     with duckdb.connect(str(warehouse), read_only=True) as con:

@@ -6,9 +6,9 @@ with
 final as (
 
     select
-        cast('{{ var("run_id", "dev") }}' as {{ dbt.type_string() }}) as run_id,
-        cast('{{ var("git_commit", "unknown") }}' as {{ dbt.type_string() }}) as git_commit,
-        cast('{{ var("project_fingerprint", "unknown") }}' as {{ dbt.type_string() }})
+        cast('{{ run_var("run_id", "dev") }}' as {{ dbt.type_string() }}) as run_id,
+        cast('{{ run_var("git_commit", "unknown") }}' as {{ dbt.type_string() }}) as git_commit,
+        cast('{{ run_var("project_fingerprint", "unknown") }}' as {{ dbt.type_string() }})
             as project_fingerprint,
         cast('{{ "full" if changed is none else "incremental" }}' as {{ dbt.type_string() }})
             as refresh_mode,

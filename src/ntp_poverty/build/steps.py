@@ -55,6 +55,8 @@ def _dbt(
         os.environ,
         NTP_WAREHOUSE=str(candidate),
         NTP_FEED_FILES=str(run_dir / RUN_LIST_NAME),  # the feed's files, as the refresh listed them
+        # the run's values (macros/run_var.sql): unlike --vars, they leave dbt's saved parse valid
+        NTP_RUN_VARS=json.dumps(run_vars),
         DBT_PROFILES_DIR=str(project),
         DBT_SEND_ANONYMOUS_USAGE_STATS="false",
         PYTHONUNBUFFERED="1",  # each line as dbt prints it, even into a pipe
@@ -66,8 +68,6 @@ def _dbt(
         str(run_dir / "target"),
         "--log-path",
         str(run_dir / "logs"),
-        "--vars",
-        json.dumps(run_vars),
     ]
     label = f"dbt {args[0]}"
     try:
