@@ -73,12 +73,21 @@ def test_target_conflicts(answers: dict[str, list[tuple]]) -> None:
 
 
 def test_unreconciled_totals(answers: dict[str, list[tuple]]) -> None:
-    rows = {r[0]: r for r in answers["05_unreconciled_printed_totals"]}
-    # 53 + 1.789 + 30 + 20 + 3 x 50 (004 lines 35, 159, 261, 325, 357, 357, 359)
-    assert rows["langson_2024_pip_draft"][7] == Decimal("2042.000")
-    assert rows["langson_2024_pip_draft"][4:6] == (7, 7)
-    for document in ("soctrang_2024_2025_draft", "songma_2024_plan", "vinhlong_2022_2025_qd1424"):
-        assert rows[document][4] == 0 and rows[document][7] == 0
+    rows = {(r[0], r[1]): r for r in answers["05_unreconciled_printed_totals"]}
+    # one row per phase, never added: allocated 1.789 (004:159), disbursed 53 (004:35), requested
+    # 30 + 20 + 3 x 50 (004 lines 261, 325, 357, 357, 359)
+    langson = {phase: rows[("langson_2024_pip_draft", phase)] for phase in ("allocated", "disbursed", "requested")}
+    assert {phase: row[9] for phase, row in langson.items()} == {
+        "allocated": Decimal("1789.000"),
+        "disbursed": Decimal("53.000"),
+        "requested": Decimal("200.000"),
+    }
+    assert sum(row[5] for row in langson.values()) == 7 and all(row[5] == row[6] for row in langson.values())
+    # the 2023 disbursements of DA2, DA3.1 and DA3.2 print no source split (004:89, 97, 101)
+    assert (langson["disbursed"][8], langson["disbursed"][10]) == (3, Decimal("22462.000"))
+    for (document, _phase), row in rows.items():
+        if document in ("soctrang_2024_2025_draft", "songma_2024_plan", "vinhlong_2022_2025_qd1424"):
+            assert row[5] == 0 and row[9] == 0
 
 
 def test_development_vs_recurrent(answers: dict[str, list[tuple]]) -> None:

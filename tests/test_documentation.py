@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import duckdb
@@ -94,3 +95,98 @@ def test_the_glossary_and_exposures_are_in_the_docs(manifest: dict) -> None:
     for term in ("NSTW", "NSĐP", "ĐTPT", "vốn sự nghiệp", "Dự án", "Tiểu dự án", "Requested", "tổng"):
         assert term in overview, term
     assert {e["name"] for e in manifest["exposures"].values()} == {"visual_report", "bi_tools_reading_the_warehouse"}
+
+
+#: Schemas a reader opens: a model there with an amount column must keep its phases apart
+PUBLISHED_SCHEMAS = {"core", "marts", "audit"}
+
+
+def _is_amount(name: str, column: dict) -> bool:
+    """An amount column, by the rule Excel formats money by (src/ntp_poverty/publish/excel.py)."""
+    return name.endswith("_million_vnd") or "million vnd" in (column.get("description") or "").lower()
+
+
+def _phase_problems(manifest: dict) -> list[str]:
+    """Published models with an amount column whose `amounts_keep_their_phase` test is missing, or
+    whose `grain` is not a key another test proves unique (every column of a unique test is in it)."""
+    keys: dict[str, list[set[str]]] = {}
+    phase_tests: dict[str, list[dict]] = {}
+    for test in _own(manifest["nodes"], "test"):
+        meta, model = test.get("test_metadata") or {}, (test.get("attached_node") or "")
+        kwargs = meta.get("kwargs", {})
+        if meta.get("name") == "unique" and kwargs.get("column_name"):
+            keys.setdefault(model, []).append({kwargs["column_name"]})
+        elif meta.get("name") == "unique_combination_of_columns":
+            keys.setdefault(model, []).append(set(kwargs["combination_of_columns"]))
+        elif meta.get("name") == "amounts_keep_their_phase":
+            phase_tests.setdefault(model, []).append(kwargs)
+    problems = []
+    for model in _own(manifest["nodes"], "model"):
+        if model["schema"] not in PUBLISHED_SCHEMAS:
+            continue
+        if not any(_is_amount(name, column) for name, column in model["columns"].items()):
+            continue
+        uid = model["unique_id"]
+        tests = phase_tests.get(uid, [])
+        if len(tests) != 1:
+            problems.append(f"{model['name']}: {len(tests)} amounts_keep_their_phase tests, expected 1")
+            continue
+        grain = set(tests[0]["grain"])
+        if not any(key <= grain for key in keys.get(uid, [])):
+            problems.append(f"{model['name']}: grain {sorted(grain)} contains no key a unique test proves")
+        if tests[0].get("row_is_one_amount") and len(grain) != 1:
+            problems.append(f"{model['name']}: row_is_one_amount with a key of {len(grain)} columns, not one id")
+    return sorted(problems)
+
+
+def test_every_published_amount_keeps_its_phase(manifest: dict) -> None:
+    """Phases are never added: every published model with an amount column keys its rows by the
+    phase, is one printed amount per row, or holds one phase (macros/tests/amounts_keep_their_phase.sql,
+    run by dbt build); here, that the test is there and its grain is a proven key."""
+    assert _phase_problems(manifest) == []
+
+
+def test_a_published_amount_model_without_its_phase_test_is_named(manifest: dict) -> None:
+    """The check above fails for a model that drops the test, and for a grain that is no key."""
+    broken = json.loads(json.dumps(manifest))
+    nodes = broken["nodes"]
+    dropped = next(
+        uid
+        for uid, n in nodes.items()
+        if n["resource_type"] == "test"
+        and (
+            (n.get("test_metadata") or {}).get("name") == "amounts_keep_their_phase"
+            and n["attached_node"].endswith(".funding_mix")
+        )
+    )
+    del nodes[dropped]
+    widened = next(
+        n
+        for n in nodes.values()
+        if n["resource_type"] == "test"
+        and (
+            (n.get("test_metadata") or {}).get("name") == "amounts_keep_their_phase"
+            and n["attached_node"].endswith(".yoy_change")
+        )
+    )
+    widened["test_metadata"]["kwargs"]["grain"] = ["geography_code", "phase_code"]
+    assert _phase_problems(broken) == [
+        "funding_mix: 0 amounts_keep_their_phase tests, expected 1",
+        "yoy_change: grain ['geography_code', 'phase_code'] contains no key a unique test proves",
+    ]
+
+
+def test_a_row_without_its_phase_fails_the_dbt_test(built_warehouse: Path, tmp_path: Path) -> None:
+    """macros/tests/amounts_keep_their_phase.sql passes on the build and fails on a copy where one
+    row of document_reconciliation lost its phase (its not-null constraint dropped first)."""
+    selection = ["test", "--select", "document_reconciliation,test_name:amounts_keep_their_phase"]
+    assert run_dbt(selection, built_warehouse, tmp_path / "clean").returncode == 0
+    broken = Path(shutil.copyfile(built_warehouse, tmp_path / "broken.duckdb"))
+    with duckdb.connect(str(broken)) as con:
+        con.execute("alter table marts.document_reconciliation alter column phase_code drop not null")
+        con.execute(
+            "update marts.document_reconciliation set phase_code = null "
+            "where document_id = (select min(document_id) from marts.document_reconciliation)"
+        )
+    result = run_dbt(selection, broken, tmp_path / "broken")
+    assert result.returncode == 1 and "Failure in test amounts_keep_their_phase" in result.stdout, result.stdout[-3000:]

@@ -94,8 +94,9 @@ def test_yoy_vinh_long_2023_local_budget_starts(built_warehouse: Path) -> None:
 
 
 def test_yoy_lang_son_change_across_phases_is_flagged(built_warehouse: Path) -> None:
-    amount, _prior, _, like_for_like = _one(built_warehouse, YOY, "20", 2024)
+    amount, prior, change, like_for_like = _one(built_warehouse, YOY, "20", 2024)
     assert like_for_like is False  # 2023 allocated (part A) vs 2024 requested (part B)
+    assert prior is not None and change is None  # shown, but never subtracted across phases
     assert amount == Decimal("265551")  # the parts of 265.601 (004:357); see audit for the 50
 
 

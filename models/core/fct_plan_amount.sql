@@ -164,7 +164,8 @@ final as (
 
         -- booleans
         is_derived,
-        fiscal_year is null as is_multi_year_amount
+        fiscal_year is null as is_multi_year_amount,
+        is_unitemised_total
 
     from resolved
 

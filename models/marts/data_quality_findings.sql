@@ -23,6 +23,7 @@ final as (
         findings.document_id,
         findings.geography_code,
         findings.component_code,
+        findings.phase_code,
 
         -- strings
         findings.classification,

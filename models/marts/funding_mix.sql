@@ -64,6 +64,8 @@ summed as (
             as local_budget,
         sum(amount_million_vnd) filter (where funding_source_code = 'other_mobilized')
             as other_mobilized,
+        sum(amount_million_vnd) filter (where funding_source_code = 'unspecified')
+            as unspecified_source,
         sum(amount_million_vnd) filter (where funding_source_code = 'policy_credit')
             as policy_credit,
         sum(amount_million_vnd) filter (
@@ -100,10 +102,12 @@ final as (
         cast(coalesce(summed.central_budget, 0) as decimal(18, 3)) as central_budget,
         cast(coalesce(summed.local_budget, 0) as decimal(18, 3)) as local_budget,
         cast(coalesce(summed.other_mobilized, 0) as decimal(18, 3)) as other_mobilized,
+        cast(coalesce(summed.unspecified_source, 0) as decimal(18, 3)) as unspecified_source,
         cast(
             coalesce(summed.central_budget, 0)
             + coalesce(summed.local_budget, 0)
             + coalesce(summed.other_mobilized, 0)
+            + coalesce(summed.unspecified_source, 0)
             as decimal(18, 3)
         ) as total_funding,
         cast(coalesce(summed.policy_credit, 0) as decimal(18, 3)) as policy_credit,
@@ -147,6 +151,8 @@ with_shares as (
             as share_local,
         cast({{ divide('final.other_mobilized', 'nullif(final.total_funding, 0)') }} as double)
             as share_other,
+        cast({{ divide('final.unspecified_source', 'nullif(final.total_funding, 0)') }} as double)
+            as share_unspecified,
         cast({{ divide('final.local_budget', 'nullif(final.central_budget, 0)') }} as double)
             as counterpart_ratio
     from final

@@ -1,6 +1,7 @@
 -- Grain: geography × component_code (incl. ALL) × funding_source_code (incl. ALL) × fiscal_year.
 -- One phase per year: the plan figure of record (allocated, else requested, else forecast, else
--- disbursed); a change between different phases is shown and flagged, never silently mixed.
+-- disbursed); the prior year's amount of another phase is shown and flagged, and no change is
+-- computed across phases (abs_change and pct_change are null).
 -- Incremental by province (dbt_project.yml): a row compares two years of one geography, so a
 -- refresh computes again the geographies of the changed partitions' provinces.
 -- depends_on: {{ ref('dim_geography') }} (the refresh's delete maps geographies to provinces)
@@ -57,13 +58,21 @@ final as (
         current_year.fiscal_year,
         cast(current_year.amount_million_vnd as decimal(18, 3)) as amount,
         cast(prior_year.amount_million_vnd as decimal(18, 3)) as prior_year_amount,
-        cast(current_year.amount_million_vnd - prior_year.amount_million_vnd as decimal(18, 3))
-            as abs_change,
+        -- a change only between amounts of one phase: across phases it would add two phases
         cast(
-            {{ divide(
-                '(current_year.amount_million_vnd - prior_year.amount_million_vnd)',
-                'nullif(prior_year.amount_million_vnd, 0)'
-            ) }} as double
+            case
+                when current_year.phase_code = prior_year.phase_code
+                    then current_year.amount_million_vnd - prior_year.amount_million_vnd
+            end as decimal(18, 3)
+        ) as abs_change,
+        cast(
+            case
+                when current_year.phase_code = prior_year.phase_code
+                    then {{ divide(
+                        '(current_year.amount_million_vnd - prior_year.amount_million_vnd)',
+                        'nullif(prior_year.amount_million_vnd, 0)'
+                    ) }}
+            end as double
         ) as pct_change,
 
         -- booleans

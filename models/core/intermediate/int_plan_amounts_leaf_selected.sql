@@ -1,5 +1,7 @@
 -- The most detailed printed amounts (leaves): one row per printed amount (document or feed) that
--- no other printed row breaks down further and that is not a repeat of the same cell. See
+-- no other printed row breaks down further and that is not a repeat of the same cell; and every
+-- printed total over sources or capital types that nothing in its block breaks down, whose money
+-- would otherwise reach no fact, as a leaf of the source (capital type) `unspecified`. See
 -- _core__models.yml. A table although intermediate: several models and tests read it, and
 -- running the self-join once instead of once per reader keeps a feed of tens of millions of line
 -- items within time and memory.
@@ -62,6 +64,132 @@ leaf_candidates as {{ inline_cte() }} (
 
 ),
 
+-- the printed totals over sources or capital types of blocks that provide leaves, read like the
+-- candidates: a total that nothing breaks down is a leaf of what it does not say (below)
+total_candidates as {{ inline_cte() }} (
+
+    select printed.*
+    from {{ ref('int_plan_amounts_printings') }} as printed
+    inner join statement_groups
+        on
+            printed.document_id = statement_groups.document_id
+            and printed.statement_group = statement_groups.statement_group
+    where
+        {{ in_rebuilt_partitions('printed.source_partition') }}
+        and statement_groups.provides_leaves
+        and not printed.is_repeat_printing
+        and printed.amount_basis = statement_groups.leaf_amount_basis
+        and (printed.funding_source_code = 'total' or printed.capital_type_code = 'total')
+
+),
+
+documents_with_totals as (
+
+    select distinct document_id from total_candidates
+
+),
+
+component_ancestry_or_self as (
+
+    select
+        descendant_code,
+        ancestor_code
+    from component_ancestry
+
+    union all
+
+    select
+        component_code as descendant_code,
+        component_code as ancestor_code
+    from components
+
+),
+
+-- every printing of a document that has such a total, in any block or basis (a document may
+-- print a total in one block and its parts in another): as breakdown keys of the component itself
+-- and each of its ancestors
+breakdowns as (
+
+    select distinct
+        component_ancestry_or_self.ancestor_code as covered_code,
+        part.component_code,
+        part.source_partition,
+        part.document_id,
+        part.geography_code,
+        part.phase_code,
+        part.period_start_year,
+        part.period_end_year,
+        part.period_month,
+        part.funding_source_code,
+        part.capital_type_code
+    from {{ ref('int_plan_amounts_printings') }} as part
+    left join component_ancestry_or_self
+        on part.component_code = component_ancestry_or_self.descendant_code
+    inner join documents_with_totals
+        on part.document_id = documents_with_totals.document_id
+    where {{ in_rebuilt_partitions('part.source_partition') }}
+
+),
+
+-- the totals that no other printing of their document breaks down or overlaps (a printing of the
+-- same geography and phase, within the total's period, of its component or one below it, whose
+-- source and capital type overlap the total's: equal, or either a total or not stated): leaves of
+-- the source or capital type the document does not state. A printing of the very same cell (a
+-- restatement) breaks nothing down. Lạng Sơn prints DA4.1 once by source and once by capital
+-- type (004:115): each overlaps the other, so neither becomes a leaf twice.
+unitemised_totals as (
+
+    select
+        {{ star_exclude(['total.is_repeat_printing', 'total.funding_source_code',
+            'total.capital_type_code'], 'total') }},
+        case
+            when total.funding_source_code = 'total' then 'unspecified'
+            else total.funding_source_code
+        end as funding_source_code,
+        case
+            when total.capital_type_code = 'total' then 'unspecified'
+            else total.capital_type_code
+        end as capital_type_code,
+        true as is_unitemised_total
+    from total_candidates as total
+    where
+        not exists (
+            select 1
+            from breakdowns as part
+            where
+                total.source_partition = part.source_partition
+                and total.document_id = part.document_id
+                and total.geography_code = part.geography_code
+                and total.phase_code = part.phase_code
+                and total.component_code = part.covered_code
+                -- a total without a period is broken down by a part of any period
+                and (
+                    total.period_start_year is null
+                    or part.period_start_year >= total.period_start_year
+                )
+                and (
+                    total.period_end_year is null
+                    or part.period_end_year <= total.period_end_year
+                )
+                and (total.period_month is null or total.period_month = part.period_month)
+                -- sources (capital types) overlap: equal, or either is a total or not stated
+                and (
+                    total.funding_source_code in ('total', 'unspecified', part.funding_source_code)
+                    or part.funding_source_code in ('total', 'unspecified')
+                )
+                and (
+                    total.capital_type_code in ('total', 'unspecified', part.capital_type_code)
+                    or part.capital_type_code in ('total', 'unspecified')
+                )
+                and not (
+                    total.component_code = part.component_code
+                    and total.funding_source_code = part.funding_source_code
+                    and total.capital_type_code = part.capital_type_code
+                )
+        )
+
+),
+
 -- where a component is broken down further: one row per block, period, source, capital type and
 -- ancestor component that has at least one descendant amount
 descendant_keys as (
@@ -87,9 +215,11 @@ descendant_keys as (
 
 -- the candidates, every column, that no descendant breaks down: an anti-join whose hash table
 -- holds the descendant keys alone
-final as (
+itemised_leaves as (
 
-    select {{ star_exclude(['parent.is_repeat_printing'], 'parent') }}
+    select
+        {{ star_exclude(['parent.is_repeat_printing'], 'parent') }},
+        false as is_unitemised_total
     from leaf_candidates as parent
     where
         not exists (
@@ -101,6 +231,13 @@ final as (
                 and parent.funding_source_code = child.funding_source_code
                 and parent.capital_type_code = child.capital_type_code
         )
+
+),
+
+final as (
+
+    -- by name: the totals' changed columns come last (the columns are this model's, its YAML)
+    {{ union_all_by_name('itemised_leaves', 'unitemised_totals', model.columns.keys() | list) }}
 
 )
 

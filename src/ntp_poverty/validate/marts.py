@@ -57,6 +57,7 @@ SPECS: dict[str, MartSpec] = {
             "central_budget": MONEY,
             "local_budget": MONEY,
             "other_mobilized": MONEY,
+            "unspecified_source": MONEY,
             "total_funding": MONEY,
             "policy_credit": MONEY,
             "development_investment": MONEY,
@@ -66,28 +67,33 @@ SPECS: dict[str, MartSpec] = {
             "share_central": "float",
             "share_local": "float",
             "share_other": "float",
+            "share_unspecified": "float",
             "counterpart_ratio": "float",
         },
         ranges={
             "share_central": (0, 1),
             "share_local": (0, 1),
             "share_other": (0, 1),
+            "share_unspecified": (0, 1),
             "central_budget": (0, None),
             "local_budget": (0, None),
             "other_mobilized": (0, None),
+            "unspecified_source": (0, None),
             "total_funding": (0, None),
             "policy_credit": (0, None),
             "counterpart_ratio": (0, None),
         },
         identities={
             "total_is_sum_of_sources": lambda f: (
-                f.total_funding - f.central_budget - f.local_budget - f.other_mobilized
+                f.total_funding - f.central_budget - f.local_budget - f.other_mobilized - f.unspecified_source
             ),
             "total_is_sum_of_capital_types": lambda f: (
                 f.total_funding - f.development_investment - f.recurrent - f.unspecified_capital
             ),
             "shares_sum_to_one": lambda f: (
-                (f.share_central + f.share_local + f.share_other - 1).where(f.total_funding > 0, 0).round(9)
+                (f.share_central + f.share_local + f.share_other + f.share_unspecified - 1)
+                .where(f.total_funding > 0, 0)
+                .round(9)
             ),
         },
     ),
@@ -157,6 +163,7 @@ SPECS: dict[str, MartSpec] = {
             "document_id": "str",
             "geography_code": "str",
             "component_code": "str",
+            "phase_code": "str",
             "classification": "str",
             "document_title_vi": "str",
             "geography_name_vi": "str",
@@ -184,9 +191,10 @@ SPECS: dict[str, MartSpec] = {
         },
     ),
     "document_reconciliation": MartSpec(
-        grain=["document_id"],
+        grain=["document_id", "phase_code"],
         columns={
             "document_id": "str",
+            "phase_code": "str",
             "geography_code": "str",
             "document_title_vi": "str",
             "status": "str",
@@ -197,6 +205,7 @@ SPECS: dict[str, MartSpec] = {
             "n_arithmetic_mismatches": "int",
             "n_acknowledged_mismatches": "int",
             "n_incomplete_breakdowns": "int",
+            "n_unitemised_totals": "int",
             "leaf_total_million_vnd": MONEY,
             "mismatch_amount_million_vnd": MONEY,
             "unitemised_amount_million_vnd": MONEY,
