@@ -122,3 +122,14 @@ def test_charts_by_geography_draw_provinces_only_at_national_scale(tmp_path: Pat
     empty = pd.DataFrame()
     note = scope_note(Marts(empty, empty, empty, empty, empty, empty, empty, "run", geographies_left_out=left_out))
     assert f"{left_out} địa bàn" in note and f"{left_out} other geographies" in note
+
+
+def test_the_report_counts_every_amount_per_reason(report: Path) -> None:
+    """Section 6: the accounting's reasons with their descriptions and counts, none unaccounted."""
+    text = report.read_text(encoding="utf-8")
+    table = text[text.index('<table id="accounting">') :]
+    table = table[: table.index("</table>")]
+    for reason in ("annual_leaf", "unitemised_total", "multi_year_leaf", "checked_total"):
+        assert f"<code>{reason}</code>" in table
+    assert "unaccounted" not in table
+    assert "source not stated" in table  # the unitemised reason's description, from the seed

@@ -15,29 +15,16 @@ statement_groups as (
 
 ),
 
-components as (
+component_ancestry_or_self as (
 
-    select * from {{ ref('stg_reference__program_components') }}
+    select * from {{ ref('int_component_ancestry') }}
 
 ),
 
 component_ancestry as (
 
-    select
-        child.component_code as descendant_code,
-        child.parent_component_code as ancestor_code
-    from components as child
-    where child.parent_component_code is not null
-
-    union all
-
-    select
-        child.component_code as descendant_code,
-        parent.parent_component_code as ancestor_code
-    from components as child
-    inner join components as parent
-        on child.parent_component_code = parent.component_code
-    where parent.parent_component_code is not null
+    select * from {{ ref('int_component_ancestry') }}
+    where not is_self
 
 ),
 
@@ -89,22 +76,6 @@ documents_with_totals as (
 
 ),
 
-component_ancestry_or_self as (
-
-    select
-        descendant_code,
-        ancestor_code
-    from component_ancestry
-
-    union all
-
-    select
-        component_code as descendant_code,
-        component_code as ancestor_code
-    from components
-
-),
-
 -- every printing of a document that has such a total, in any block or basis (a document may
 -- print a total in one block and its parts in another): as breakdown keys of the component itself
 -- and each of its ancestors
@@ -131,12 +102,10 @@ breakdowns as (
 
 ),
 
--- the totals that no other printing of their document breaks down or overlaps (a printing of the
--- same geography and phase, within the total's period, of its component or one below it, whose
--- source and capital type overlap the total's: equal, or either a total or not stated): leaves of
--- the source or capital type the document does not state. A printing of the very same cell (a
--- restatement) breaks nothing down. Lạng Sơn prints DA4.1 once by source and once by capital
--- type (004:115): each overlaps the other, so neither becomes a leaf twice.
+-- the totals that no other printing of their document breaks down or overlaps
+-- (macros/overlaps_below.sql): leaves of the source or capital type the document does not
+-- state. Lạng Sơn prints DA4.1 once by source and once by capital type (004:115): each overlaps
+-- the other, so neither becomes a leaf twice.
 unitemised_totals as (
 
     select
@@ -156,36 +125,7 @@ unitemised_totals as (
         not exists (
             select 1
             from breakdowns as part
-            where
-                total.source_partition = part.source_partition
-                and total.document_id = part.document_id
-                and total.geography_code = part.geography_code
-                and total.phase_code = part.phase_code
-                and total.component_code = part.covered_code
-                -- a total without a period is broken down by a part of any period
-                and (
-                    total.period_start_year is null
-                    or part.period_start_year >= total.period_start_year
-                )
-                and (
-                    total.period_end_year is null
-                    or part.period_end_year <= total.period_end_year
-                )
-                and (total.period_month is null or total.period_month = part.period_month)
-                -- sources (capital types) overlap: equal, or either is a total or not stated
-                and (
-                    total.funding_source_code in ('total', 'unspecified', part.funding_source_code)
-                    or part.funding_source_code in ('total', 'unspecified')
-                )
-                and (
-                    total.capital_type_code in ('total', 'unspecified', part.capital_type_code)
-                    or part.capital_type_code in ('total', 'unspecified')
-                )
-                and not (
-                    total.component_code = part.component_code
-                    and total.funding_source_code = part.funding_source_code
-                    and total.capital_type_code = part.capital_type_code
-                )
+            where {{ overlaps_below('total', 'part') }}
         )
 
 ),

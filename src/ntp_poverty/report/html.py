@@ -17,7 +17,7 @@ from __future__ import annotations
 import argparse
 import html
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -80,6 +80,8 @@ class Marts:
     findings: pd.DataFrame
     run_id: str
     geographies_left_out: int = 0  # of the charts by geography (CHART_GEOGRAPHIES)
+    #: amounts per reason of audit.amount_accounting (ACCOUNTING_SQL)
+    accounting: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 #: Each target once per year it is due in, with its family (Decree 07 dimension), the reported result
@@ -92,6 +94,17 @@ inner join core.dim_indicator as i using (indicator_code)
 left join marts.target_comparison as c using (target_id, target_year)
 where a.attainment_status != 'not_due'
 order by family, a.measure_unit, a.indicator_code, a.geography_code, a.target_year
+"""
+
+#: Amounts of the facts per reason of audit.amount_accounting, with the reason's description (seed
+#: accounting_reasons): where every amount is counted, or why it is not.
+ACCOUNTING_SQL = """
+select a.reason_code, r.description, r.is_in_marts, count(*) as n_amounts,
+       sum(a.amount_million_vnd) as amount_million_vnd
+from audit.amount_accounting as a
+left join staging.stg_reference__accounting_reasons as r using (reason_code)
+group by all
+order by r.is_in_marts desc nulls last, a.reason_code
 """
 
 #: Total funding per province, summed over the province's own plans for its latest planned year
@@ -178,6 +191,7 @@ def read_marts(warehouse: Path) -> Marts:
             findings=frame("select * from marts.data_quality_findings order by document_id, source_line, check_code"),
             run_id=con.execute("select run_id from audit.warehouse_build").fetchone()[0],
             geographies_left_out=left_out,
+            accounting=frame(ACCOUNTING_SQL),
         )
 
 
@@ -441,6 +455,21 @@ def printed_text(text: str | None) -> str:
     return f"<q>{html.escape(text)}</q>"
 
 
+def accounting_table(marts: Marts) -> str:
+    """Amounts per reason of the accounting: counted in the marts, or why not."""
+    rows = [
+        f"<tr><td><code>{html.escape(a.reason_code)}</code></td><td>{html.escape(a.description or '')}</td>"
+        f"<td>{'có / yes' if a.is_in_marts else 'không / no'}</td><td>{format_decimal(a.n_amounts, locale='vi')}</td>"
+        f"<td>{vnd(a.amount_million_vnd, 0)}</td></tr>"
+        for a in marts.accounting.itertuples()
+    ]
+    return (
+        '<table id="accounting"><thead><tr><th>Lý do / Reason</th><th>Ý nghĩa / Meaning</th>'
+        "<th>Tính trong các bảng tổng hợp / In the marts</th><th>Số khoản / Amounts</th>"
+        "<th>Tổng / Sum (triệu đồng)</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table>"
+    )
+
+
 def findings_table(marts: Marts) -> str:
     """Data-quality findings with their source lines."""
     rows = []
@@ -523,6 +552,11 @@ One chart per indicator family: bar = target (error bar = range), ◆ = reported
 {"".join(f'<div class="chart">{charts[div_id]}</div>' for div_id, _ in target_charts)}
 <h3>Bảng đầy đủ / Full table</h3>{targets_table(marts)}
 <h2>5. Kiểm tra số liệu / Data-quality findings</h2>{findings_table(marts)}
+<h2>6. Mọi khoản tiền được tính ở đâu / Where every amount is counted</h2>
+<p>Mỗi khoản tiền in trong văn bản hoặc báo cáo được tính trong các bảng tổng hợp, hoặc có lý do
+(<code>audit.amount_accounting</code>). Each printed or reported amount is counted in the marts, or has
+its reason. Tổng của các lý do khác nhau không cộng được với nhau / sums of different reasons do not add
+up to anything.</p>{accounting_table(marts)}
 </body></html>
 """
 

@@ -1,0 +1,56 @@
+"""audit.amount_accounting: every amount of the facts is counted in the marts or has its reason; an
+amount that neither is fails the build, named with its document, file and line."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import duckdb
+
+from conftest import run_dbt
+
+
+def test_every_amount_of_the_build_is_accounted_for(built_warehouse: Path) -> None:
+    with duckdb.connect(str(built_warehouse), read_only=True) as con:
+        reasons = dict(con.execute("select reason_code, count(*) from audit.amount_accounting group by 1").fetchall())
+        [(leaves, totals)] = con.execute(
+            "select (select count(*) from core.fct_plan_amount), (select count(*) from core.fct_reported_total)"
+        ).fetchall()
+        # Lạng Sơn's 2023 disbursements of DA2, DA3.1 and DA3.2 print no source split (004:89, 97, 101)
+        unitemised = con.execute(
+            "select source_line, amount_million_vnd, counted_in from audit.amount_accounting "
+            "where reason_code = 'unitemised_total' order by 1"
+        ).fetchall()
+    assert "unaccounted" not in reasons and sum(reasons.values()) == leaves + totals
+    assert [(line, float(amount)) for line, amount, _ in unitemised] == [(89, 15400), (97, 5298), (101, 1764)]
+    assert all(counted.startswith("funding_mix|cross_province_comparison") for *_, counted in unitemised)
+    assert reasons["multi_year_leaf"] == 2  # 004:133, the housing scheme's 65.040 + 1.951,2 for no year
+
+
+def test_an_amount_counted_nowhere_fails_the_build_with_its_line(built_warehouse: Path, tmp_path: Path) -> None:
+    """On a copy of the build: a leaf whose precedence row is gone (counted in no mart, superseded by
+    nothing) and a printed total that no leaf lies below (Sông Mã prints no DA5) are unaccounted: the
+    accounting's test fails and the build's log names each with its document, file and line."""
+    broken = Path(shutil.copyfile(built_warehouse, tmp_path / "broken.duckdb"))
+    with duckdb.connect(str(broken)) as con:
+        [(leaf, leaf_line)] = con.execute(
+            "select plan_amount_id, source_line from intermediate.int_plan_amounts_preferred "
+            "join core.fct_plan_amount as f using (plan_amount_id) where f.document_id = 'songma_2024_plan' "
+            "order by plan_amount_id limit 1"
+        ).fetchall()
+        con.execute("delete from intermediate.int_plan_amounts_preferred where plan_amount_id = ?", [leaf])
+        con.execute(
+            "insert into core.fct_reported_total select * replace ('songma_2024_plan:9999:1' as reported_total_id, "
+            "'DA5' as component_code, 9999 as source_line, 123 as reported_amount_million_vnd) "
+            "from core.fct_reported_total where document_id = 'songma_2024_plan' order by reported_total_id limit 1"
+        )
+    result = run_dbt(["build", "--select", "amount_accounting"], broken, tmp_path / "dbt")
+    assert result.returncode == 1, result.stdout[-3000:]
+    assert "relationships_amount_accounting_reason_code" in result.stdout
+    assert f"UNACCOUNTED AMOUNT: leaf {leaf} of document songma_2024_plan" in result.stdout
+    assert f"line {leaf_line}:" in result.stdout
+    assert (
+        "UNACCOUNTED AMOUNT: printed_total songma_2024_plan:9999:1 of document songma_2024_plan, "
+        "001_54c6388dddac836b.txt line 9999: 123.000 million VND (allocated)" in result.stdout
+    ), result.stdout[-3000:]
