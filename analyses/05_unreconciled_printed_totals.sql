@@ -1,6 +1,7 @@
 -- Question: how much of each document's printed totals cannot be reconciled with their parts?
--- How to read: one row per document and phase (phases are never added together); mismatch_amount = sum of |printed total - sum of printed
--- parts| over totals whose parts are all printed (arithmetic mismatches, acknowledged or not);
+-- How to read: one row per document and phase (phases are never added together);
+-- mismatch_amount = sum of |printed total - sum of printed parts| over totals whose parts are all
+-- printed (arithmetic mismatches, acknowledged or not);
 -- unitemised_amount = what printed totals exceed their printed parts where the document leaves
 -- parts out, or prints no parts at all (n_unitemised_totals). Zero everywhere means every printed
 -- total adds up.
