@@ -45,6 +45,44 @@ years_of_record as (
 
 ),
 
+period_rows as (
+
+    select * from {{ ref('period_amounts') }}
+
+),
+
+-- the leaves each row of period_amounts counts: printed period amounts of the documents it names,
+-- and the annual amounts (after precedence) of the years of its period
+in_period_amounts as (
+
+    select distinct leaves.plan_amount_id
+    from leaves
+    inner join period_rows
+        on
+            leaves.geography_code = period_rows.geography_code
+            and leaves.phase_code = period_rows.phase_code
+            and leaves.component_code = period_rows.component_code
+            and leaves.funding_source_code = period_rows.funding_source_code
+            and leaves.capital_type_code = period_rows.capital_type_code
+    left join preferred
+        on leaves.plan_amount_id = preferred.plan_amount_id
+    where
+        (
+            period_rows.amount_origin = 'printed_for_period'
+            and leaves.is_multi_year_amount
+            and leaves.period_start_year = period_rows.period_start_year
+            and leaves.period_end_year = period_rows.period_end_year
+            and {{ pipe_list_contains('period_rows.document_id', 'leaves.document_id') }}
+        )
+        or (
+            period_rows.amount_origin = 'sum_of_annual'
+            and preferred.plan_amount_id is not null
+            and leaves.fiscal_year between period_rows.period_start_year
+            and period_rows.period_end_year
+        )
+
+),
+
 checked_totals as (
 
     select distinct reported_total_id from {{ ref('sum_checks') }}
@@ -72,10 +110,11 @@ leaf_parts as (
 
 ),
 
--- a leaf that lost precedence: another document's amount for its cell is the one counted
+-- a leaf that lost precedence: another document's amount for its cell is the one counted (for a
+-- year: in the annual marts; for a period: in period_amounts)
 superseded as (
 
-    select distinct leaves.plan_amount_id
+    select leaves.plan_amount_id
     from leaves
     inner join preferred as counted
         on
@@ -85,6 +124,24 @@ superseded as (
             and leaves.component_code = counted.component_code
             and leaves.funding_source_code = counted.funding_source_code
             and leaves.document_id != counted.document_id
+
+    union distinct
+
+    select leaves.plan_amount_id
+    from leaves
+    inner join period_rows as counted
+        on
+            leaves.geography_code = counted.geography_code
+            and leaves.period_start_year = counted.period_start_year
+            and leaves.period_end_year = counted.period_end_year
+            and leaves.phase_code = counted.phase_code
+            and leaves.component_code = counted.component_code
+            and leaves.funding_source_code = counted.funding_source_code
+            and leaves.capital_type_code = counted.capital_type_code
+    where
+        leaves.is_multi_year_amount
+        and counted.amount_origin = 'printed_for_period'
+        and not {{ pipe_list_contains('counted.document_id', 'leaves.document_id') }}
 
 ),
 
@@ -105,29 +162,41 @@ leaf_accounting as (
         leaves.amount_million_vnd,
         leaves.source_line,
         case
-            when leaves.is_multi_year_amount then 'multi_year_leaf'
+            when leaves.is_multi_year_amount and in_period_amounts.plan_amount_id is not null
+                then 'multi_year_leaf'
             when preferred.plan_amount_id is not null and leaves.is_unitemised_total
                 then 'unitemised_total'
             when preferred.plan_amount_id is not null then 'annual_leaf'
             when superseded.plan_amount_id is not null then 'superseded_leaf'
             else 'unaccounted'
         end as reason_code,
-        case
-            when preferred.plan_amount_id is not null
-                then concat_ws(
-                    '|',
-                    'funding_mix',
-                    case
-                        when funding_sources.is_in_total_funding then 'cross_province_comparison'
-                    end,
-                    case when years_of_record.fiscal_year is not null then 'yoy_change' end
-                )
-        end as counted_in
+        nullif(
+            concat_ws(
+                '|',
+                case when preferred.plan_amount_id is not null then 'funding_mix' end,
+                case
+                    when
+                        preferred.plan_amount_id is not null
+                        and funding_sources.is_in_total_funding
+                        then 'cross_province_comparison'
+                end,
+                case
+                    when
+                        preferred.plan_amount_id is not null
+                        and years_of_record.fiscal_year is not null
+                        then 'yoy_change'
+                end,
+                case when in_period_amounts.plan_amount_id is not null then 'period_amounts' end
+            ),
+            ''
+        ) as counted_in
     from leaves
     left join preferred
         on leaves.plan_amount_id = preferred.plan_amount_id
     left join superseded
         on leaves.plan_amount_id = superseded.plan_amount_id
+    left join in_period_amounts
+        on leaves.plan_amount_id = in_period_amounts.plan_amount_id
     left join funding_sources
         on leaves.funding_source_code = funding_sources.funding_source_code
     left join years_of_record

@@ -1,0 +1,194 @@
+-- Grain: geography × period (first and last year) × phase × component × funding source × capital
+-- type × amount_origin. A plan for a period is what most provincial documents print: its amounts
+-- as printed (printed_for_period: a leaf for several years that the document does not split by
+-- year, e.g. Lạng Sơn's housing scheme), and, for the period of each document that prints annual
+-- amounts, their sums over the period after precedence (sum_of_annual). Where two documents print
+-- the same period amount, the better precedence rank of that geography and period is kept.
+-- Phases are never added: requested and allocated are separate rows.
+with
+
+leaves as (
+
+    select * from {{ ref('fct_plan_amount') }}
+
+),
+
+annual as (
+
+    select * from {{ ref('int_plan_amounts_preferred') }}
+
+),
+
+documents as (
+
+    select * from {{ ref('dim_document') }}
+
+),
+
+funding_sources as (
+
+    select * from {{ ref('dim_funding_source') }}
+
+),
+
+geographies as (
+
+    select * from {{ ref('dim_geography') }}
+
+),
+
+-- printed period amounts; the best-ranked document per geography, period and cell
+printed_for_period as (
+
+    select
+        leaves.geography_code,
+        leaves.period_start_year,
+        leaves.period_end_year,
+        leaves.phase_code,
+        leaves.component_code,
+        leaves.funding_source_code,
+        leaves.capital_type_code,
+        leaves.document_id,
+        leaves.amount_million_vnd,
+        documents.precedence_rank,
+        min(documents.precedence_rank) over (
+            partition by
+                leaves.geography_code, leaves.period_start_year, leaves.period_end_year,
+                leaves.phase_code, leaves.component_code, leaves.funding_source_code,
+                leaves.capital_type_code
+        ) as best_precedence_rank
+    from leaves
+    inner join documents
+        on leaves.document_id = documents.document_id
+    where leaves.is_multi_year_amount
+
+),
+
+printed_cells as (
+
+    select
+        geography_code,
+        period_start_year,
+        period_end_year,
+        phase_code,
+        component_code,
+        funding_source_code,
+        capital_type_code,
+        'printed_for_period' as amount_origin,
+        {{ ordered_listagg('document_id', "'|'", 'document_id', distinct=true) }} as document_id,
+        sum(amount_million_vnd) as amount_million_vnd,
+        cast(null as integer) as n_years_with_amounts
+    from printed_for_period
+    where precedence_rank = best_precedence_rank
+    group by all
+
+),
+
+-- the period of every document that prints annual amounts for more than one year
+document_periods as (
+
+    select distinct
+        geography_code,
+        period_start_year,
+        period_end_year
+    from documents
+    where period_start_year < period_end_year
+
+),
+
+summed_cells as (
+
+    select
+        document_periods.geography_code,
+        document_periods.period_start_year,
+        document_periods.period_end_year,
+        annual.phase_code,
+        annual.component_code,
+        annual.funding_source_code,
+        annual.capital_type_code,
+        'sum_of_annual' as amount_origin,
+        {{ ordered_listagg('annual.document_id', "'|'", 'annual.document_id', distinct=true) }}
+            as document_id,
+        sum(annual.amount_million_vnd) as amount_million_vnd,
+        count(distinct annual.fiscal_year) as n_years_with_amounts
+    from document_periods
+    inner join annual
+        on
+            document_periods.geography_code = annual.geography_code
+            and annual.fiscal_year between document_periods.period_start_year
+            and document_periods.period_end_year
+    group by all
+
+),
+
+cells as (
+
+    select * from printed_cells
+    union all
+    select * from summed_cells
+
+),
+
+-- each geography's total funding per period, phase and origin: the denominator of the shares
+period_totals as (
+
+    select
+        cells.geography_code,
+        cells.period_start_year,
+        cells.period_end_year,
+        cells.phase_code,
+        cells.amount_origin,
+        sum(cells.amount_million_vnd) as total_funding
+    from cells
+    inner join funding_sources
+        on cells.funding_source_code = funding_sources.funding_source_code
+    where funding_sources.is_in_total_funding
+    group by all
+
+),
+
+final as (
+
+    select
+        -- ids
+        cells.geography_code,
+        cells.phase_code,
+        cells.component_code,
+        cells.funding_source_code,
+        cells.capital_type_code,
+        cells.document_id,
+
+        -- strings
+        cells.amount_origin,
+        geographies.name_vi as geography_name_vi,
+
+        -- numerics
+        cells.period_start_year,
+        cells.period_end_year,
+        cast(cells.n_years_with_amounts as integer) as n_years_with_amounts,
+        cast(cells.amount_million_vnd as decimal(18, 3)) as amount_million_vnd,
+        cast(
+            case
+                when funding_sources.is_in_total_funding
+                    then {{ divide(
+                        'cells.amount_million_vnd', 'nullif(period_totals.total_funding, 0)'
+                    ) }}
+            end as double
+        ) as share_of_period_total
+
+    from cells
+    inner join geographies
+        on cells.geography_code = geographies.geography_code
+    inner join funding_sources
+        on cells.funding_source_code = funding_sources.funding_source_code
+    left join period_totals
+        on
+            cells.geography_code = period_totals.geography_code
+            and cells.period_start_year = period_totals.period_start_year
+            and cells.period_end_year = period_totals.period_end_year
+            and cells.phase_code = period_totals.phase_code
+            and cells.amount_origin = period_totals.amount_origin
+
+)
+
+select * from final
