@@ -27,6 +27,7 @@ MARTS = [
     "data_quality_findings",
     "document_reconciliation",
     "funding_mix",
+    "period_amounts",
     "poverty_rate_series",
     "target_attainment",
     "target_comparison",

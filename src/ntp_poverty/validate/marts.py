@@ -118,6 +118,39 @@ SPECS: dict[str, MartSpec] = {
             "rank_within_partition": lambda f: (f.rank_in_admin_level > f.n_geographies_compared).astype("int64")
         },
     ),
+    "period_amounts": MartSpec(
+        grain=[
+            "geography_code",
+            "period_start_year",
+            "period_end_year",
+            "phase_code",
+            "component_code",
+            "funding_source_code",
+            "capital_type_code",
+            "amount_origin",
+        ],
+        columns={
+            "geography_code": "str",
+            "phase_code": "str",
+            "component_code": "str",
+            "funding_source_code": "str",
+            "capital_type_code": "str",
+            "document_id": "str",
+            "amount_origin": "str",
+            "geography_name_vi": "str",
+            "period_start_year": "int",
+            "period_end_year": "int",
+            "n_years_with_amounts": "int",
+            "amount_million_vnd": MONEY,
+            "share_of_period_total": "float",
+        },
+        ranges={"share_of_period_total": (0, 1), "amount_million_vnd": (0, None)},
+        identities={
+            "years_within_the_period": lambda f: (
+                (f.n_years_with_amounts > f.period_end_year - f.period_start_year + 1).fillna(False).astype("int64")
+            ),
+        },
+    ),
     "yoy_change": MartSpec(
         grain=["geography_code", "component_code", "funding_source_code", "fiscal_year"],
         columns={
