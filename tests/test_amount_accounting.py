@@ -31,7 +31,9 @@ def test_every_amount_of_the_build_is_accounted_for(built_warehouse: Path) -> No
 def test_an_amount_counted_nowhere_fails_the_build_with_its_line(built_warehouse: Path, tmp_path: Path) -> None:
     """On a copy of the build: a leaf whose precedence row is gone (counted in no mart, superseded by
     nothing) and a printed total that no leaf lies below (Sông Mã prints no DA5) are unaccounted: the
-    accounting's test fails and the build's log names each with its document, file and line."""
+    accounting's test fails and the build's log names each with its document, file and line. In the
+    same run, a row of document_reconciliation that lost its phase fails amounts_keep_their_phase
+    (macros/tests/amounts_keep_their_phase.sql; it passed in the shared build)."""
     broken = Path(shutil.copyfile(built_warehouse, tmp_path / "broken.duckdb"))
     with duckdb.connect(str(broken)) as con:
         [(leaf, leaf_line)] = con.execute(
@@ -45,9 +47,13 @@ def test_an_amount_counted_nowhere_fails_the_build_with_its_line(built_warehouse
             "'DA5' as component_code, 9999 as source_line, 123 as reported_amount_million_vnd) "
             "from core.fct_reported_total where document_id = 'songma_2024_plan' order by reported_total_id limit 1"
         )
-    result = run_dbt(["build", "--select", "amount_accounting"], broken, tmp_path / "dbt")
+        con.execute("alter table marts.document_reconciliation alter column phase_code drop not null")
+        con.execute("update marts.document_reconciliation set phase_code = null where document_id = 'songma_2024_plan'")
+    selection = ["amount_accounting", "document_reconciliation,test_name:amounts_keep_their_phase"]
+    result = run_dbt(["build", "--select", *selection], broken, tmp_path / "dbt")
     assert result.returncode == 1, result.stdout[-3000:]
-    assert "relationships_amount_accounting_reason_code" in result.stdout
+    assert "Failure in test relationships_amount_accounting_reason_code" in result.stdout
+    assert "Failure in test amounts_keep_their_phase_document_reconciliation" in result.stdout
     assert f"UNACCOUNTED AMOUNT: leaf {leaf} of document songma_2024_plan" in result.stdout
     assert f"line {leaf_line}:" in result.stdout
     assert (
