@@ -44,7 +44,7 @@ def extra_check() -> Iterator[list[Inputs]]:
 
 def test_the_registry_runs_seeds_provenance_and_the_ledger() -> None:
     names = [c.name for c in preflight.REGISTRY]
-    assert names[:2] == ["seeds", "provenance"]
+    assert names[:3] == ["seeds", "document_texts", "provenance"]
     assert "ledger" in names
     results = run_preflight(SEEDS, DOCUMENTS)
     assert [r.name for r in results] == names
@@ -132,3 +132,28 @@ def test_command_line_lists_the_checks() -> None:
     result = _cli("--list")
     assert result.returncode == 0
     assert result.stdout.splitlines()[:2] == [f"{c.name}: {c.why}" for c in preflight.REGISTRY[:2]]
+
+
+def test_a_text_changed_after_it_was_registered_is_refused_at_its_registry_cell(
+    seeds_copy: Path, documents_copy: Path
+) -> None:
+    """documents.csv records each text's SHA-256: a text edited by one byte (a corrected number, a
+    re-saved file) no longer matches, and the preflight names the registry's line and column."""
+    document = documents_copy / SOC_TRANG
+    assert not errors_of(run_preflight(seeds_copy, documents_copy, only=["document_texts"]))
+    document.write_text(document.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    registry = seeds_copy / "reference" / "documents.csv"
+    with registry.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    line = next(i for i, row in enumerate(rows, start=1) if row[1] == SOC_TRANG)
+    column = rows[0].index("sha256") + 1
+    [error] = errors_of(run_preflight(seeds_copy, documents_copy, only=["document_texts"]))
+    assert error.startswith(f"{registry}:{line}:{column} (sha256): {document} has SHA-256 "), error
+    assert "the text changed after it was transcribed" in error
+
+
+def test_a_registry_cell_that_is_not_a_sha256_is_refused(seeds_copy: Path) -> None:
+    registry = seeds_copy / "reference" / "documents.csv"
+    registry.write_text(registry.read_text(encoding="utf-8").replace(",499401f6", ",XX9401f6", 1), encoding="utf-8")
+    errors = errors_of(run_preflight(seeds_copy, DOCUMENTS, only=["seeds"]))
+    assert any("(sha256): not a SHA-256 (64 lowercase hexadecimal digits)" in e for e in errors), errors

@@ -23,6 +23,8 @@ final as (
         status,
         total_funding_sources,
         {{ nfc('total_definition_note') }} as total_definition_note,
+        source_address,
+        sha256 as text_sha256,
 
         -- numerics
         cast(period_start_year as integer) as period_start_year,
@@ -30,7 +32,8 @@ final as (
         cast(precedence_rank as integer) as precedence_rank,
 
         -- dates
-        cast(issued_date as date) as issued_date
+        cast(issued_date as date) as issued_date,
+        cast(retrieved_date as date) as retrieved_date
 
     from source
 

@@ -83,6 +83,13 @@ def seed_validation(inputs: Inputs) -> list[str]:
     return [str(e) for e in validate(inputs.seeds_dir)]
 
 
+@check("document_texts", "every registered document's text is the one it was transcribed from (its SHA-256)")
+def document_texts(inputs: Inputs) -> list[str]:
+    from ntp_poverty.validate.document_texts import check_texts  # noqa: PLC0415 - a check imports its tool when it runs
+
+    return [str(e) for e in check_texts(inputs.seeds_dir, inputs.documents_dir)]
+
+
 @check("provenance", "every row of every seed with meta.provenance is printed on its document line")
 def provenance(inputs: Inputs) -> list[str]:
     from ntp_poverty.validate.provenance import prove  # noqa: PLC0415 - a check imports its tool when it runs

@@ -5,7 +5,8 @@ a BOM sticks to the first header, a typo in "1.650" becomes text), so the build 
 and stops on the first problem file with errors of the form ``path:line:column (name): message``.
 Nothing is dropped or repaired: the transcription is fixed by hand, never here.
 
-Column ``meta`` declares what one cell must be (``type``, ``required``, ``accepted_values``,
+Column ``meta`` declares what one cell must be (``type``: text, integer, decimal, vi_number,
+boolean, date (ISO), sha256 (64 lowercase hex digits); ``required``, ``accepted_values``,
 ``references``, ``list_of``; see ``seeds/transcription/_transcription__seeds.yml``) and how cells
 of one row must agree, so that any seed gets the same checks by declaring them:
 
@@ -37,6 +38,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -50,6 +52,8 @@ from ntp_poverty.project import project_dir
 
 BOM = "\ufeff"
 BOOLEANS = {"true", "false"}
+#: A ``sha256`` cell: the digest in lowercase hexadecimal
+SHA256 = re.compile(r"[0-9a-f]{64}")
 OTHER_DELIMITERS = (";", "\t", "|")
 DECIMAL_TYPE = re.compile(r"decimal\((\d+),\s*(\d+)\)")
 
@@ -175,12 +179,16 @@ def check_value(value: str, meta: dict[str, Any], allowed: dict[str, set[str] | 
             Decimal(value)
         elif kind == "vi_number":
             parse_vi_number(value)
+        elif kind == "date":
+            date.fromisoformat(value)
     except VietnameseNumberError as exc:
         return f"not a valid {kind}: {value!r}" + (f" ({exc.hint})" if exc.hint else "")
     except (ValueError, InvalidOperation):
         return f"not a valid {kind}: {value!r}"
     if kind == "boolean" and value not in BOOLEANS:
         return f"not true/false: {value!r}"
+    if kind == "sha256" and not SHA256.fullmatch(value):
+        return f"not a SHA-256 (64 lowercase hexadecimal digits): {value!r}"
     if "accepted_values" in meta and value not in {str(v) for v in meta["accepted_values"]}:
         return f"{value!r} is not one of {meta['accepted_values']}"
     # no set union per cell: the national geography makes ~50,000 reference cells
