@@ -57,6 +57,8 @@ feed_documents as (
         'Feed report: each printed total names what it sums (sums_components, '
         || 'sums_funding_sources, sums_capital_types); see feeds/README.md.'
             as total_definition_note,
+        'feed file ' || feed_reports.source_file as source_address,
+        cast(null as {{ dbt.type_string() }}) as text_sha256,
 
         -- numerics
         feed_reports.period_start_year,
@@ -76,8 +78,8 @@ final as (
     {{ union_all_by_name('documents', 'feed_documents', [
         'document_id', 'geography_code', 'source_file', 'issuer_vi', 'document_type_vi',
         'title_vi', 'number_printed', 'date_printed', 'status', 'total_funding_sources',
-        'total_definition_note', 'period_start_year', 'period_end_year', 'precedence_rank',
-        'issued_date'
+        'total_definition_note', 'source_address', 'text_sha256', 'period_start_year',
+        'period_end_year', 'precedence_rank', 'issued_date', 'retrieved_date'
     ]) }}
 
 )
