@@ -66,7 +66,8 @@ feed_documents as (
         lowest_document_rank.precedence_rank + 1 as precedence_rank,
 
         -- dates
-        cast(null as date) as issued_date
+        cast(null as date) as issued_date,
+        cast(null as date) as retrieved_date
 
     from feed_reports
     cross join lowest_document_rank
