@@ -153,6 +153,8 @@ final as (
         period_inferred,
         period_rule,
         component_label_printed,
+        qualifier_printed,
+        budget_level,
 
         -- numerics
         fiscal_year,

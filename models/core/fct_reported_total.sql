@@ -60,6 +60,8 @@ final as (
         amounts.component_label_printed,
         amounts.value_printed,
         amounts.unit_printed,
+        amounts.qualifier_printed,
+        amounts.budget_level,
 
         -- numerics
         amounts.period_start_year,

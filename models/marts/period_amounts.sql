@@ -80,7 +80,15 @@ printed_cells as (
         cast(null as integer) as n_years_with_amounts
     from printed_for_period
     where precedence_rank = best_precedence_rank
-    group by all
+    -- the columns, not `group by all`: Spark's listagg fails when the grouping holds the literals
+    group by
+        geography_code,
+        period_start_year,
+        period_end_year,
+        phase_code,
+        component_code,
+        funding_source_code,
+        capital_type_code
 
 ),
 
@@ -117,7 +125,14 @@ summed_cells as (
             document_periods.geography_code = annual.geography_code
             and annual.fiscal_year between document_periods.period_start_year
             and document_periods.period_end_year
-    group by all
+    group by
+        document_periods.geography_code,
+        document_periods.period_start_year,
+        document_periods.period_end_year,
+        annual.phase_code,
+        annual.component_code,
+        annual.funding_source_code,
+        annual.capital_type_code
 
 ),
 

@@ -39,6 +39,8 @@ final as (
         sums_capital_types,
         repeats_amount_id,
         {{ nfc('note') }} as note,
+        {{ nfc('qualifier_printed') }} as qualifier_printed,
+        budget_level,
 
         -- numerics
         cast(value_numeric as decimal(18, 3)) as value_numeric,

@@ -82,6 +82,8 @@ fed as (
         sums_capital_types,
         cast(null as {{ dbt.type_string() }}) as repeats_amount_id,
         cast(null as {{ dbt.type_string() }}) as note,
+        cast(null as {{ dbt.type_string() }}) as qualifier_printed,
+        cast(null as {{ dbt.type_string() }}) as budget_level,
 
         -- numerics
         amount_million_vnd as value_numeric,
@@ -107,7 +109,7 @@ final as (
         'period_printed', 'period_inferred',
         'period_rule', 'component_label_printed', 'amount_basis', 'capital_type_basis',
         'sums_components', 'sums_funding_sources', 'sums_capital_types', 'repeats_amount_id',
-        'note', 'value_numeric', 'amount_million_vnd', 'period_start_year', 'period_end_year',
+        'note', 'qualifier_printed', 'budget_level', 'value_numeric', 'amount_million_vnd', 'period_start_year', 'period_end_year',
         'is_printed_total', 'period_month', 'is_repeat_printing'
     ]) }}
 
