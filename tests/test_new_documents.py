@@ -1,0 +1,126 @@
+"""Documents nobody here transcribed before, brought in as a new user would (tests/documents/: texts
+written for the tests, never in documents/): registered with their SHA-256, transcribed with
+provenance, the preflight clean, `dbt build` green; then every amount of theirs is in a mart or in
+the accounting with its reason.
+
+- t01 (Cao Bằng, 2024 allocation): a project amount with no source split (Dự án 2, 5.000) beside a
+  project split by source (Dự án 3).
+- t02 (Bảo Lạc district, 2024 request): a district counterpart budget (ngân sách huyện đối ứng) and an
+  amount printed with a qualifier (hơn 100).
+
+One full build of a copy of the project: `make test-all` (make test proves each rule on the shared
+build: tests/test_amount_accounting.py).
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from conftest import NTP, ROOT, copy_project, run_dbt
+
+pytestmark = pytest.mark.exhaustive
+
+TEST_DOCUMENTS = ROOT / "tests" / "documents"
+#: seed of the project -> the fragment of rows tests/documents/seeds/ adds to it
+FRAGMENTS = {
+    "reference/documents.csv": "documents.csv",
+    "reference/statement_groups.csv": "statement_groups.csv",
+    "transcription/plan_amounts.csv": "plan_amounts.csv",
+}
+
+
+def add_test_documents(project: Path) -> None:
+    """The texts into the copy's documents/, their rows after the seeds' own (same header)."""
+    for text in TEST_DOCUMENTS.glob("*.txt"):
+        shutil.copyfile(text, project / "documents" / text.name)
+    for seed, fragment in FRAGMENTS.items():
+        header, *rows = (TEST_DOCUMENTS / "seeds" / fragment).read_text(encoding="utf-8").splitlines()
+        target = project / "seeds" / seed
+        text = target.read_text(encoding="utf-8")
+        assert text.splitlines()[0] == header, f"{fragment}: header differs from seeds/{seed}"
+        target.write_text(text + "".join(row + "\n" for row in rows), encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def new_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    work = tmp_path_factory.mktemp("new_documents")
+    project = copy_project(work)
+    add_test_documents(project)
+    preflight = subprocess.run(
+        [str(NTP), "preflight", "--seeds", str(project / "seeds"), "--documents", str(project / "documents")],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert preflight.returncode == 0, preflight.stdout + preflight.stderr
+    warehouse = work / "ntp_poverty.duckdb"
+    result = run_dbt(["build", "--full-refresh"], warehouse, work / "dbt", project=project)
+    assert result.returncode == 0, result.stdout[-6000:]
+    return warehouse
+
+
+def _rows(warehouse: Path, sql: str) -> list[tuple]:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return con.execute(sql).fetchall()
+
+
+def test_every_amount_of_the_new_documents_is_counted_or_has_its_reason(new_build: Path) -> None:
+    rows = _rows(
+        new_build,
+        "select amount_key, reason_code, counted_in from audit.amount_accounting "
+        "where document_id like 'test_%' order by amount_key",
+    )
+    reasons = {key.rsplit(":", 1)[0] if key.count(":") == 3 else key: reason for key, reason, _ in rows}
+    assert reasons == {
+        "test_baolac_2024:0004:1": "annual_leaf",
+        "test_baolac_2024:0004:2": "annual_leaf",
+        "test_baolac_2024:0004:3": "annual_leaf",
+        "test_caobang_2024:0004:1": "unitemised_total",
+        "test_caobang_2024:0005:1": "checked_total",
+        "test_caobang_2024:0005:2": "annual_leaf",
+        "test_caobang_2024:0005:3": "annual_leaf",
+    }
+    assert all(counted for _, reason, counted in rows if reason != "checked_total")
+
+
+def test_a_project_amount_with_no_source_split_keeps_its_money(new_build: Path) -> None:
+    [mix] = _rows(
+        new_build,
+        "select central_budget, local_budget, unspecified_source, total_funding from marts.funding_mix "
+        "where geography_code = '04' and fiscal_year = 2024 and phase_code = 'allocated' and project_code = 'ALL'",
+    )
+    assert mix == (Decimal("1000"), Decimal("200"), Decimal("5000"), Decimal("6200"))
+    [rec] = _rows(
+        new_build,
+        "select n_unitemised_totals, unitemised_amount_million_vnd from marts.document_reconciliation "
+        "where document_id = 'test_caobang_2024' and phase_code = 'allocated'",
+    )
+    assert rec == (1, Decimal("5000"))
+
+
+def test_a_district_counterpart_budget_rolls_up_to_the_local_budget(new_build: Path) -> None:
+    [(level, qualifier)] = _rows(
+        new_build,
+        "select budget_level, qualifier_printed from core.fct_plan_amount "
+        "where document_id = 'test_baolac_2024' and funding_source_code = 'local_budget'",
+    )
+    assert (level, qualifier) == ("district", None)
+    [(other_qualifier,)] = _rows(
+        new_build,
+        "select qualifier_printed from core.fct_plan_amount "
+        "where document_id = 'test_baolac_2024' and funding_source_code = 'other_mobilized'",
+    )
+    assert other_qualifier == "hơn"
+    [mix] = _rows(
+        new_build,
+        "select central_budget, local_budget, other_mobilized from marts.funding_mix "
+        "where geography_code = '043' and fiscal_year = 2024 and phase_code = 'requested' and project_code = 'ALL'",
+    )
+    assert mix == (Decimal("800"), Decimal("40"), Decimal("100"))
