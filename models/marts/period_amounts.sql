@@ -64,34 +64,6 @@ printed_for_period as (
 
 ),
 
-printed_cells as (
-
-    select
-        geography_code,
-        period_start_year,
-        period_end_year,
-        phase_code,
-        component_code,
-        funding_source_code,
-        capital_type_code,
-        'printed_for_period' as amount_origin,
-        {{ ordered_listagg('document_id', "'|'", 'document_id', distinct=true) }} as document_id,
-        sum(amount_million_vnd) as amount_million_vnd,
-        cast(null as integer) as n_years_with_amounts
-    from printed_for_period
-    where precedence_rank = best_precedence_rank
-    -- the columns, not `group by all`: Spark's listagg fails when the grouping holds the literals
-    group by
-        geography_code,
-        period_start_year,
-        period_end_year,
-        phase_code,
-        component_code,
-        funding_source_code,
-        capital_type_code
-
-),
-
 -- the period of every document that prints annual amounts for more than one year
 document_periods as (
 
@@ -104,7 +76,26 @@ document_periods as (
 
 ),
 
-summed_cells as (
+-- the rows of each cell: printed period amounts of the best-ranked document, and the annual
+-- amounts (after precedence) of each document period's years
+cell_rows as (
+
+    select
+        geography_code,
+        period_start_year,
+        period_end_year,
+        phase_code,
+        component_code,
+        funding_source_code,
+        capital_type_code,
+        'printed_for_period' as amount_origin,
+        document_id,
+        cast(null as integer) as fiscal_year,
+        amount_million_vnd
+    from printed_for_period
+    where precedence_rank = best_precedence_rank
+
+    union all
 
     select
         document_periods.geography_code,
@@ -115,32 +106,93 @@ summed_cells as (
         annual.funding_source_code,
         annual.capital_type_code,
         'sum_of_annual' as amount_origin,
-        {{ ordered_listagg('annual.document_id', "'|'", 'annual.document_id', distinct=true) }}
-            as document_id,
-        sum(annual.amount_million_vnd) as amount_million_vnd,
-        count(distinct annual.fiscal_year) as n_years_with_amounts
+        annual.document_id,
+        annual.fiscal_year,
+        annual.amount_million_vnd
     from document_periods
     inner join annual
         on
             document_periods.geography_code = annual.geography_code
             and annual.fiscal_year between document_periods.period_start_year
             and document_periods.period_end_year
-    group by
-        document_periods.geography_code,
-        document_periods.period_start_year,
-        document_periods.period_end_year,
-        annual.phase_code,
-        annual.component_code,
-        annual.funding_source_code,
-        annual.capital_type_code
+
+),
+
+summed as (
+
+    select
+        geography_code,
+        period_start_year,
+        period_end_year,
+        phase_code,
+        component_code,
+        funding_source_code,
+        capital_type_code,
+        amount_origin,
+        sum(amount_million_vnd) as amount_million_vnd,
+        count(distinct fiscal_year) as n_years
+    from cell_rows
+    group by all
+
+),
+
+-- the documents of each cell, listed from distinct rows (Spark's listagg(distinct ...) fails
+-- under this model's projection)
+cell_documents as (
+
+    select
+        geography_code,
+        period_start_year,
+        period_end_year,
+        phase_code,
+        component_code,
+        funding_source_code,
+        capital_type_code,
+        amount_origin,
+        {{ ordered_listagg('document_id', "'|'", 'document_id') }} as document_id
+    from (
+        select distinct
+            geography_code,
+            period_start_year,
+            period_end_year,
+            phase_code,
+            component_code,
+            funding_source_code,
+            capital_type_code,
+            amount_origin,
+            document_id
+        from cell_rows
+    ) as distinct_documents
+    group by all
 
 ),
 
 cells as (
 
-    select * from printed_cells
-    union all
-    select * from summed_cells
+    select
+        summed.geography_code,
+        summed.period_start_year,
+        summed.period_end_year,
+        summed.phase_code,
+        summed.component_code,
+        summed.funding_source_code,
+        summed.capital_type_code,
+        summed.amount_origin,
+        cell_documents.document_id,
+        summed.amount_million_vnd,
+        case when summed.amount_origin = 'sum_of_annual' then summed.n_years end
+            as n_years_with_amounts
+    from summed
+    inner join cell_documents
+        on
+            summed.geography_code = cell_documents.geography_code
+            and summed.period_start_year = cell_documents.period_start_year
+            and summed.period_end_year = cell_documents.period_end_year
+            and summed.phase_code = cell_documents.phase_code
+            and summed.component_code = cell_documents.component_code
+            and summed.funding_source_code = cell_documents.funding_source_code
+            and summed.capital_type_code = cell_documents.capital_type_code
+            and summed.amount_origin = cell_documents.amount_origin
 
 ),
 
