@@ -33,7 +33,9 @@ def test_an_amount_counted_nowhere_fails_the_build_with_its_line(built_warehouse
     nothing) and a printed total that no leaf lies below (Sông Mã prints no DA5) are unaccounted: the
     accounting's test fails and the build's log names each with its document, file and line. In the
     same run, a row of document_reconciliation that lost its phase fails amounts_keep_their_phase
-    (macros/tests/amounts_keep_their_phase.sql; it passed in the shared build)."""
+    (macros/tests/amounts_keep_their_phase.sql; it passed in the shared build), and the staged
+    transcription refuses a budget level on a central-budget amount and a qualifier its line does not
+    print."""
     broken = Path(shutil.copyfile(built_warehouse, tmp_path / "broken.duckdb"))
     with duckdb.connect(str(broken)) as con:
         [(leaf, leaf_line)] = con.execute(
@@ -46,6 +48,15 @@ def test_an_amount_counted_nowhere_fails_the_build_with_its_line(built_warehouse
             "insert into core.fct_reported_total select * replace ('songma_2024_plan:9999:1' as reported_total_id, "
             "'DA5' as component_code, 9999 as source_line, 123 as reported_amount_million_vnd) "
             "from core.fct_reported_total where document_id = 'songma_2024_plan' order by reported_total_id limit 1"
+        )
+        # a budget level on a central-budget amount, a qualifier its line does not print
+        con.execute(
+            "update raw.plan_amounts set budget_level = 'district' where amount_id = ("
+            "select min(amount_id) from raw.plan_amounts where funding_source_code = 'central_budget')"
+        )
+        con.execute(
+            "update raw.plan_amounts set qualifier_printed = 'khoảng' where amount_id = ("
+            "select min(amount_id) from raw.plan_amounts where source_text not like '%khoảng%')"
         )
         con.execute("alter table marts.document_reconciliation alter column phase_code drop not null")
         con.execute("update marts.document_reconciliation set phase_code = null where document_id = 'songma_2024_plan'")
@@ -60,3 +71,10 @@ def test_an_amount_counted_nowhere_fails_the_build_with_its_line(built_warehouse
         "UNACCOUNTED AMOUNT: printed_total songma_2024_plan:9999:1 of document songma_2024_plan, "
         "001_54c6388dddac836b.txt line 9999: 123.000 million VND (allocated)" in result.stdout
     ), result.stdout[-3000:]
+    # a failed staging test would skip the accounting's rebuild in the same `dbt build`: its own run
+    staged = run_dbt(
+        ["test", "--select", "stg_transcription__plan_amounts,test_name:expression_is_true"], broken, tmp_path / "dbt"
+    )
+    assert staged.returncode == 1, staged.stdout[-3000:]
+    assert "expression_is_true_stg_transcription__plan_amounts_budget_level_is_null_or_funding" in staged.stdout
+    assert "expression_is_true_stg_transcription__plan_amounts_qualifier_printed_is_null_or_pos" in staged.stdout
