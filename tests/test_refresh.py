@@ -56,6 +56,7 @@ from ntp_poverty.refresh.run_log import (
     EXIT_BUILD,
     EXIT_TESTS,
 )
+from ntp_poverty.validate.document_texts import sha256_of
 
 pytestmark = pytest.mark.slow
 
@@ -283,13 +284,17 @@ def test_sigkill_while_publishing_a_real_build_leaves_every_form_on_one_run(
 
 def test_broken_sum_identity_fails_with_check_document_and_line(project: Path) -> None:
     """A document whose printed parts do not add up (Phụ lục I, DA2 central budget printed 27.196 instead
-    of 27.195), transcribed faithfully: the preflight proves it, the sum-consistency gate refuses it."""
+    of 27.195), registered (its SHA-256) and transcribed faithfully: the preflight proves it, the
+    sum-consistency gate refuses it."""
     before = one_run(project)
     document = project / SOC_TRANG
     lines = document.read_text(encoding="utf-8").split("\n")
     assert lines[194] == "\t27.195"
     lines[194] = "\t27.196"
+    registered = sha256_of(document)
     document.write_text("\n".join(lines), encoding="utf-8")
+    registry = project / "seeds" / "reference" / "documents.csv"  # the new text, registered again
+    registry.write_text(registry.read_text(encoding="utf-8").replace(registered, sha256_of(document)), encoding="utf-8")
     rewrite_amounts(
         project,
         "soctrang_2024_2025_draft:0195:1",
