@@ -1,7 +1,7 @@
 """Validate the marts with Great Expectations, on pandas DataFrames read from the DuckDB file.
 
 GX's SQL datasource does not work with DuckDB, so each mart is read read-only into pandas
-(decimals as floats, for validation only) and validated through a checkpoint: one expectation
+(decimals as floats, for validation only) and validated by its validation definition: one expectation
 suite per mart (columns and types, non-null keys, unique grain, ranges, shares in 0-1, sum
 identities). Data Docs HTML is written under ``<warehouse dir>/data_docs``. Exits 1 on any
 violation, naming the mart and the failed expectations.
@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -422,47 +421,45 @@ def with_identity_columns(frame: pd.DataFrame, spec: MartSpec) -> pd.DataFrame:
 
 
 def validate(warehouse: Path, docs_dir: Path) -> list[str]:
-    """Run one checkpoint per mart; write Data Docs; return failure messages. The marts are read and
+    """Validate every mart against its suite; write Data Docs; return failure messages. The marts are read and
     validated in a child process (ntp_poverty.common.child_process): their memory leaves with it."""
     return in_child(_validate, warehouse, docs_dir)
 
 
 def _validate(warehouse: Path, docs_dir: Path) -> list[str]:
     failures: list[str] = []
-    with tempfile.TemporaryDirectory() as project_root:
-        context = gx.get_context(mode="file", project_root_dir=project_root)
-        context.variables.progress_bars = ProgressBarsConfig(globally=False)
-        context.add_data_docs_site(
-            site_name="ntp_poverty",
-            site_config={
-                "class_name": "SiteBuilder",
-                "store_backend": {
-                    "class_name": "TupleFilesystemStoreBackend",
-                    "base_directory": str(docs_dir.resolve()),
-                },
-                "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+    # in memory: the suites and results live as long as this step; Data Docs go to docs_dir
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    context.add_data_docs_site(
+        site_name="ntp_poverty",
+        site_config={
+            "class_name": "SiteBuilder",
+            "store_backend": {
+                "class_name": "TupleFilesystemStoreBackend",
+                "base_directory": str(docs_dir.resolve()),
             },
+            "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+        },
+    )
+    source = context.data_sources.add_pandas(name="marts")
+    for name, spec in SPECS.items():
+        frame = with_identity_columns(read_mart(warehouse, name), spec)
+        batch = source.add_dataframe_asset(name=name).add_batch_definition_whole_dataframe(f"{name}_all")
+        suite = context.suites.add(build_suite(name, spec, frame))
+        definition = context.validation_definitions.add(
+            gx.ValidationDefinition(name=f"{name}_validation", data=batch, suite=suite)
         )
-        source = context.data_sources.add_pandas(name="marts")
-        for name, spec in SPECS.items():
-            frame = with_identity_columns(read_mart(warehouse, name), spec)
-            batch = source.add_dataframe_asset(name=name).add_batch_definition_whole_dataframe(f"{name}_all")
-            suite = context.suites.add(build_suite(name, spec, frame))
-            definition = context.validation_definitions.add(
-                gx.ValidationDefinition(name=f"{name}_validation", data=batch, suite=suite)
-            )
-            checkpoint = context.checkpoints.add(
-                gx.Checkpoint(name=f"{name}_checkpoint", validation_definitions=[definition])
-            )
-            result = checkpoint.run(batch_parameters={"dataframe": frame})
-            for run in result.run_results.values():
-                for outcome in run.results:
-                    if not outcome.success:
-                        cfg = outcome.expectation_config
-                        failures.append(f"marts.{name}: {cfg.type} {dict(cfg.kwargs)} failed")
-        # the site is built once from every stored result (an update action per checkpoint rebuilt
-        # every page eight times)
-        context.build_data_docs(site_names=["ntp_poverty"])
+        # the validation definition runs itself and stores its result for Data Docs: a
+        # checkpoint around it only added bookkeeping (7.9 s against 6.9 s with the in-memory context)
+        result = definition.run(batch_parameters={"dataframe": frame})
+        for outcome in result.results:
+            if not outcome.success:
+                cfg = outcome.expectation_config
+                failures.append(f"marts.{name}: {cfg.type} {dict(cfg.kwargs)} failed")
+    # the site is built once from every stored result (an update action per checkpoint rebuilt
+    # every page eight times)
+    context.build_data_docs(site_names=["ntp_poverty"])
     return failures
 
 
