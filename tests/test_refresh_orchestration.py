@@ -266,6 +266,7 @@ def test_the_test_hooks_are_inert_without_ntp_refresh_testing(
     candidate = tmp_path / "candidate.duckdb"
     assert faults.fake_build(candidate, tmp_path, "a-run") is None
     assert not candidate.exists()
+    assert faults.fake_validation(tmp_path / "data_docs") is None and not (tmp_path / "data_docs").exists()
     faults.point("before_build")  # no OSError
     real_builds: list[object] = []
 

@@ -12,9 +12,12 @@ retention, run log, exit codes), not about dbt, so they need not pay for a dbt b
 ``NTP_REFRESH_TESTING=1`` and ``NTP_REFRESH_FAKE_BUILD=<an already built DuckDB file>``,
 :func:`fake_build` replaces the build step: it copies that file into the candidate and stamps this
 run's id into ``audit.warehouse_build`` (with a project fingerprint no project has, so the next
-refresh plans a full build), and the docs step yields a stub page. Everything else (lock, recovery,
-preflight, plan, the candidate's proof, Great Expectations, report, release, seal, switch,
-retention, run log, exit codes) runs for real.
+refresh plans a full build), the docs step yields a stub page, and so does Great Expectations
+(:func:`fake_validation`): the copied marts are those of a build its suites already passed
+(tests/test_validate_marts.py validates that build; every real refresh validates its own), so
+validating them again would prove nothing new and cost seven seconds a run. Everything else (lock,
+recovery, preflight, plan, the candidate's proof, report, release, seal, switch, retention, run
+log, exit codes) runs for real.
 
 A deployment never sets ``NTP_REFRESH_TESTING``, so a stray ``NTP_REFRESH_FAULT`` or
 ``NTP_REFRESH_FAKE_BUILD`` is ignored there (tests/test_refresh.py proves it).
@@ -44,6 +47,10 @@ POINTS: tuple[str, ...] = (
 #: The project fingerprint a fake build records: it matches no project, so no refresh after it is incremental.
 FAKE_FINGERPRINT = "fake build (NTP_REFRESH_FAKE_BUILD)"
 FAKE_DOCS = "<!doctype html><html><head><title>fake build</title></head><body>fake build: no dbt docs</body></html>\n"
+FAKE_DATA_DOCS = (
+    "<!doctype html><html><head><title>fake build</title></head>"
+    "<body>fake build: Great Expectations did not run again on the copied marts</body></html>\n"
+)
 
 
 def _testing() -> bool:
@@ -87,3 +94,14 @@ def fake_build(candidate: Path, run_dir: Path, run_id: str) -> Path | None:
     site.parent.mkdir(parents=True, exist_ok=True)
     site.write_text(FAKE_DOCS, encoding="utf-8")
     return site
+
+
+def fake_validation(data_docs: Path) -> list[str] | None:
+    """With a fake build (:func:`fake_build`), the Great Expectations step writes a stub Data Docs page
+    and finds nothing; None when the validation must run for real."""
+    if not _testing() or not os.environ.get("NTP_REFRESH_FAKE_BUILD", ""):
+        return None
+    say("fake build (tests only): Great Expectations does not run again on the copied marts")
+    data_docs.mkdir(parents=True, exist_ok=True)
+    (data_docs / "index.html").write_text(FAKE_DATA_DOCS, encoding="utf-8")
+    return []
