@@ -217,7 +217,7 @@ def duckdb15_python(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 #: The files that take longest, in that order, before all others: `make test` runs pytest with
 #: `--dist loadfile --no-loadscope-reorder`, so each worker takes the longest file left and no long
-#: file is started last (worker-seconds per file of a fresh clone's `make test` at 2b1ba32, junit).
+#: file is started last (worker-seconds per file of a fresh clone's `make test` at 5d650eb, junit).
 LONGEST_FIRST = (
     "test_refresh.py",
     "test_incremental.py",
