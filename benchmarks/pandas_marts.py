@@ -198,7 +198,61 @@ def leaves(printed: pd.DataFrame, groups: pd.DataFrame, components: pd.DataFrame
     broken = children.drop(columns="component_code").rename(columns={"ancestor_code": "component_code"})
     broken = broken.drop_duplicates().assign(_broken=True)
     marked = candidates.merge(broken, on=key + ["component_code"], how="left")
-    return marked[marked["_broken"].isna()].drop(columns=["_broken"])
+    itemised = marked[marked["_broken"].isna()].drop(columns=["_broken"])
+    return pd.concat([itemised, unitemised_totals(printed, groups, components, ancestry)], ignore_index=True)
+
+
+def _overlap(total: pd.Series, part: pd.Series) -> pd.Series:
+    """Sources (capital types) overlap: equal, or either of them a total or not stated."""
+    loose = ["total", "unspecified"]
+    return total.isin(loose) | part.isin(loose) | (total == part)
+
+
+def unitemised_totals(
+    printed: pd.DataFrame, groups: pd.DataFrame, components: pd.DataFrame, ancestry: pd.DataFrame
+) -> pd.DataFrame:
+    """Printed totals that no other printing of their document breaks down or overlaps, as leaves of
+    the source (capital type) unspecified (macros/overlaps_below.sql)."""
+    totals = printed.merge(groups, on=["document_id", "statement_group"])
+    totals = totals[
+        totals["provides_leaves"]
+        & ~totals["is_repeat_printing"]
+        & (totals["amount_basis"] == totals["leaf_amount_basis"])
+        & ((totals["funding_source_code"] == "total") | (totals["capital_type_code"] == "total"))
+    ]
+    cell = ["component_code", "funding_source_code", "capital_type_code"]
+    scope = ["document_id", "geography_code", "phase_code"]
+    period = ["period_start_year", "period_end_year", "period_month"]
+    selves = components[["component_code"]].drop_duplicates()
+    covering = pd.concat(
+        [ancestry, selves.assign(ancestor_code=selves["component_code"])], ignore_index=True
+    ).drop_duplicates()
+    parts = printed.loc[printed["document_id"].isin(totals["document_id"]), scope + period + cell]
+    parts = parts.merge(covering, on="component_code").rename(columns={"ancestor_code": "covered_code"})
+    pairs = totals[["amount_id", *scope, *period, *cell]].merge(
+        parts, left_on=[*scope, "component_code"], right_on=[*scope, "covered_code"], suffixes=("", "_part")
+    )
+    inside = (
+        (pairs["period_start_year"].isna() | (pairs["period_start_year_part"] >= pairs["period_start_year"]))
+        & (pairs["period_end_year"].isna() | (pairs["period_end_year_part"] <= pairs["period_end_year"]))
+        & (pairs["period_month"].isna() | (pairs["period_month"] == pairs["period_month_part"]))
+    )
+    same_cell = (
+        (pairs["component_code"] == pairs["component_code_part"])
+        & (pairs["funding_source_code"] == pairs["funding_source_code_part"])
+        & (pairs["capital_type_code"] == pairs["capital_type_code_part"])
+    )
+    overlapped = pairs[
+        inside
+        & _overlap(pairs["funding_source_code"], pairs["funding_source_code_part"])
+        & _overlap(pairs["capital_type_code"], pairs["capital_type_code_part"])
+        & ~same_cell
+    ]["amount_id"]
+    alone = totals[~totals["amount_id"].isin(set(overlapped))]
+    return alone.assign(
+        funding_source_code=alone["funding_source_code"].replace("total", "unspecified"),
+        capital_type_code=alone["capital_type_code"].replace("total", "unspecified"),
+    )
 
 
 def plan_amounts(leaf: pd.DataFrame, seed: dict[str, pd.DataFrame]) -> pd.DataFrame:
@@ -298,6 +352,7 @@ def funding_mix(amounts: pd.DataFrame, geographies: pd.DataFrame) -> pd.DataFram
         "central_budget": amount.where(source == "central_budget"),
         "local_budget": amount.where(source == "local_budget"),
         "other_mobilized": amount.where(source == "other_mobilized"),
+        "unspecified_source": amount.where(source == "unspecified"),
         "policy_credit": amount.where(source == "policy_credit"),
         "development_investment": amount.where(not_credit & (capital == "development_investment")),
         "recurrent": amount.where(not_credit & (capital == "recurrent")),
@@ -316,11 +371,14 @@ def funding_mix(amounts: pd.DataFrame, geographies: pd.DataFrame) -> pd.DataFram
         )
     )
     mix = mix.merge(names, on="geography_code")
-    mix["total_funding"] = mix["central_budget"] + mix["local_budget"] + mix["other_mobilized"]
+    mix["total_funding"] = (
+        mix["central_budget"] + mix["local_budget"] + mix["other_mobilized"] + mix["unspecified_source"]
+    )
     total, central = mix["total_funding"].replace(0, np.nan), mix["central_budget"].replace(0, np.nan)
     mix["share_central"] = mix["central_budget"] / total
     mix["share_local"] = mix["local_budget"] / total
     mix["share_other"] = mix["other_mobilized"] / total
+    mix["share_unspecified"] = mix["unspecified_source"] / total
     mix["counterpart_ratio"] = mix["local_budget"] / central
     return mix
 
@@ -378,9 +436,11 @@ def yoy_change(component: pd.DataFrame) -> pd.DataFrame:
     change = yearly.merge(
         prior, on=["geography_code", "component_code", "funding_source_code", "fiscal_year"], how="left"
     ).rename(columns={"amount_million_vnd": "amount"})
-    change["abs_change"] = change["amount"] - change["prior_year_amount"]
-    change["pct_change"] = change["abs_change"] / change["prior_year_amount"].replace(0, np.nan)
     change["is_like_for_like"] = (change["phase_code"] == change["prior_phase_code"]).fillna(False).astype(bool)
+    # no change across phases: the prior year of another phase is shown, never subtracted
+    like = change["is_like_for_like"]
+    change["abs_change"] = (change["amount"] - change["prior_year_amount"]).where(like)
+    change["pct_change"] = change["abs_change"] / change["prior_year_amount"].replace(0, np.nan)
     return change
 
 
@@ -476,6 +536,7 @@ COMPARED = {
             "central_budget",
             "local_budget",
             "other_mobilized",
+            "unspecified_source",
             "total_funding",
             "policy_credit",
             "development_investment",
@@ -484,6 +545,7 @@ COMPARED = {
             "share_central",
             "share_local",
             "share_other",
+            "share_unspecified",
             "counterpart_ratio",
         ],
         "text": ["document_id", "admin_level", "geography_name_vi"],
