@@ -28,10 +28,11 @@ component_ancestry as (
 
 ),
 
--- the printings that may be leaves, every column; inlined (inline_cte) where each reader reads
--- it, so that the descendant keys and the full rows kept each read only their columns and no
--- candidate set of tens of millions of rows is held whole
-leaf_candidates as {{ inline_cte() }} (
+-- the printings of blocks that provide leaves, in their leaf basis, that repeat no other printing;
+-- every column; inlined (inline_cte) where each reader reads it, so that the descendant keys and
+-- the full rows kept each read only their columns and no candidate set of tens of millions of
+-- rows is held whole
+block_printings as {{ inline_cte() }} (
 
     select printed.*
     from {{ ref('int_plan_amounts_printings') }} as printed
@@ -41,32 +42,26 @@ leaf_candidates as {{ inline_cte() }} (
             and printed.statement_group = statement_groups.statement_group
     where
         {{ in_rebuilt_partitions('printed.source_partition') }}
-        -- a leaf comes from a block that provides leaves, in its leaf basis; no repeat of another
-        -- printing, no total over sources or capital types
         and statement_groups.provides_leaves
         and not printed.is_repeat_printing
         and printed.amount_basis = statement_groups.leaf_amount_basis
-        and printed.funding_source_code != 'total'
-        and printed.capital_type_code != 'total'
 
 ),
 
--- the printed totals over sources or capital types of blocks that provide leaves, read like the
--- candidates: a total that nothing breaks down is a leaf of what it does not say (below)
+-- the printings that may be leaves: no total over sources or capital types
+leaf_candidates as {{ inline_cte() }} (
+
+    select * from block_printings
+    where funding_source_code != 'total' and capital_type_code != 'total'
+
+),
+
+-- the printed totals over sources or capital types: a total that nothing breaks down is a leaf
+-- of what it does not say (below)
 total_candidates as {{ inline_cte() }} (
 
-    select printed.*
-    from {{ ref('int_plan_amounts_printings') }} as printed
-    inner join statement_groups
-        on
-            printed.document_id = statement_groups.document_id
-            and printed.statement_group = statement_groups.statement_group
-    where
-        {{ in_rebuilt_partitions('printed.source_partition') }}
-        and statement_groups.provides_leaves
-        and not printed.is_repeat_printing
-        and printed.amount_basis = statement_groups.leaf_amount_basis
-        and (printed.funding_source_code = 'total' or printed.capital_type_code = 'total')
+    select * from block_printings
+    where funding_source_code = 'total' or capital_type_code = 'total'
 
 ),
 
