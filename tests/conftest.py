@@ -150,7 +150,9 @@ def copy_project(destination: Path) -> Path:
         project,
         copy_function=shutil.copy2,
         symlinks=True,
-        ignore=shutil.ignore_patterns(".venv", ".venv-spark", ".venv-duckdb15", "target", "logs", "warehouse", ".git", "__pycache__"),
+        ignore=shutil.ignore_patterns(
+            ".venv", ".venv-spark", ".venv-duckdb15", "target", "logs", "warehouse", ".git", "__pycache__"
+        ),
     )
     return project
 
