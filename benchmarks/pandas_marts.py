@@ -51,6 +51,7 @@ BLOCK = [
     "period_start_year",
     "period_end_year",
     "period_month",
+    "as_of_date",
 ]
 FEED_COLUMNS = [
     "report_id",
@@ -93,7 +94,13 @@ def read_seeds(seeds: Path) -> dict[str, pd.DataFrame]:
     groups = csv("reference/statement_groups.csv")
     groups["provides_leaves"] = _bool(groups["provides_leaves"])
     documents = csv("reference/documents.csv")
-    documents["precedence_rank"] = pd.to_numeric(documents["precedence_rank"]).astype(int)
+    statuses = csv("reference/document_statuses.csv")
+    documents["status_precedence"] = documents["status"].map(
+        statuses.set_index("status")["precedence_order"].astype(int)
+    )
+    documents["issued_date"] = pd.to_datetime(documents["issued_date"])
+    for column in ("period_start_year", "period_end_year"):
+        documents[column] = pd.to_numeric(documents[column]).astype(float)
     sources = csv("reference/funding_sources.csv")
     sources["is_in_total_funding"] = _bool(sources["is_in_total_funding"])
     return {
@@ -141,6 +148,7 @@ def printings(seed: dict[str, pd.DataFrame], items: pd.DataFrame) -> pd.DataFram
             "period_start_year": amounts["period_start_year"],
             "period_end_year": amounts["period_end_year"],
             "period_month": np.nan,
+            "as_of_date": amounts["as_of_date"],
             "amount_million_vnd": amounts["amount_million_vnd"],
             "is_printed_total": amounts["is_printed_total"],
             "sums_funding_sources": amounts["sums_funding_sources"],
@@ -161,6 +169,7 @@ def printings(seed: dict[str, pd.DataFrame], items: pd.DataFrame) -> pd.DataFram
             "period_start_year": items["fiscal_year"],
             "period_end_year": items["fiscal_year"],
             "period_month": items["period_month"],
+            "as_of_date": np.nan,
             "amount_million_vnd": items["amount_million_vnd"],
             "is_printed_total": items["is_printed_total"],
             "sums_funding_sources": items["sums_funding_sources"],
@@ -222,7 +231,7 @@ def unitemised_totals(
     ]
     cell = ["component_code", "funding_source_code", "capital_type_code"]
     scope = ["document_id", "geography_code", "phase_code"]
-    period = ["period_start_year", "period_end_year", "period_month"]
+    period = ["period_start_year", "period_end_year", "period_month", "as_of_date"]
     selves = components[["component_code"]].drop_duplicates()
     covering = pd.concat(
         [ancestry, selves.assign(ancestor_code=selves["component_code"])], ignore_index=True
@@ -236,6 +245,11 @@ def unitemised_totals(
         (pairs["period_start_year"].isna() | (pairs["period_start_year_part"] >= pairs["period_start_year"]))
         & (pairs["period_end_year"].isna() | (pairs["period_end_year_part"] <= pairs["period_end_year"]))
         & (pairs["period_month"].isna() | (pairs["period_month"] == pairs["period_month_part"]))
+        # an amount to a date and one for a whole period are different grains
+        & (
+            (pairs["as_of_date"].isna() & pairs["as_of_date_part"].isna())
+            | (pairs["as_of_date"] == pairs["as_of_date_part"])
+        )
     )
     same_cell = (
         (pairs["component_code"] == pairs["component_code_part"])
@@ -267,8 +281,11 @@ def plan_amounts(leaf: pd.DataFrame, seed: dict[str, pd.DataFrame]) -> pd.DataFr
     same = (period_total["period_start_year"] == period_total["period_end_year"]) | (
         period_total["period_start_year"].isna() & period_total["period_end_year"].isna()
     )
-    single = period_total[same].assign(fiscal_year=lambda d: d["period_start_year"])
-    multi = period_total[period_total["period_start_year"] < period_total["period_end_year"]].assign(fiscal_year=np.nan)
+    to_date = period_total["as_of_date"].notna()  # an amount to a date has no fiscal year
+    single = period_total[same & ~to_date].assign(fiscal_year=lambda d: d["period_start_year"])
+    multi = period_total[(period_total["period_start_year"] < period_total["period_end_year"]) | to_date].assign(
+        fiscal_year=np.nan
+    )
     annual = pd.concat([per_year, single, multi], ignore_index=True)
 
     printed = seed["plan_amounts"]
@@ -304,12 +321,26 @@ def plan_amounts(leaf: pd.DataFrame, seed: dict[str, pd.DataFrame]) -> pd.DataFr
 
 def preferred(amounts: pd.DataFrame, seed: dict[str, pd.DataFrame], items: pd.DataFrame) -> pd.DataFrame:
     """Annual leaves of the best-ranked document per cell (int_plan_amounts_preferred)."""
-    documents = seed["documents"][["document_id", "precedence_rank"]]
-    feed_rank = documents["precedence_rank"].max() + 1
-    documents = pd.concat(
-        [documents, pd.DataFrame({"document_id": items["report_id"].unique(), "precedence_rank": feed_rank})],
-        ignore_index=True,
+    keys = ["document_id", "status_precedence", "issued_date", "period_start_year", "period_end_year"]
+    years = items.groupby("report_id")["fiscal_year"].agg(["min", "max"])
+    reports = pd.DataFrame(
+        {
+            "document_id": years.index,
+            "status_precedence": 4,  # reporting_system (seed document_statuses)
+            "issued_date": pd.NaT,
+            "period_start_year": years["min"].to_numpy(dtype=float),
+            "period_end_year": years["max"].to_numpy(dtype=float),
+        }
     )
+    documents = pd.concat([seed["documents"][keys], reports], ignore_index=True)
+    # macros/precedence_order.sql: status, the later issued date, the shorter period, the id
+    documents["period_length"] = documents["period_end_year"] - documents["period_start_year"]
+    # the feed's reports tie (equal standing), documents never do
+    documents["tie_breaker"] = documents["document_id"].where(documents["status_precedence"] != 4)
+    keys = ["status_precedence", "issued_date", "period_length", "tie_breaker"]
+    documents = documents.sort_values(keys, ascending=[True, False, True, True], na_position="last")
+    documents["precedence_rank"] = (~documents[keys].duplicated()).cumsum()
+    documents = documents[["document_id", "precedence_rank"]]
     components = seed["components"]
     project = components["component_code"].where(
         components["component_level"] != "sub_project", components["parent_component_code"]

@@ -1,6 +1,6 @@
 {% macro overlaps_below(total, part, same_cell=false) %}
     {#- Join predicate: `part` is a printing of the same partition, document, geography and phase
-        as the printed total `total`, within its period (and month), of its component or one below
+        as the printed total `total`, within its period (and month; to the same date), of its component or one below
         it (`part.covered_code`: the part's component or one of that component's ancestors), whose
         source and capital type overlap the total's (equal, or either of them a total or not
         stated). Then the part's money is some of the total's. A printing of the very same cell
@@ -25,6 +25,8 @@
         {{ total }}.period_month is null
         or {{ total }}.period_month = {{ part }}.period_month
     )
+    -- an amount to a date and an amount for a whole period are different grains
+    and {{ total }}.as_of_date is not distinct from {{ part }}.as_of_date
     and (
         {{ total }}.funding_source_code in ('total', 'unspecified', {{ part }}.funding_source_code)
         or {{ part }}.funding_source_code in ('total', 'unspecified')

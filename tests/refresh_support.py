@@ -26,6 +26,7 @@ MARTS = [
     "cross_province_comparison",
     "data_quality_findings",
     "document_reconciliation",
+    "execution_progress",
     "funding_mix",
     "period_amounts",
     "poverty_rate_series",

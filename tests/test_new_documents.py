@@ -7,6 +7,8 @@ the accounting with its reason.
   project split by source (Dự án 3).
 - t02 (Bảo Lạc district, 2024 request): a district counterpart budget (ngân sách huyện đối ứng) and an
   amount printed with a qualifier (hơn 100).
+- t03 (Điện Biên, a news item of July 2025): a disbursement to a date (lũy kế đến 30/6/2025, 1.720 tỷ)
+  beside the year's allocation (2.300 tỷ), with the percentage it prints (74,80 %).
 
 One full build of a copy of the project: `make test-all` (make test proves each rule on the shared
 build: tests/test_amount_accounting.py).
@@ -86,6 +88,8 @@ def test_every_amount_of_the_new_documents_is_counted_or_has_its_reason(new_buil
         "test_caobang_2024:0005:1": "checked_total",
         "test_caobang_2024:0005:2": "annual_leaf",
         "test_caobang_2024:0005:3": "annual_leaf",
+        "test_dienbien_2025:0004:1": "annual_leaf",
+        "test_dienbien_2025:0005:1": "to_date_leaf",
     }
     assert all(counted for _, reason, counted in rows if reason != "checked_total")
 
@@ -124,3 +128,19 @@ def test_a_district_counterpart_budget_rolls_up_to_the_local_budget(new_build: P
         "where geography_code = '043' and fiscal_year = 2024 and phase_code = 'requested' and project_code = 'ALL'",
     )
     assert mix == (Decimal("800"), Decimal("40"), Decimal("100"))
+
+
+def test_a_disbursement_to_a_date_is_its_own_grain_beside_its_allocation(new_build: Path) -> None:
+    """The amount to 30 June 2025 is in no annual mart (the year's disbursed amount is not 1.720 tỷ) and
+    is in execution_progress beside the allocation of the same cell: 1.720 / 2.300 = 74,78 %."""
+    assert _rows(
+        new_build,
+        "select count(*) from marts.funding_mix where geography_code = '11' and phase_code = 'disbursed'",
+    ) == [(0,)]
+    [row] = _rows(
+        new_build,
+        "select as_of_date, amount_to_date_million_vnd, allocated_million_vnd, allocation_origin, "
+        "round(execution_rate, 4) from marts.execution_progress where document_id = 'test_dienbien_2025'",
+    )
+    assert row[0].isoformat() == "2025-06-30"
+    assert row[1:] == (Decimal("1720000"), Decimal("2300000"), "printed_for_period", 0.7478)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import shutil
 from decimal import Decimal
@@ -69,6 +70,8 @@ def assert_cell_equals(cell: Any, value: Any, where: str) -> None:
         assert isinstance(cell, (int, float)) and math.isclose(cell, value, rel_tol=1e-15, abs_tol=1e-15), where
     elif isinstance(value, int):
         assert cell == value and isinstance(cell, int), where
+    elif isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        assert cell == dt.datetime.combine(value, dt.time()), where  # a date cell reads back at midnight
     else:
         assert cell == value, where
 

@@ -13,11 +13,12 @@ acknowledged as (
 
 ),
 
+-- a match or a difference within the printings' rounding is not a finding
 failed as (
 
     select *
     from checks
-    where abs(difference_million_vnd) > tolerance_million_vnd
+    where outcome in ('mismatch', 'incomplete_breakdown')
 
 ),
 
@@ -37,7 +38,7 @@ final as (
 
         -- strings
         case
-            when failed.n_parts_found = failed.n_parts_expected then 'arithmetic_mismatch'
+            when failed.outcome = 'mismatch' then 'arithmetic_mismatch'
             else 'incomplete_breakdown'
         end as classification,
         failed.sums_components,

@@ -1,5 +1,6 @@
 -- Annual grain: document × geography × fiscal_year × period_month × component × funding source
--- × capital type × phase (period_month only for monthly feed line items). Leaves only, so any
+-- × capital type × phase (period_month only for monthly feed line items); an amount for a period
+-- of several years, or to a date (as_of_date), has no fiscal_year. Leaves only, so any
 -- slice can be summed without double counting. Transcribed documents and feed reports alike.
 -- Incremental by feed partition (dbt_project.yml, macros/delete_rebuilt_partitions.sql): a refresh
 -- recomputes only the partitions whose files changed (delete, then insert); other runs all rows.
@@ -121,7 +122,9 @@ final as (
                     '-',
                     cast(period_end_year as {{ dbt.type_string() }})
                 )
-            )
+            ),
+            -- an amount to a date: its date
+            '@' || cast(as_of_date as {{ dbt.type_string() }})
         ) as plan_amount_id,
         amount_id,
         document_id,
@@ -164,9 +167,13 @@ final as (
         cast(amount_million_vnd as decimal(18, 3)) as amount_million_vnd,
         source_line,
 
+        -- dates
+        as_of_date,
+
         -- booleans
         is_derived,
-        fiscal_year is null as is_multi_year_amount,
+        fiscal_year is null and as_of_date is null as is_multi_year_amount,
+        as_of_date is not null as is_to_date_amount,
         is_unitemised_total
 
     from resolved

@@ -67,6 +67,7 @@ final as (
         amounts.period_start_year,
         amounts.period_end_year,
         amounts.period_month,
+        amounts.as_of_date,
         amounts.amount_million_vnd as reported_amount_million_vnd,
         amounts.source_line
 

@@ -8,9 +8,15 @@ targets as (
 
 ),
 
+-- the documents in the order of precedence (macros/precedence_order.sql), numbered: its keys do not
+-- depend on the geography or the year, so the numbers order the documents of every geography and
+-- year the windows below compare them in
 documents as (
 
-    select * from {{ ref('dim_document') }}
+    select
+        *,
+        dense_rank() over (order by {{ precedence_order('dim_document') }}) as precedence_rank
+    from {{ ref('dim_document') }} as dim_document
 
 ),
 

@@ -29,7 +29,6 @@ final as (
         -- numerics
         cast(period_start_year as integer) as period_start_year,
         cast(period_end_year as integer) as period_end_year,
-        cast(precedence_rank as integer) as precedence_rank,
 
         -- dates
         cast(issued_date as date) as issued_date,

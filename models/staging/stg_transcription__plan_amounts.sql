@@ -48,6 +48,9 @@ final as (
         cast(period_start_year as integer) as period_start_year,
         cast(period_end_year as integer) as period_end_year,
 
+        -- dates
+        cast(as_of_date as date) as as_of_date,
+
         -- booleans
         cast(is_printed_total as boolean) as is_printed_total
 

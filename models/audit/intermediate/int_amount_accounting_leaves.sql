@@ -37,6 +37,13 @@ period_rows as (
 
 ),
 
+-- amounts to a date, counted in execution_progress (by their id)
+execution_rows as (
+
+    select * from {{ ref('execution_progress') }}
+
+),
+
 -- the leaves each row of period_amounts counts: printed period amounts of the documents it names,
 -- and the annual amounts (after precedence) of the years of its period
 in_period_amounts as (
@@ -102,6 +109,24 @@ superseded as (
         and counted.amount_origin = 'printed_for_period'
         and not {{ pipe_list_contains('counted.document_id', 'leaves.document_id') }}
 
+    union distinct
+
+    select leaves.plan_amount_id
+    from leaves
+    inner join execution_rows as counted
+        on
+            leaves.geography_code = counted.geography_code
+            and leaves.period_start_year = counted.period_start_year
+            and leaves.period_end_year = counted.period_end_year
+            and leaves.as_of_date = counted.as_of_date
+            and leaves.phase_code = counted.phase_code
+            and leaves.component_code = counted.component_code
+            and leaves.funding_source_code = counted.funding_source_code
+            and leaves.capital_type_code = counted.capital_type_code
+    where
+        leaves.is_to_date_amount
+        and leaves.document_id != counted.document_id
+
 ),
 
 final as (
@@ -123,6 +148,7 @@ final as (
         case
             when leaves.is_multi_year_amount and in_period_amounts.plan_amount_id is not null
                 then 'multi_year_leaf'
+            when in_execution_progress.plan_amount_id is not null then 'to_date_leaf'
             when preferred.plan_amount_id is not null and leaves.is_unitemised_total
                 then 'unitemised_total'
             when preferred.plan_amount_id is not null then 'annual_leaf'
@@ -145,7 +171,11 @@ final as (
                         and years_of_record.fiscal_year is not null
                         then 'yoy_change'
                 end,
-                case when in_period_amounts.plan_amount_id is not null then 'period_amounts' end
+                case when in_period_amounts.plan_amount_id is not null then 'period_amounts' end,
+                case
+                    when in_execution_progress.plan_amount_id is not null
+                        then 'execution_progress'
+                end
             ),
             ''
         ) as counted_in
@@ -156,6 +186,8 @@ final as (
         on leaves.plan_amount_id = superseded.plan_amount_id
     left join in_period_amounts
         on leaves.plan_amount_id = in_period_amounts.plan_amount_id
+    left join execution_rows as in_execution_progress
+        on leaves.plan_amount_id = in_execution_progress.plan_amount_id
     left join funding_sources
         on leaves.funding_source_code = funding_sources.funding_source_code
     left join years_of_record

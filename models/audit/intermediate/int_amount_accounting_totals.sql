@@ -42,7 +42,8 @@ leaf_parts as (
         leaves.capital_type_code_printed as capital_type_code,
         leaves.period_start_year,
         leaves.period_end_year,
-        leaves.period_month
+        leaves.period_month,
+        leaves.as_of_date
     from leaves
     inner join component_ancestry
         on leaves.component_code = component_ancestry.descendant_code

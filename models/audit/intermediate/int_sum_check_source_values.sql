@@ -26,6 +26,7 @@ source_values as (
         period_start_year,
         period_end_year,
         period_month,
+        as_of_date,
         'all' as capital_scope,
         coalesce(
             max(case when capital_type_code = 'total' then amount_million_vnd end),
@@ -50,6 +51,7 @@ source_values as (
         period_start_year,
         period_end_year,
         period_month,
+        as_of_date,
         capital_type_code as capital_scope,
         sum(amount_million_vnd) as amount_million_vnd
     from cells

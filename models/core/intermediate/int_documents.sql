@@ -1,7 +1,7 @@
 {{ config(materialized='table') }}
 -- The document registry: the transcribed documents (seed documents) and every feed report as a
--- document of status reporting_system, ranked below every transcribed document (so a document's
--- figure wins where both give one, and the documents keep their transcribed ranks).
+-- document of status reporting_system (seed document_statuses ranks it below every transcribed
+-- document, so a document's figure wins where both give one).
 with
 
 documents as (
@@ -13,12 +13,6 @@ documents as (
 feed_line_items as (
 
     select * from {{ ref('int_feed_line_items_unioned') }}
-
-),
-
-lowest_document_rank as (
-
-    select max(precedence_rank) as precedence_rank from documents
 
 ),
 
@@ -63,14 +57,12 @@ feed_documents as (
         -- numerics
         feed_reports.period_start_year,
         feed_reports.period_end_year,
-        lowest_document_rank.precedence_rank + 1 as precedence_rank,
 
         -- dates
         cast(null as date) as issued_date,
         cast(null as date) as retrieved_date
 
     from feed_reports
-    cross join lowest_document_rank
 
 ),
 
@@ -80,7 +72,7 @@ final as (
         'document_id', 'geography_code', 'source_file', 'issuer_vi', 'document_type_vi',
         'title_vi', 'number_printed', 'date_printed', 'status', 'total_funding_sources',
         'total_definition_note', 'source_address', 'text_sha256', 'period_start_year',
-        'period_end_year', 'precedence_rank', 'issued_date', 'retrieved_date'
+        'period_end_year', 'issued_date', 'retrieved_date'
     ]) }}
 
 )

@@ -86,6 +86,7 @@ breakdowns as (
         part.period_start_year,
         part.period_end_year,
         part.period_month,
+        part.as_of_date,
         part.funding_source_code,
         part.capital_type_code
     from {{ ref('int_plan_amounts_printings') }} as part
@@ -140,6 +141,7 @@ descendant_keys as (
         child.period_start_year,
         child.period_end_year,
         child.period_month,
+        child.as_of_date,
         child.funding_source_code,
         child.capital_type_code
     from leaf_candidates as child

@@ -38,6 +38,7 @@ transcribed as (
         *,
         'documents' as source_partition,
         cast(null as integer) as period_month,
+        {{ printed_half_unit('value_printed', 'unit_printed') }} as rounding_half_unit_million_vnd,
         repeats_amount_id is not null as is_repeat_printing
     from amounts
 
@@ -88,9 +89,14 @@ fed as (
         -- numerics
         amount_million_vnd as value_numeric,
         amount_million_vnd,
+        -- a feed's amounts are exact
+        cast(0 as decimal(18, 3)) as rounding_half_unit_million_vnd,
         fiscal_year as period_start_year,
         fiscal_year as period_end_year,
         period_month,
+
+        -- dates
+        cast(null as date) as as_of_date,
 
         -- booleans
         is_printed_total,
@@ -109,8 +115,9 @@ final as (
         'period_printed', 'period_inferred',
         'period_rule', 'component_label_printed', 'amount_basis', 'capital_type_basis',
         'sums_components', 'sums_funding_sources', 'sums_capital_types', 'repeats_amount_id',
-        'note', 'qualifier_printed', 'budget_level', 'value_numeric', 'amount_million_vnd', 'period_start_year', 'period_end_year',
-        'is_printed_total', 'period_month', 'is_repeat_printing'
+        'note', 'qualifier_printed', 'budget_level', 'value_numeric', 'amount_million_vnd',
+        'rounding_half_unit_million_vnd', 'period_start_year', 'period_end_year',
+        'is_printed_total', 'period_month', 'as_of_date', 'is_repeat_printing'
     ]) }}
 
 )

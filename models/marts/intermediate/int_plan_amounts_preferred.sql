@@ -1,6 +1,6 @@
 -- Annual leaves after precedence: where several documents give amounts for the same geography ×
 -- year × phase × component × funding source, only the highest-precedence document's rows stay
--- (issued over draft, then the later date; dim_document.precedence_rank). Core keeps them all.
+-- (decided within the cell's geography and year: macros/precedence_order.sql). Core keeps them all.
 -- Incremental by province (dbt_project.yml): a precedence group lies within one geography, so the
 -- provinces of the changed feed partitions are recomputed whole, with their documents' rows.
 with
@@ -29,7 +29,8 @@ amounts as (
     from {{ ref('fct_plan_amount') }} as fct_plan_amount
     inner join rebuilt_geographies
         on fct_plan_amount.geography_code = rebuilt_geographies.geography_code
-    where not fct_plan_amount.is_multi_year_amount
+    -- annual amounts only: not a period's (is_multi_year_amount) nor an amount to a date's
+    where fct_plan_amount.fiscal_year is not null
 
 ),
 
@@ -60,12 +61,13 @@ ranked as (
         amounts.funding_source_code,
         amounts.capital_type_code,
         amounts.amount_million_vnd,
-        min(documents.precedence_rank) over (
+        -- 1 for every row of the cell's best document (its rows tie on every key)
+        dense_rank() over (
             partition by
                 amounts.geography_code, amounts.fiscal_year, amounts.phase_code,
                 amounts.component_code, amounts.funding_source_code
-        ) as best_precedence_rank,
-        documents.precedence_rank
+            order by {{ precedence_order('documents') }}
+        ) as precedence_order
     from amounts
     inner join documents
         on amounts.document_id = documents.document_id
@@ -76,9 +78,9 @@ ranked as (
 
 final as (
 
-    select {{ star_exclude(['best_precedence_rank', 'precedence_rank']) }}
+    select {{ star_exclude(['precedence_order']) }}
     from ranked
-    where precedence_rank = best_precedence_rank
+    where precedence_order = 1
 
 )
 

@@ -279,7 +279,7 @@ def _table(con: duckdb.DuckDBPyConnection, schema: str, doc: ModelDoc) -> Table:
 def _sources(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     rows = con.execute(
         "select document_id, title_vi, issuer_vi, document_type_vi, number_printed, date_printed, "
-        "status, source_file from core.dim_document order by precedence_rank, document_id"
+        "status, source_file from core.dim_document order by status_precedence, document_id"
     ).fetchall()
     sources = []
     for document_id, title, issuer, kind, number, date, status, source_file in rows:

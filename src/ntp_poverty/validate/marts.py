@@ -35,7 +35,7 @@ class MartSpec:
     """What one mart must satisfy."""
 
     grain: list[str]
-    columns: dict[str, str]  # column -> pandas dtype kind: "str", "int", "float", "bool"
+    columns: dict[str, str]  # column -> pandas dtype kind: "str", "int", "float", "bool", "date"
     ranges: dict[str, tuple[float | None, float | None]] = field(default_factory=dict)
     # name -> function of the DataFrame giving, per row, a gap that must be 0
     identities: dict[str, Callable[[pd.DataFrame], pd.Series]] = field(default_factory=dict)
@@ -148,6 +148,43 @@ SPECS: dict[str, MartSpec] = {
             "years_within_the_period": lambda f: (
                 (f.n_years_with_amounts > f.period_end_year - f.period_start_year + 1).fillna(False).astype("int64")
             ),
+        },
+    ),
+    "execution_progress": MartSpec(
+        grain=[
+            "geography_code",
+            "period_start_year",
+            "period_end_year",
+            "as_of_date",
+            "phase_code",
+            "component_code",
+            "funding_source_code",
+            "capital_type_code",
+        ],
+        columns={
+            "plan_amount_id": "str",
+            "geography_code": "str",
+            "phase_code": "str",
+            "component_code": "str",
+            "funding_source_code": "str",
+            "capital_type_code": "str",
+            "document_id": "str",
+            "allocation_document_id": "str",
+            "geography_name_vi": "str",
+            "allocation_origin": "str",
+            "period_start_year": "int",
+            "period_end_year": "int",
+            "amount_to_date_million_vnd": MONEY,
+            "allocated_million_vnd": MONEY,
+            "execution_rate": "float",
+            "as_of_date": "date",
+        },
+        ranges={"amount_to_date_million_vnd": (0, None), "execution_rate": (0, None)},
+        identities={
+            # a rate exactly when an allocation is known (and not 0)
+            "rate_with_its_allocation": lambda f: (
+                f.execution_rate.notna() & (f.allocated_million_vnd.isna() | (f.allocated_million_vnd == 0))
+            ).astype("int64"),
         },
     ),
     "yoy_change": MartSpec(
@@ -357,6 +394,7 @@ KIND_DTYPES = {
     "int": ["int32", "int64", "Int32", "Int64", "Int32Dtype", "Int64Dtype"],
     "float": ["float64", "Float64"],
     "bool": ["bool", "boolean", "BooleanDtype"],
+    "date": ["datetime64[ms]", "datetime64[us]", "datetime64[ns]"],
 }
 
 
@@ -374,7 +412,7 @@ def read_mart(warehouse: Path, name: str) -> pd.DataFrame:
             for column, kind in zip(relation.columns, relation.types)
         ]
         table = con.sql(f"select {', '.join(columns)} from marts.{name}").to_arrow_table()
-    frame = table.to_pandas(types_mapper=ARROW_DTYPES.get)
+    frame = table.to_pandas(types_mapper=ARROW_DTYPES.get, date_as_object=False)
     for column in frame.columns:
         if isinstance(frame[column].dtype, pd.StringDtype):
             # pandas 3 reads text as StringDtype(na_value=nan); GX's type check compares against
