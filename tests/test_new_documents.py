@@ -135,8 +135,12 @@ def test_a_disbursement_to_a_date_is_its_own_grain_beside_its_allocation(new_bui
     is in execution_progress beside the allocation of the same cell: 1.720 / 2.300 = 74,78 %."""
     assert _rows(
         new_build,
-        "select count(*) from marts.funding_mix where geography_code = '11' and phase_code = 'disbursed'",
-    ) == [(0,)]
+        "select fiscal_year, is_to_date_amount from core.fct_plan_amount where amount_id = 'test_dienbien_2025:0005:1'",
+    ) == [(None, True)]
+    assert _rows(
+        new_build,
+        "select counted_in from audit.amount_accounting where amount_key like 'test_dienbien_2025:0005:1:%'",
+    ) == [("execution_progress",)]
     [row] = _rows(
         new_build,
         "select as_of_date, amount_to_date_million_vnd, allocated_million_vnd, allocation_origin, "

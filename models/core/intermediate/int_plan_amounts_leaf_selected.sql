@@ -154,8 +154,12 @@ descendant_keys as (
 -- holds the descendant keys alone
 itemised_leaves as (
 
+    -- the columns in the order of unitemised_totals (a union by position on every engine)
     select
-        {{ star_exclude(['parent.is_repeat_printing'], 'parent') }},
+        {{ star_exclude(['parent.is_repeat_printing', 'parent.funding_source_code',
+            'parent.capital_type_code'], 'parent') }},
+        parent.funding_source_code,
+        parent.capital_type_code,
         false as is_unitemised_total
     from leaf_candidates as parent
     where
@@ -173,8 +177,9 @@ itemised_leaves as (
 
 final as (
 
-    -- by name: the totals' changed columns come last (the columns are this model's, its YAML)
-    {{ union_all_by_name('itemised_leaves', 'unitemised_totals', model.columns.keys() | list) }}
+    select * from itemised_leaves
+    union all
+    select * from unitemised_totals
 
 )
 
