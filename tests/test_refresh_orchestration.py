@@ -263,6 +263,7 @@ def test_the_test_hooks_are_inert_without_ntp_refresh_testing(
     monkeypatch.delenv("NTP_REFRESH_TESTING", raising=False)
     monkeypatch.setenv("NTP_REFRESH_FAKE_BUILD", str(fake))
     monkeypatch.setenv("NTP_REFRESH_FAULT", "before_build:oserror")
+    monkeypatch.setenv("NTP_REFRESH_SKIP_VALIDATION", "1")
     candidate = tmp_path / "candidate.duckdb"
     assert faults.fake_build(candidate, tmp_path, "a-run") is None
     assert not candidate.exists()
