@@ -33,6 +33,10 @@ with_geography as (
         totals.*,
         geographies.name_vi as geography_name_vi,
         geographies.admin_level,
+        -- a territory of before 1 July 2025 that changed then (a legacy unit with a successor), and
+        -- a territory formed then (a 2025 version): the two must not be compared unsaid
+        geographies.valid_to is not null as is_legacy_territory,
+        geographies.valid_from is not null as is_2025_territory,
         program_totals.amount as geography_total
     from totals
     inner join geographies
@@ -80,7 +84,20 @@ final as (
                 'nullif(' ~ mean('amount') ~ ' over (partition by fiscal_year, phase_code,
                 component_code, admin_level), 0)'
             ) }} as double
-        ) as ratio_to_mean
+        ) as ratio_to_mean,
+
+        -- booleans
+        -- the geographies this row is ranked among mix territories before and after 1 July 2025
+        -- (a legacy province beside a merged 2025 province): say so
+        coalesce(
+            max(case when is_legacy_territory then 1 else 0 end) over (
+                partition by fiscal_year, phase_code, component_code, admin_level
+            ) = 1
+            and max(case when is_2025_territory then 1 else 0 end) over (
+                partition by fiscal_year, phase_code, component_code, admin_level
+            ) = 1,
+            false
+        ) as mixes_territory_versions
 
     from with_geography
 

@@ -17,10 +17,13 @@ in requirements.lock, read offline:
 Keys. GSO codes of the two eras collide with different meanings: a 2025 commune code is the code
 of one of the legacy communes it absorbed, and a merged province keeps the code of the province
 whose seat it keeps (2025 "Bắc Ninh" is 24, the code of legacy Bắc Giang). So ``geography_code`` is
-the GSO code for every legacy unit, and for a 2025 province that keeps both the code and the name of
-a legacy province (the same row continues: Vĩnh Long 86, Cần Thơ 92); every other 2025 unit (all
-2025 communes and the seven provinces that took another name over a kept code) is keyed
-``<GSO code>@2025``. ``gso_code`` always holds the code as GSO prints it.
+the GSO code for every legacy unit, and for a 2025 province whose territory did not change (the
+same row continues: Điện Biên 11, Cao Bằng 04); a unit whose territory changed is a new version,
+so every other 2025 unit is keyed ``<GSO code>@2025``: all 2025 communes, the seven provinces that
+took another name over a kept code (Bắc Ninh 24@2025), and the sixteen that kept their name and
+code but absorbed other provinces (Vĩnh Long 86@2025 with Bến Tre and Trà Vinh; Cần Thơ 92@2025
+with Hậu Giang and Sóc Trăng), whose legacy rows end on 30 June 2025 with the new version as their
+successor. ``gso_code`` always holds the code as GSO prints it.
 
 Hand-kept facts (the packages have none of them): the socio-economic region of each of the 63
 legacy provinces (GSO's six regions), in ``REGIONS``. A 2025 province takes the region of the
@@ -332,7 +335,8 @@ def build(src: Sources) -> tuple[list[Geography], list[Successor]]:
     for code, (name, kind) in vp_provinces.items():
         unit_type = UNIT_TYPES_2025[kind]
         short = _short_2025(name, unit_type, f"2025 province {code}")
-        continues = code in legacy_provinces and legacy_short(code) == short
+        # the same row continues only where nothing changed: the name, the code and the territory
+        continues = code in legacy_provinces and legacy_short(code) == short and group_of[code] == [code]
         province_key[code] = code if continues else code + ERA_SUFFIX
 
     def label(code: str) -> str:
@@ -343,13 +347,9 @@ def build(src: Sources) -> tuple[list[Geography], list[Successor]]:
         key = province_key[new_code]
         new_name, new_kind = vp_provinces[new_code]
         others = [c for c in group_of[new_code] if c != code]
-        if key == code:  # the same row continues into 2025
+        if key == code:  # the same row continues into 2025: nothing changed
             new_row = new_province_rows[new_code]
-            note = (
-                f"Unchanged by {REFORM}."
-                if not others
-                else f"Keeps its name and code; absorbed {_join(label(c) for c in others)} under {REFORM}."
-            )
+            note = f"Unchanged by {REFORM}."
             lat, lon, valid_to = new_row["provinceLat"], new_row["provinceLon"], ""
         else:
             short_new = _short_2025(new_name, UNIT_TYPES_2025[new_kind], f"2025 province {new_code}")

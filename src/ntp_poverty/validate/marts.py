@@ -111,6 +111,7 @@ SPECS: dict[str, MartSpec] = {
             "rank_in_admin_level": "int",
             "n_geographies_compared": "int",
             "ratio_to_mean": "float",
+            "mixes_territory_versions": "bool",
         },
         ranges={"share_of_geography_total": (0, 1), "rank_in_admin_level": (1, None), "amount": (0, None)},
         identities={
