@@ -93,8 +93,11 @@ def test_colliding_codes_are_disambiguated_by_era(by_code: dict[str, dict[str, s
     """GSO reuses codes: legacy commune 00004 is Trúc Bạch, 2025 commune 00004 is Ba Đình."""
     assert (by_code["00004"]["name_vi"], by_code["00004"]["valid_to"]) == ("Trúc Bạch", "2025-06-30")
     assert (by_code["00004@2025"]["name_vi"], by_code["00004@2025"]["valid_from"]) == ("Ba Đình", "2025-07-01")
-    # a province that keeps code and name is one row; one that took another name over a kept code is two
-    assert by_code["86"]["valid_to"] == "" and "86@2025" not in by_code
+    # a province whose territory did not change is one row; one that absorbed another is two versions,
+    # whether it kept its name and code (Vĩnh Long 86) or took another name over a kept code (Bắc Ninh)
+    assert by_code["11"]["valid_to"] == "" and "11@2025" not in by_code
+    assert (by_code["86"]["valid_to"], by_code["86"]["successor_geography_code"]) == ("2025-06-30", "86@2025")
+    assert (by_code["86@2025"]["name_vi"], by_code["86@2025"]["valid_from"]) == ("Vĩnh Long", "2025-07-01")
     assert (by_code["24"]["name_vi"], by_code["24"]["successor_geography_code"]) == ("Bắc Giang", "24@2025")
     assert (by_code["24@2025"]["name_vi"], by_code["27"]["successor_geography_code"]) == ("Bắc Ninh", "24@2025")
     for row in by_code.values():
@@ -107,12 +110,12 @@ def test_the_units_the_documents_use_keep_their_meaning(by_code: dict[str, dict[
     expected = {  # code: (name, level, parent, valid_to, successor province)
         "14": ("Sơn La", "province", "", "", "14"),
         "20": ("Lạng Sơn", "province", "", "", "20"),
-        "83": ("Bến Tre", "province", "", "2025-06-30", "86"),
-        "84": ("Trà Vinh", "province", "", "2025-06-30", "86"),
-        "86": ("Vĩnh Long", "province", "", "", "86"),
-        "92": ("Cần Thơ", "province", "", "", "92"),
-        "93": ("Hậu Giang", "province", "", "2025-06-30", "92"),
-        "94": ("Sóc Trăng", "province", "", "2025-06-30", "92"),
+        "83": ("Bến Tre", "province", "", "2025-06-30", "86@2025"),
+        "84": ("Trà Vinh", "province", "", "2025-06-30", "86@2025"),
+        "86": ("Vĩnh Long", "province", "", "2025-06-30", "86@2025"),
+        "92": ("Cần Thơ", "province", "", "2025-06-30", "92@2025"),
+        "93": ("Hậu Giang", "province", "", "2025-06-30", "92@2025"),
+        "94": ("Sóc Trăng", "province", "", "2025-06-30", "92@2025"),
         "126": ("Sông Mã", "district", "14", "2025-06-30", "14"),
         "181": ("Bình Gia", "district", "20", "2025-06-30", "20"),
         "184": ("Văn Quan", "district", "20", "2025-06-30", "20"),
