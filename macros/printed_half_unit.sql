@@ -3,18 +3,11 @@
         may differ from the amount it rounds. An amount printed in tỷ đồng (billion VND: "2.300 tỷ",
         "62,5 tỷ") is rounded to its last printed digit: 500 million for a whole number of tỷ, 50
         for one decimal, and so on; an amount printed in triệu đồng or đồng (the tables of a plan)
-        is exact: 0. Decimals are the digits after the printed decimal comma. -#}
+        is exact: 0. -#}
     cast(
         case
             when {{ unit_printed }} = 'tỷ đồng'
-                then 500 / power(
-                    10,
-                    case
-                        when instr({{ value_printed }}, ',') > 0
-                            then length({{ value_printed }}) - instr({{ value_printed }}, ',')
-                        else 0
-                    end
-                )
+                then 500 / power(10, {{ printed_decimals(value_printed) }})
             else 0
         end as decimal(18, 3)
     )

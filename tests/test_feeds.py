@@ -109,7 +109,7 @@ def test_a_row_filed_under_another_province_or_year_is_refused(feed: Path) -> No
 
 def test_a_unit_outside_its_validity_is_refused(feed: Path) -> None:
     """A 2025 commune cannot report in 2022 (it exists from 1 July 2025)."""
-    path = feed / "province=92" / "year=2025" / "line_items.csv"
+    path = feed / "province=92@2025" / "year=2025" / "line_items.csv"
     rows = _rows(path)
     new_commune = next(r["geography_code"] for r in rows if r["geography_level"] == "commune")
     rows[0].update(geography_code=new_commune, geography_level="commune", period_month="6")

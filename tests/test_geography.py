@@ -216,11 +216,11 @@ def test_soc_trang_goes_to_can_tho_and_song_ma_is_in_son_la(built_warehouse: Pat
         built_warehouse,
         "select successor_province_code, successor_province_name_vi, valid_to "
         "from core.dim_geography where geography_code = '94'",
-    ) == [("92", "Cần Thơ", date(2025, 6, 30))]
+    ) == [("92@2025", "Cần Thơ", date(2025, 6, 30))]
     assert _query(
         built_warehouse,
         "select successor_geography_code, is_divided from core.bridge_geography_successor where geography_code = '94'",
-    ) == [("92", False)]
+    ) == [("92@2025", False)]
     assert _query(
         built_warehouse,
         "select parent_geography_code, province_code, province_name_vi, admin_level "

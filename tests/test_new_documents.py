@@ -8,7 +8,11 @@ the accounting with its reason.
 - t02 (Bảo Lạc district, 2024 request): a district counterpart budget (ngân sách huyện đối ứng) and an
   amount printed with a qualifier (hơn 100).
 - t03 (Điện Biên, a news item of July 2025): a disbursement to a date (lũy kế đến 30/6/2025, 1.720 tỷ)
-  beside the year's allocation (2.300 tỷ), with the percentage it prints (74,80 %).
+  beside the year's allocation (2.300 tỷ), with the percentage it prints (74,80 %), which the printed
+  amounts give within their printed precision (1.720 / 2.300 = 74,78 %).
+- t04 (Cần Thơ, a news item of September 2025 about the province merged on 1 July 2025 with Hậu Giang
+  and Sóc Trăng): a five-year allocation (2021-2025) split by source and capital type, keyed to the
+  2025 version 92@2025.
 
 One full build of a copy of the project: `make test-all` (make test proves each rule on the shared
 build: tests/test_amount_accounting.py).
@@ -18,6 +22,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -34,6 +39,7 @@ FRAGMENTS = {
     "reference/documents.csv": "documents.csv",
     "reference/statement_groups.csv": "statement_groups.csv",
     "transcription/plan_amounts.csv": "plan_amounts.csv",
+    "transcription/printed_percentages.csv": "printed_percentages.csv",
 }
 
 
@@ -90,6 +96,13 @@ def test_every_amount_of_the_new_documents_is_counted_or_has_its_reason(new_buil
         "test_caobang_2024:0005:3": "annual_leaf",
         "test_dienbien_2025:0004:1": "annual_leaf",
         "test_dienbien_2025:0005:1": "to_date_leaf",
+        "test_cantho_2025:0004:1": "checked_total",
+        "test_cantho_2025:0005:1": "checked_total",
+        "test_cantho_2025:0005:2": "multi_year_leaf",
+        "test_cantho_2025:0005:3": "multi_year_leaf",
+        "test_cantho_2025:0006:1": "checked_total",
+        "test_cantho_2025:0006:2": "multi_year_leaf",
+        "test_cantho_2025:0006:3": "multi_year_leaf",
     }
     assert all(counted for _, reason, counted in rows if reason != "checked_total")
 
@@ -148,3 +161,52 @@ def test_a_disbursement_to_a_date_is_its_own_grain_beside_its_allocation(new_bui
     )
     assert row[0].isoformat() == "2025-06-30"
     assert row[1:] == (Decimal("1720000"), Decimal("2300000"), "printed_for_period", 0.7478)
+
+
+def test_a_printed_percentage_is_checked_within_printed_precision(new_build: Path) -> None:
+    """74,80 % of 2.300 tỷ is printed beside 1.720 tỷ: 74,78 % exactly, and 74,74-74,82 % within the
+    rounding of two amounts printed in whole tỷ, so the percentage agrees (no finding)."""
+    [row] = _rows(
+        new_build,
+        "select outcome, round(computed_percent, 2), round(computed_percent_low, 2), round(computed_percent_high, 2) "
+        "from audit.percentage_checks where document_id = 'test_dienbien_2025'",
+    )
+    assert row == ("within_rounding", 74.78, 74.74, 74.82)
+    assert _rows(new_build, "select count(*) from marts.data_quality_findings where document_id like 'test_%'") == [
+        (0,)
+    ]
+
+
+def test_a_merged_province_is_its_2025_version_with_its_five_year_allocation(new_build: Path) -> None:
+    """The news item of September 2025 is keyed to Cần Thơ 92@2025 (with Hậu Giang and Sóc Trăng),
+    not to the legacy 92; its 2021-2025 allocation is in period_amounts by source and capital type,
+    and every printed total agrees with its parts."""
+    assert _rows(
+        new_build,
+        "select geography_code, geography_name_vi from core.dim_document where document_id = 'test_cantho_2025'",
+    ) == [("92@2025", "Cần Thơ")]
+    assert _rows(
+        new_build,
+        "select valid_from, valid_to from core.dim_geography where geography_code in ('92', '92@2025') "
+        "order by geography_code",
+    ) == [(None, date(2025, 6, 30)), (date(2025, 7, 1), None)]
+    rows = _rows(
+        new_build,
+        "select funding_source_code, capital_type_code, amount_million_vnd, amount_origin "
+        "from marts.period_amounts where geography_code = '92@2025' and period_start_year = 2021 "
+        "and period_end_year = 2025 and phase_code = 'allocated' and component_code = 'ALL' order by 1, 2",
+    )
+    assert rows == [
+        ("central_budget", "development_investment", Decimal("700000"), "printed_for_period"),
+        ("central_budget", "recurrent", Decimal("400000"), "printed_for_period"),
+        ("local_budget", "development_investment", Decimal("100000"), "printed_for_period"),
+        ("local_budget", "recurrent", Decimal("50500"), "printed_for_period"),
+    ]
+    assert _rows(
+        new_build,
+        "select check_code, outcome from audit.sum_checks where document_id = 'test_cantho_2025' order by all",
+    ) == [
+        ("capital_types_to_total", "match"),
+        ("capital_types_to_total", "match"),
+        ("funding_sources_to_total", "match"),
+    ]

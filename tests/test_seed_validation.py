@@ -283,3 +283,23 @@ def test_a_row_rule_that_names_no_column_is_a_located_error(seeds_copy: Path) ->
         f"{path}:1:6 (value_printed): declaration in the seed's YAML: names column 'value_numerc', "
         "which the seed does not have"
     ]
+
+
+def test_a_document_is_keyed_to_the_unit_of_its_date(seeds_copy: Path) -> None:
+    """Vĩnh Long's 2022 plan is the legacy 86; a document of August 2025 about Vĩnh Long is 86@2025."""
+    documents = Path("reference") / "documents.csv"
+    path = _set(seeds_copy, documents, "vinhlong_2022_2025_qd1424", issued_date="2025-08-01")
+    assert _errors_in(seeds_copy, path) == [
+        f"{path}:2:4 (geography_code): '86' does not exist on 2025-08-01 (issued_date 2025-08-01): valid from "
+        "the start to 2025-06-30; key the row to the unit of its date (a province whose territory changed "
+        "on 1 July 2025 is '<code>@2025' from then)"
+    ]
+    _set(seeds_copy, documents, "vinhlong_2022_2025_qd1424", geography_code="86@2025")
+    assert _errors_in(seeds_copy, path) == []
+    # before 1 July 2025 the 2025 unit does not exist yet; without an issue date the period's start counts
+    _set(seeds_copy, documents, "vinhlong_2022_2025_qd1424", issued_date="", period_start_year="2022")
+    assert _errors_in(seeds_copy, path) == [
+        f"{path}:2:4 (geography_code): '86@2025' does not exist on 2022-01-01 (period_start_year 2022, no "
+        "issued_date): valid from 2025-07-01 to today; key the row to the unit of its date (a province whose "
+        "territory changed on 1 July 2025 is '<code>@2025' from then)"
+    ]

@@ -37,6 +37,7 @@ WAREHOUSE = "ntp_poverty.duckdb"
 GATE = "expression_is_true_sum_check_findings_classification_arithmetic_mismatch_or_is_acknowledged"
 UNIQUE_PRINTINGS = "unique_combination_of_columns_int_plan_amounts_printings_"  # its name goes on with the columns
 REPEATS_MATCH = "repeat_printings_match_original"
+PERCENTAGE_GATE = "expression_is_true_percentage_checks_outcome_mismatch_or_is_acknowledged"
 FINDING_COLUMNS = (
     "check_code, document_id, source_line, fiscal_year, "
     "cast(difference_million_vnd as varchar), classification, is_acknowledged"
@@ -72,15 +73,18 @@ class WarehouseCopy:
         assert len(matches) == 1, f"{resource_type} {name}: {len(matches)} nodes in the manifest"
         return matches[0]
 
-    def change_row(self, seed: str, amount_id: str, **values: str | None) -> dict[str, str | None]:
-        """Set ``values`` in the one row ``amount_id`` of the seed's table; return what they were."""
+    def change_row(
+        self, seed: str, amount_id: str, key: str = "amount_id", **values: str | None
+    ) -> dict[str, str | None]:
+        """Set ``values`` in the one row whose ``key`` is ``amount_id`` in the seed's table; return what
+        they were."""
         relation = self._node("seed", seed)["relation_name"]
         columns = ", ".join(values)
         assignments = ", ".join(f"{column} = ?" for column in values)
         with duckdb.connect(str(self.path)) as con:
-            old = con.execute(f"select {columns} from {relation} where amount_id = ?", [amount_id]).fetchall()
+            old = con.execute(f"select {columns} from {relation} where {key} = ?", [amount_id]).fetchall()
             assert len(old) == 1, f"{amount_id}: {len(old)} rows in {relation}"
-            con.execute(f"update {relation} set {assignments} where amount_id = ?", [*values.values(), amount_id])
+            con.execute(f"update {relation} set {assignments} where {key} = ?", [*values.values(), amount_id])
         return dict(zip(values, old[0], strict=True))
 
     def delete_rows(self, seed: str, where: str, columns: str) -> list[tuple]:
@@ -341,3 +345,26 @@ def test_per_year_totals_are_checked_in_every_year_they_claim(built_warehouse: P
         ("vinhlong_2022_2025_qd1424:0293:1", [2022, 2023, 2024, 2025], True),  # central only
     ]
     assert n_checks == 328
+
+
+def test_a_printed_percentage_its_amounts_do_not_give_fails_the_build(warehouse: WarehouseCopy) -> None:
+    """Lạng Sơn prints "đạt 100 % kế hoạch vốn giao" of Tiểu dự án 3.1's 20.481 (line 97) without the
+    amount it would be, so nothing is checked; linked to the 5.298 disbursed in six months on the same
+    line (25,87 %), the percentage no longer agrees with its amounts: a finding, and the gate closes."""
+    assert warehouse.query("select outcome, count(*) from audit.percentage_checks group by all") == [
+        ("numerator_not_printed", 10)
+    ]
+    old = warehouse.change_row(
+        "printed_percentages",
+        "langson_2024_pip_draft:0097:2",
+        key="percentage_amount_id",
+        numerator_amount_id="langson_2024_pip_draft:0097:1",
+    )
+    assert old == {"numerator_amount_id": None}
+    assert warehouse.recompute("printed_percentages", "percentage_checks") == ["percentage_checks"]
+    assert warehouse.failing_rows(
+        PERCENTAGE_GATE, "percentage_amount_id, outcome, round(computed_percent, 2), is_acknowledged"
+    ) == [("langson_2024_pip_draft:0097:2", "mismatch", 25.87, False)]
+    result = warehouse.dbt_test("percentage_checks")
+    assert result.returncode != 0
+    assert _failed(result, PERCENTAGE_GATE) == ["1"]

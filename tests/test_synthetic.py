@@ -143,7 +143,7 @@ def test_from_july_2025_rows_are_keyed_to_the_2025_units(tmp_path: Path) -> None
         .fetchall()
     )
     assert rows == [
-        ("92", 7, ["commune", "province"], True),
+        ("92@2025", 7, ["commune", "province"], True),
         ("93", 6, ["commune", "district", "province"], False),
         ("93", None, ["commune", "district", "province"], False),
     ]

@@ -1,16 +1,24 @@
 -- Grain: geography × component_code (incl. ALL) × funding_source_code (incl. ALL) × fiscal_year.
 -- One phase per year: the plan figure of record (allocated, else requested, else forecast, else
 -- disbursed); the prior year's amount of another phase is shown and flagged, and no change is
--- computed across phases (abs_change and pct_change are null).
+-- computed across phases (abs_change and pct_change are null). A territory formed on 1 July 2025
+-- (e.g. Cần Thơ 92@2025) has no prior year of its own: its predecessors' are other territories,
+-- never compared unsaid (is_new_territory_version).
 -- Incremental by province (dbt_project.yml): a row compares two years of one geography, so a
--- refresh computes again the geographies of the changed partitions' provinces.
--- depends_on: {{ ref('dim_geography') }} (the refresh's delete maps geographies to provinces)
+-- refresh computes again the geographies of the changed partitions' provinces (its delete maps
+-- geographies to provinces through dim_geography).
 with
 
 component_amounts as (
 
     select * from {{ ref('int_component_amounts') }}
     where {{ in_rebuilt_partitions('province_code', level='province') }}
+
+),
+
+geographies as (
+
+    select * from {{ ref('dim_geography') }}
 
 ),
 
@@ -76,9 +84,16 @@ final as (
         ) as pct_change,
 
         -- booleans
-        coalesce(current_year.phase_code = prior_year.phase_code, false) as is_like_for_like
+        coalesce(current_year.phase_code = prior_year.phase_code, false) as is_like_for_like,
+        -- the prior year lies before the territory existed: its figures are its predecessors'
+        -- (core.bridge_geography_successor), other territories, and no change is computed
+        coalesce(
+            current_year.fiscal_year - 1 < year(geographies.valid_from), false
+        ) as is_new_territory_version
 
     from yearly as current_year
+    inner join geographies
+        on current_year.geography_code = geographies.geography_code
     left join yearly as prior_year
         on
             current_year.geography_code = prior_year.geography_code

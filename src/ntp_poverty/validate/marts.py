@@ -203,6 +203,7 @@ SPECS: dict[str, MartSpec] = {
             "abs_change": MONEY,
             "pct_change": "float",
             "is_like_for_like": "bool",
+            "is_new_territory_version": "bool",
         },
         ranges={"amount": (0, None)},
         identities={"abs_change_is_difference": lambda f: (f.abs_change - (f.amount - f.prior_year_amount)).fillna(0)},
@@ -256,7 +257,7 @@ SPECS: dict[str, MartSpec] = {
                 f.difference_million_vnd - (f.reported_amount_million_vnd - f.computed_amount_million_vnd)
             ).round(3),
             "mismatches_are_acknowledged": lambda f: (
-                (f.classification == "arithmetic_mismatch") & ~f.is_acknowledged
+                f.classification.isin(["arithmetic_mismatch", "percentage_mismatch"]) & ~f.is_acknowledged
             ).astype("int64"),
         },
     ),

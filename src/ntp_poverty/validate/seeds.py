@@ -20,6 +20,10 @@ of one row must agree, so that any seed gets the same checks by declaring them:
 * ``negative_allowed_by: {via: <column>, flag: <seed>.<column>}``: a negative value is refused
   unless the reference row that ``via`` points to has the flag set (``plan_phases.allows_negative``:
   requests, allocations, disbursements and forecasts are never negative).
+* ``exists_on: {date: <column>, else_year: <column>}`` on a column with ``references``: the
+  referenced unit exists on the row's date (its ``valid_from``/``valid_to``); without a date, on
+  1 January of ``else_year``. A document issued after 1 July 2025 about Cần Thơ is keyed to
+  ``92@2025``, not to the legacy ``92``.
 
 Seed ``meta`` adds ``primary_key``, ``unique_combination`` (columns that identify one printed
 number: a second row with the same combination under another id would be counted twice) and
@@ -60,6 +64,8 @@ DECIMAL_TYPE = re.compile(r"decimal\((\d+),\s*(\d+)\)")
 Rows = list[tuple[int, dict[str, str]]]
 #: ``negative_allowed_by`` lookups: (via's reference, flag) -> key value -> flag value; None = unreadable.
 FlagTables = dict[tuple[str, str], dict[str, str] | None]
+#: ``exists_on`` lookups: referenced seed.column -> key -> (valid_from, valid_to); None = unreadable.
+ValidityTables = dict[str, dict[str, tuple[str, str]] | None]
 
 
 @dataclass(frozen=True)
@@ -329,10 +335,13 @@ def declaration_errors(spec: SeedSpec, specs: dict[str, SeedSpec]) -> list[SeedE
             meta.get("empty_means"),
             *dict(meta.get("amount_of") or {}).values(),
             dict(meta.get("negative_allowed_by") or {}).get("via"),
+            *dict(meta.get("exists_on") or {}).values(),
         ]
         for other in (n for n in named if n is not None):
             if other not in spec.columns:
                 bad(column, f"names column {other!r}, which the seed does not have")
+        if "exists_on" in meta and "references" not in meta:
+            bad(column, "exists_on needs references (the seed whose valid_from/valid_to apply)")
         if "fits" in meta and not DECIMAL_TYPE.fullmatch(str(meta["fits"]).replace(" ", "")):
             bad(column, f"fits {meta['fits']!r} is not decimal(p,s)")
         rule = meta.get("negative_allowed_by")
@@ -368,7 +377,56 @@ def flag_tables(specs: dict[str, SeedSpec], parsed: dict[str, Rows], broken: set
     return tables
 
 
-def row_rule_errors(spec: SeedSpec, line: int, row: dict[str, str], flags: FlagTables) -> Iterator[SeedError]:
+def validity_tables(specs: dict[str, SeedSpec], parsed: dict[str, Rows], broken: set[str]) -> ValidityTables:
+    """For every ``exists_on``: key -> (valid_from, valid_to) in the referenced seed."""
+    tables: ValidityTables = {}
+    for spec in specs.values():
+        for meta in spec.meta.values():
+            if "exists_on" in meta and "references" in meta:
+                seed, _, key_col = str(meta["references"]).partition(".")
+                tables[meta["references"]] = (
+                    None
+                    if seed in broken
+                    else {r[key_col]: (r.get("valid_from", ""), r.get("valid_to", "")) for _, r in parsed.get(seed, [])}
+                )
+    return tables
+
+
+def _iso_date(value: str) -> date | None:
+    """The cell as a date, or None when empty or not ISO (reported elsewhere)."""
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def check_exists_on(
+    column: str, meta: dict[str, Any], row: dict[str, str], validity: ValidityTables
+) -> tuple[str, str] | None:
+    """``exists_on``: the referenced unit exists on the row's date; (column, message) if not."""
+    rule, code = meta["exists_on"], row[column]
+    table = validity.get(str(meta["references"]))
+    if not table or code not in table:
+        return None  # an unknown code or an unreadable seed is reported elsewhere
+    dated, year = row[rule["date"]], row.get(rule.get("else_year", ""), "")
+    day = _iso_date(dated) or (_iso_date(f"{year}-01-01") if year.isdigit() else None)
+    if day is None:
+        return None
+    valid_from, valid_to = table[code]
+    start, end = _iso_date(valid_from), _iso_date(valid_to)
+    if (start is None or start <= day) and (end is None or day <= end):
+        return None
+    basis = f"{rule['date']} {dated}" if dated else f"{rule['else_year']} {year}, no {rule['date']}"
+    return column, (
+        f"{code!r} does not exist on {day} ({basis}): valid from {valid_from or 'the start'} to "
+        f"{valid_to or 'today'}; key the row to the unit of its date (a province whose territory changed "
+        "on 1 July 2025 is '<code>@2025' from then)"
+    )
+
+
+def row_rule_errors(
+    spec: SeedSpec, line: int, row: dict[str, str], flags: FlagTables, validity: ValidityTables
+) -> Iterator[SeedError]:
     """The declared agreements between cells of one row (see the module docstring).
 
     A value that disagrees with its printed text is reported once: amounts computed from it are
@@ -383,6 +441,8 @@ def row_rule_errors(spec: SeedSpec, line: int, row: dict[str, str], flags: FlagT
             found.append(check_fits(column, meta, row))
         if "negative_allowed_by" in meta:
             found.append(check_sign(column, meta, row, spec, flags))
+        if "exists_on" in meta:
+            found.append(check_exists_on(column, meta, row, validity))
     for hit in found:
         if hit:
             where, message = hit
@@ -442,6 +502,7 @@ def validate(seeds_dir: Path) -> list[SeedError]:
             misdeclared.add(spec.name)
     allowed = referenced_values(specs, parsed, broken)
     flags = flag_tables(specs, parsed, broken | misdeclared)
+    validity = validity_tables(specs, parsed, broken | misdeclared)
     for spec in specs.values():
         seen: dict[tuple[str, ...], int] = {}
         for line, row in parsed[spec.name]:
@@ -450,7 +511,7 @@ def validate(seeds_dir: Path) -> list[SeedError]:
                 if msg:
                     errors.append(SeedError(spec.path, line, idx, col, msg))
             if spec.name not in misdeclared:
-                errors.extend(row_rule_errors(spec, line, row, flags))
+                errors.extend(row_rule_errors(spec, line, row, flags, validity))
             if spec.primary_key:
                 key = tuple(row[c] for c in spec.primary_key)
                 if key in seen:
