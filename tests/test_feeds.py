@@ -121,6 +121,25 @@ def test_a_unit_outside_its_validity_is_refused(feed: Path) -> None:
     )
 
 
+def test_a_report_after_july_2025_is_keyed_to_the_merged_province(feed: Path) -> None:
+    """Cần Thơ's December 2025 report is of 92@2025 (with Hậu Giang and Sóc Trăng): the legacy 92
+    ended on 30 June 2025, so a row keyed to it is refused in the 2025 province's folder."""
+    path = feed / "province=92@2025" / "year=2025" / "line_items.csv"
+    rows = _rows(path)
+    assert (rows[0]["geography_code"], rows[0]["geography_level"], rows[0]["period_month"]) == (
+        "92@2025",
+        "province",
+        "12",
+    )
+    rows[0].update(geography_code="92")
+    _write(path, rows)
+    errors = validate(feed, REFERENCE)
+    assert (
+        f"{path}: row 1: column geography_code: the unit does not exist in this period (valid_from/valid_to) "
+        "(value '92')" in errors
+    )
+
+
 def test_a_duplicate_line_item_is_refused(feed: Path) -> None:
     path = feed / HAU_GIANG_2022
     rows = _rows(path)
