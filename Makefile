@@ -153,11 +153,11 @@ synthetic: $(STAMP)
 
 ## Benchmarks (BENCHMARKS.md, README "Benchmarks"): on the synthetic feed of ROWS leaf rows (feeds/synthetic
 ## when `make synthetic` wrote that size, else target/bench/feeds/ROWS), RUNS times: the full refresh, the engine
-## floor (the compiled SQL in one DuckDB connection, marts compared equal), pandas, an incremental refresh after
-## 1% of the partitions changed, and the real data; raw numbers in benchmarks/results/ROWS.json, BENCHMARKS.md
-## rewritten from every result file.
-## BENCH_ARGS: more options of benchmarks/run.py (--skip-floor, --skip-pandas, --revise 0, --skip-real-data: the
-## 50M run, whose target is the full refresh within the memory limit).
+## floor (the compiled SQL in one DuckDB connection, marts compared equal), an incremental refresh after 1% of the
+## partitions changed, pandas, plain SQL and polars (marts compared equal), and the real data; raw numbers in
+## benchmarks/results/ROWS.json, BENCHMARKS.md rewritten from every result file.
+## BENCH_ARGS: more options of benchmarks/run.py (--skip-floor, --skip-pandas, --skip-sql, --skip-polars, --revise 0,
+## --skip-real-data: the 50M run, whose target is the full refresh within the memory limit).
 RUNS ?= 3
 BENCH_ARGS ?=
 bench: $(STAMP)

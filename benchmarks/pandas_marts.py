@@ -31,9 +31,6 @@ Amounts are float64 (what an analyst's ``read_csv`` gives); the comparison allow
 
 from __future__ import annotations
 
-import argparse
-import json
-import sys
 import time
 import unicodedata
 from pathlib import Path
@@ -41,6 +38,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
+
+from benchmarks.common import KEYS, TOLERANCE, compare_outputs, reference_main
 
 BLOCK = [
     "document_id",
@@ -68,12 +67,6 @@ FEED_COLUMNS = [
     "sums_funding_sources",
 ]
 PHASE_OF_RECORD = {"allocated": 1, "requested": 2, "forecast": 3}
-KEYS = {
-    "funding_mix": ["geography_code", "fiscal_year", "phase_code", "project_code"],
-    "yoy_change": ["geography_code", "component_code", "funding_source_code", "fiscal_year"],
-    "source_sum_checks": ["reported_total_id"],
-}
-TOLERANCE = 0.001
 
 
 def _bool(series: pd.Series) -> pd.Series:
@@ -560,124 +553,13 @@ def build(feed: Path, seeds: Path) -> tuple[dict[str, pd.DataFrame], dict[str, f
     return {"funding_mix": mix, "yoy_change": yoy, "source_sum_checks": checks}, timings
 
 
-COMPARED = {
-    "funding_mix": {
-        "table": "marts.funding_mix",
-        "numeric": [
-            "central_budget",
-            "local_budget",
-            "other_mobilized",
-            "unspecified_source",
-            "total_funding",
-            "policy_credit",
-            "development_investment",
-            "recurrent",
-            "unspecified_capital",
-            "share_central",
-            "share_local",
-            "share_other",
-            "share_unspecified",
-            "counterpart_ratio",
-        ],
-        "text": ["document_id", "admin_level", "geography_name_vi"],
-    },
-    "yoy_change": {
-        "table": "marts.yoy_change",
-        "numeric": ["amount", "prior_year_amount", "abs_change", "pct_change"],
-        "text": ["phase_code", "prior_phase_code", "document_id", "is_like_for_like"],
-    },
-    "source_sum_checks": {
-        "table": "(select * from audit.sum_checks where check_code = 'funding_sources_to_total')",
-        "numeric": [
-            "reported_amount_million_vnd",
-            "computed_amount_million_vnd",
-            "difference_million_vnd",
-            "n_parts_found",
-            "n_parts_expected",
-        ],
-        "text": [],
-    },
-}
-
-
 def compare(outputs: dict[str, pd.DataFrame], warehouse: Path) -> list[str]:
     """Differences between the pandas outputs and the warehouse (keys equal, numbers within 0.001)."""
-    import duckdb  # noqa: PLC0415 - the comparison only, never the timed pandas work
-
-    differences = []
-    with duckdb.connect(str(warehouse), read_only=True) as con:
-        for name, spec in COMPARED.items():
-            keys, numeric, text = KEYS[name], spec["numeric"], spec["text"]
-            ours = outputs[name][keys + numeric + text].copy()
-            theirs = con.execute(f"select {', '.join(keys + numeric + text)} from {spec['table']}").df()
-            for frame in (ours, theirs):
-                for column in numeric:
-                    frame[column] = pd.to_numeric(frame[column]).astype(float)
-                for column in keys:
-                    if column == "fiscal_year":
-                        frame[column] = frame[column].astype(float)
-                for column in text:
-                    frame[column] = (
-                        frame[column]
-                        .astype(object)
-                        .where(frame[column].notna(), None)
-                        .map(lambda v: str(v) if v is not None else None)
-                    )
-            merged = ours.merge(theirs, on=keys, how="outer", suffixes=("_pandas", "_dbt"), indicator=True)
-            only = merged["_merge"].value_counts()
-            if only.get("left_only", 0) or only.get("right_only", 0):
-                example = merged[merged["_merge"] != "both"].head(3)[keys + ["_merge"]].to_dict("records")
-                differences.append(
-                    f"{name}: {only.get('left_only', 0)} row(s) only in pandas, "
-                    f"{only.get('right_only', 0)} only in the warehouse, e.g. {example}"
-                )
-            both = merged[merged["_merge"] == "both"]
-            for column in numeric:
-                left, right = both[f"{column}_pandas"], both[f"{column}_dbt"]
-                scale = (
-                    np.maximum(1.0, np.abs(right.fillna(0)))
-                    if column.startswith(("share", "pct", "counterpart"))
-                    else 1.0
-                )
-                bad = ~(((left - right).abs() <= TOLERANCE * scale) | (left.isna() & right.isna()))
-                if bad.any():
-                    example = both.loc[bad, keys + [f"{column}_pandas", f"{column}_dbt"]].head(3).to_dict("records")
-                    differences.append(f"{name}.{column}: {int(bad.sum())} row(s) differ, e.g. {example}")
-            for column in text:
-                left, right = both[f"{column}_pandas"], both[f"{column}_dbt"]
-                bad = ~((left == right) | (left.isna() & right.isna()))
-                if bad.any():
-                    example = both.loc[bad, keys + [f"{column}_pandas", f"{column}_dbt"]].head(3).to_dict("records")
-                    differences.append(f"{name}.{column}: {int(bad.sum())} row(s) differ, e.g. {example}")
-    return differences
+    return compare_outputs(outputs, warehouse, "pandas")
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--feed", required=True, type=Path, help="feed folder (province=*/year=*/...)")
-    parser.add_argument("--seeds", type=Path, default=Path(__file__).resolve().parents[1] / "seeds")
-    parser.add_argument("--out", type=Path, help="write the outputs (Parquet) and timings.json here")
-    parser.add_argument("--compare", type=Path, help="compare with this warehouse file (after the timing)")
-    args = parser.parse_args(argv)
-    started = time.monotonic()
-    outputs, timings = build(args.feed, args.seeds)
-    timings["total"] = round(time.monotonic() - started, 3)
-    rows = {name: len(frame) for name, frame in outputs.items()}
-    print(f"pandas: {rows} in {timings['total']} s ({timings})", flush=True)
-    if args.out:
-        args.out.mkdir(parents=True, exist_ok=True)
-        for name, frame in outputs.items():
-            frame.to_parquet(args.out / f"{name}.parquet", index=False)
-        (args.out / "timings.json").write_text(
-            json.dumps({"timings_s": timings, "rows": rows}, indent=2) + "\n", encoding="utf-8"
-        )
-    if args.compare:
-        differences = compare(outputs, args.compare)
-        for line in differences:
-            print(f"DIFFERENCE {line}", file=sys.stderr)
-        print("pandas outputs " + ("differ from" if differences else "equal") + f" the warehouse {args.compare}")
-        return 1 if differences else 0
-    return 0
+    return reference_main("pandas", build, __doc__.split("\n", 1)[0], argv)
 
 
 if __name__ == "__main__":

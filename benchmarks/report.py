@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import Any
 
 GB = 1024**3
+#: What an analyst would write instead (benchmarks/run.py, REFERENCES): key of the results -> name, possessive.
+REFERENCES = {"pandas": ("pandas", "pandas'"), "sql": ("plain SQL", "plain SQL's"), "polars": ("polars", "polars'")}
 STEP_NAMES = {
     "startup": "start, lock, recovery",
     "preflight": "preflight (seeds, provenance, ledger, feed)",
@@ -74,6 +76,12 @@ MEASURES = (  # label, path, transform
     ("pandas: wall (s)", ("pandas", "wall_s"), None),
     ("pandas: CPU user+sys (s)", ("pandas", "cpu_s"), None),
     ("pandas: peak RSS (GB)", ("pandas", "peak_rss_bytes"), _gb),
+    ("plain SQL: wall (s)", ("sql", "wall_s"), None),
+    ("plain SQL: CPU user+sys (s)", ("sql", "cpu_s"), None),
+    ("plain SQL: peak RSS (GB)", ("sql", "peak_rss_bytes"), _gb),
+    ("polars: wall (s)", ("polars", "wall_s"), None),
+    ("polars: CPU user+sys (s)", ("polars", "cpu_s"), None),
+    ("polars: peak RSS (GB)", ("polars", "peak_rss_bytes"), _gb),
     ("incremental refresh: wall (s)", ("incremental", "wall_s"), None),
     ("incremental refresh: peak RSS (GB)", ("incremental", "peak_rss_bytes"), _gb),
     ("incremental refresh: partitions revised", ("incremental", "revised_partitions"), None),
@@ -84,6 +92,10 @@ RATIOS = (  # label, key, target text, predicate at 10M
     ("dbt build step / engine floor", "dbt_build_over_floor", "(for information)", None),
     ("pandas / full refresh", "pandas_over_full", "≥ 10 (or pandas out of memory)", lambda v: v >= 10),
     ("pandas / engine floor", "pandas_over_floor", "(for information)", None),
+    ("full refresh / plain SQL", "full_over_sql", "(for information)", None),
+    ("dbt build step / plain SQL", "dbt_build_over_sql", "(for information)", None),
+    ("full refresh / polars", "full_over_polars", "(for information)", None),
+    ("dbt build step / polars", "dbt_build_over_polars", "(for information)", None),
     ("incremental / full refresh (1 % of partitions changed)", "incremental_over_full", "≤ 0.15", lambda v: v <= 0.15),
 )
 
@@ -222,6 +234,11 @@ def _slices_sentence(runs: list[dict[str, Any]]) -> str:
     )
 
 
+def _and(names: list[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
 def section(result: dict[str, Any]) -> list[str]:
     """The Markdown section of one result file."""
     machine, counts, runs = result["machine"], result["feed_counts"], result["runs"]
@@ -259,8 +276,9 @@ def section(result: dict[str, Any]) -> list[str]:
     )
     notes = []
     for r in runs:
-        if _get(r, "pandas", "out_of_memory"):
-            notes.append(f"run {r['run']}: {r['pandas']['out_of_memory']} (killed at the bench's cap)")
+        for engine in REFERENCES:
+            if _get(r, engine, "out_of_memory"):
+                notes.append(f"run {r['run']}: {r[engine]['out_of_memory']} (killed at the bench's cap)")
         if _get(r, "floor", "failed_tests"):
             notes.append(f"run {r['run']}: data tests failing in the floor: {r['floor']['failed_tests']}")
     if _get(runs[0], "floor", "skipped"):
@@ -274,14 +292,23 @@ def section(result: dict[str, Any]) -> list[str]:
     for r in runs:
         if _get(r, "incremental", "failed"):
             notes.append(f"run {r['run']}: the incremental refresh FAILED ({r['incremental']['failed']})")
-    compared = [_get(r, "pandas", "compared_equal") for r in runs]
-    if any(c is True for c in compared):
+    equal, timed_only = [], []
+    for engine, (name, possessive) in REFERENCES.items():
+        compared = [_get(r, engine, "compared_equal") for r in runs]
+        if any(c is True for c in compared):
+            equal.append(possessive)
+        elif any(c is None for c in compared) and _get(runs[0], engine, "wall_s"):
+            timed_only.append(name)
+    if equal:
         notes.append(
-            "pandas' funding_mix (all columns but n_source_findings), yoy_change and source-to-total sum "
-            "checks were compared equal (to 0.001) with the refresh's marts"
+            _and(equal) + " funding_mix (all columns but n_source_findings), yoy_change and source-to-total "
+            "sum checks were compared equal (to 0.001) with the refresh's marts"
         )
-    elif any(c is None for c in compared) and _get(runs[0], "pandas", "wall_s"):
-        notes.append("pandas was timed but not compared at this size (compared at ≤ 2M rows)")
+    if timed_only:
+        notes.append(
+            f"{_and(timed_only)} {'was' if len(timed_only) == 1 else 'were'} timed but not compared at this size "
+            "(compared at ≤ 2M rows)"
+        )
     if all(_get(r, "floor", "marts_equal") for r in runs):
         notes.append("every mart of the engine floor equals the refresh's published mart, in every run")
     if notes:
@@ -322,7 +349,8 @@ machine with
 ```sh
 make synthetic ROWS=10000000          # optional: the bench writes target/bench/feeds/<rows> itself
 make bench ROWS=10000000 RUNS=3       # defaults ROWS=1000000 RUNS=3
-make bench ROWS=50000000 RUNS=1 BENCH_ARGS="--skip-floor --skip-pandas --revise 0 --skip-real-data"
+make bench ROWS=50000000 RUNS=1 \\
+  BENCH_ARGS="--skip-floor --skip-pandas --skip-sql --skip-polars --revise 0 --skip-real-data"
 ```
 
 What each run measures, in one go (see README.md, "Benchmarks"):
@@ -342,6 +370,12 @@ What each run measures, in one go (see README.md, "Benchmarks"):
   yoy_change and the source-to-total sum check from the same (revised) feed files and seed CSVs;
   compared equal (0.001) with the marts up to 2M rows; killed and recorded as out of memory above
   16 GB;
+- **plain SQL** and **polars**, after pandas, the same way: the same three outputs written by hand
+  as a script of `create table ... as select` in one in-memory DuckDB connection
+  (`benchmarks/sql_marts.py`) and as polars lazy queries (`benchmarks/polars_marts.py`), each with
+  its engine's defaults (every core); the ratios "full refresh / plain SQL" and "dbt build step /
+  plain SQL" (likewise polars) say what the warehouse's build costs over the same answers computed
+  directly;
 - **real data**: one full refresh on the committed sample feed and the transcribed documents.
 
 Medians of the runs; every ratio is computed within a run (pair by pair), then its median taken.

@@ -1,4 +1,5 @@
-"""``make bench``: the refresh against its engine floor, pandas and its incremental self, run by run.
+"""``make bench``: the refresh against its engine floor, what an analyst would write instead (pandas,
+plain SQL, polars) and its incremental self, run by run.
 
 For a synthetic feed of ``--rows`` leaf rows (``feeds/synthetic`` when its manifest was written with
 those rows, seed 42 and 5 errors and never revised; otherwise the generator writes
@@ -13,11 +14,14 @@ those rows, seed 42 and 5 errors and never revised; otherwise the generator writ
 2. **engine floor**: ``dbt compile`` with the refresh's run id and commit (not timed), then the
    compiled SQL in one DuckDB connection (:mod:`benchmarks.floor`), measured the same way; every
    mart must equal the refresh's published mart, or the bench fails;
-3. **pandas** (:mod:`benchmarks.pandas_marts`), measured, killed and recorded as out of memory
-   above ``--pandas-memory-gb``; compared with the published marts up to ``--compare-pandas-max-rows``;
-4. **incremental refresh**: ``--revise`` of the partitions rewritten in the run's copy of the feed
+3. **incremental refresh**: ``--revise`` of the partitions rewritten in the run's copy of the feed
    (``ntp synthetic --revise``, revision 1, so every run revises the same partitions), then
    ``ntp refresh`` on the same warehouse (the refresh's default), measured;
+4. **pandas** (:mod:`benchmarks.pandas_marts`), then **plain SQL** (:mod:`benchmarks.sql_marts`, one
+   DuckDB connection) and **polars** (:mod:`benchmarks.polars_marts`), the same outputs from the same
+   (revised) feed files and seed CSVs, each measured, killed and recorded as out of memory above
+   ``--pandas-memory-gb``; each compared with the published marts up to ``--compare-pandas-max-rows``
+   (outside its measure);
 5. the **real data** (the committed sample feed with the transcribed documents): one full refresh,
    for where the time of a refresh goes when the data is small.
 
@@ -42,7 +46,16 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks import report
-from benchmarks.common import PROJECT_DIR, BenchError, bench_env, feed_manifest, log_tail
+from benchmarks.common import (
+    LABELS,
+    OUTPUTS,
+    PROJECT_DIR,
+    BenchError,
+    bench_env,
+    compare_outputs,
+    feed_manifest,
+    log_tail,
+)
 from benchmarks.floor import compare_marts, compile_project
 from benchmarks.measure import Measurement, run_measured
 from ntp_poverty.common.duckdb_connection import profile_setting
@@ -50,6 +63,14 @@ from ntp_poverty.common.duckdb_connection import profile_setting
 PYTHON = Path(sys.executable)
 NTP = PYTHON.parent / "ntp"  # the package's command, installed beside this interpreter
 GB = 1024**3
+#: What an analyst would write instead, in the order they run: the key of their results, their module.
+REFERENCES = (
+    ("pandas", "benchmarks.pandas_marts"),
+    ("sql", "benchmarks.sql_marts"),
+    ("polars", "benchmarks.polars_marts"),
+)
+#: A reference's log that says it ran out of memory (Python's, DuckDB's, a Rust allocation's).
+OUT_OF_MEMORY = ("MemoryError", "Out of Memory Error", "memory allocation of")
 STEPS = (  # progress line of the refresh -> the step it starts (first match wins)
     ("copying the published file", "preflight"),  # the copy starts in the background
     ("waiting for the copy", "copy"),
@@ -312,47 +333,18 @@ def one_run(
             else "--revise 0"
         }
 
-    # pandas last: at 10M it fills memory up to its cap, which empties the page cache that the
-    # incremental refresh's copy of the published file reads (a nightly refresh follows the last one;
-    # a run of pandas before it had made its copy wait 85 s). It reads the feed as revised, and the
-    # warehouse it is compared with has refreshed that revision.
-    if not options.skip_pandas:
-        say("pandas")
-        out = run_dir / "pandas"
-        cap = int(options.pandas_memory_gb * GB)
-        pandas = run_measured(
-            [str(PYTHON), "-m", "benchmarks.pandas_marts", "--feed", str(feed), "--out", str(out)],
-            env=bench_env(),
-            cwd=PROJECT_DIR,
-            log=run_dir / "pandas.log",
-            memory_cap_bytes=cap,
-        )
-        entry = _summary(pandas, counts)
-        if pandas.killed_at_cap or pandas.returncode in (-9, 137) or "MemoryError" in log_tail(run_dir / "pandas.log"):
-            entry["out_of_memory"] = f"pandas ran out of memory at {pandas.peak_rss_bytes / GB:.1f} GB"
-            say(entry["out_of_memory"])
-        elif pandas.returncode != 0:
-            raise BenchError(f"pandas failed (exit {pandas.returncode}); see {run_dir / 'pandas.log'}")
-        else:
-            entry |= json.loads((out / "timings.json").read_text(encoding="utf-8"))
-            if rows <= options.compare_pandas_max_rows and warehouse_is_current:
-                import pandas as pd  # noqa: PLC0415
-
-                from benchmarks.pandas_marts import compare  # noqa: PLC0415
-
-                outputs = {
-                    name: pd.read_parquet(out / f"{name}.parquet")
-                    for name in ("funding_mix", "yoy_change", "source_sum_checks")
-                }
-                pandas_differences = compare(outputs, warehouse.resolve())
-                if pandas_differences:
-                    raise BenchError("pandas differs from the marts:\n" + "\n".join(pandas_differences))
-                entry["compared_equal"] = True
-            else:
-                entry["compared_equal"] = None
-            say(f"pandas {pandas.wall_s} s, peak RSS {pandas.peak_rss_bytes / GB:.2f} GB")
-        result["pandas"] = entry
-        shutil.rmtree(out, ignore_errors=True)
+    # pandas last (then plain SQL and polars): at 10M it fills memory up to its cap, which empties the
+    # page cache that the incremental refresh's copy of the published file reads (a nightly refresh
+    # follows the last one; a run of pandas before it had made its copy wait 85 s). They read the feed
+    # as revised, and the warehouse they are compared with has refreshed that revision.
+    compared = rows <= options.compare_pandas_max_rows and warehouse_is_current
+    for engine, module in REFERENCES:
+        if not getattr(options, f"skip_{engine}"):
+            say(LABELS[engine])
+            result[engine], summary = _reference(
+                engine, module, feed, run_dir, counts, options, warehouse if compared else None
+            )
+            say(summary)
 
     if not options.skip_real_data:
         say("the real data: full refresh on the committed sample feed and the transcribed documents")
@@ -369,6 +361,53 @@ def one_run(
         for heavy in (floor_db, floor_dir / "target", run_dir / "warehouse" / "releases", run_dir / "real", feed):
             _remove(heavy)
     return result
+
+
+def _reference(
+    engine: str,
+    module: str,
+    feed: Path,
+    run_dir: Path,
+    counts: dict[str, int],
+    options: argparse.Namespace,
+    warehouse: Path | None,
+) -> tuple[dict[str, Any], str]:
+    """One analyst's reference (``python -m <module>``), measured, killed at the memory cap; its outputs
+    compared with ``warehouse``'s marts afterwards (None: not compared), or the bench fails. Returns its
+    numbers and a line that says them."""
+    label, out, log = LABELS[engine], run_dir / engine, run_dir / f"{engine}.log"
+    measured = run_measured(
+        [str(PYTHON), "-m", module, "--feed", str(feed), "--out", str(out)],
+        env=bench_env(),
+        cwd=PROJECT_DIR,
+        log=log,
+        memory_cap_bytes=int(options.pandas_memory_gb * GB),
+    )
+    entry = _summary(measured, counts)
+    if (
+        measured.killed_at_cap
+        or measured.returncode in (-9, 137)
+        or any(message in log_tail(log) for message in OUT_OF_MEMORY)
+    ):
+        entry["out_of_memory"] = f"{label} ran out of memory at {measured.peak_rss_bytes / GB:.1f} GB"
+        summary = entry["out_of_memory"]
+    elif measured.returncode != 0:
+        raise BenchError(f"{label} failed (exit {measured.returncode}); see {log}")
+    else:
+        entry |= json.loads((out / "timings.json").read_text(encoding="utf-8"))
+        if warehouse is not None:
+            import pandas as pd  # noqa: PLC0415
+
+            outputs = {name: pd.read_parquet(out / f"{name}.parquet") for name in OUTPUTS}
+            differences = compare_outputs(outputs, warehouse.resolve(), engine)
+            if differences:
+                raise BenchError(f"{label} differs from the marts:\n" + "\n".join(differences))
+            entry["compared_equal"] = True
+        else:
+            entry["compared_equal"] = None
+        summary = f"{label} {measured.wall_s} s, peak RSS {measured.peak_rss_bytes / GB:.2f} GB"
+    shutil.rmtree(out, ignore_errors=True)
+    return entry, summary
 
 
 def _remove(path: Path) -> None:
@@ -405,6 +444,20 @@ def ratios(result: dict[str, Any]) -> dict[str, float | None]:
         "incremental_over_full": round(incremental["wall_s"] / full["wall_s"], 3)
         if incremental.get("wall_s")
         else None,
+    } | {
+        key: value
+        for engine in ("sql", "polars")
+        for key, value in _over_reference(full["wall_s"], dbt_build, result.get(engine) or {}, engine).items()
+    }
+
+
+def _over_reference(full_s: float, dbt_build_s: float | None, entry: dict[str, Any], engine: str) -> dict[str, Any]:
+    """The full refresh and its dbt build step over a reference's wall time (None: not measured, or out
+    of memory)."""
+    wall = entry.get("wall_s") if not entry.get("out_of_memory") else None
+    return {
+        f"full_over_{engine}": round(full_s / wall, 3) if wall else None,
+        f"dbt_build_over_{engine}": round(dbt_build_s / wall, 3) if wall and dbt_build_s else None,
     }
 
 
@@ -443,7 +496,7 @@ def machine_facts() -> dict[str, Any]:
         for line in Path("/proc/meminfo").read_text().splitlines()
         if line.startswith("MemTotal")
     )
-    packages = {name: version(name) for name in ("duckdb", "dbt-core", "dbt-duckdb", "pandas", "pyarrow")}
+    packages = {name: version(name) for name in ("duckdb", "dbt-core", "dbt-duckdb", "pandas", "pyarrow", "polars")}
     return {
         "cpu": cpu,
         "cores": os.cpu_count(),
@@ -463,7 +516,7 @@ def machine_facts() -> dict[str, Any]:
 
 def medians(
     runs: list[dict[str, Any]],
-    keep: tuple[str, ...] = ("full_refresh", "floor", "pandas", "incremental", "real_data", "ratios"),
+    keep: tuple[str, ...] = ("full_refresh", "floor", "pandas", "sql", "polars", "incremental", "real_data", "ratios"),
 ) -> dict[str, Any]:
     """Median of every number of the runs under the keys ``keep``, by the same path (ratios: the median
     of the per-run ratios)."""
@@ -492,13 +545,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--markdown", type=Path, default=PROJECT_DIR / "BENCHMARKS.md")
     parser.add_argument("--revise", type=float, default=0.01, help="fraction of partitions revised (0: no incremental)")
     parser.add_argument(
-        "--pandas-memory-gb", type=float, default=16.0, help="kill pandas above this RSS and record it as out of memory"
+        "--pandas-memory-gb",
+        type=float,
+        default=16.0,
+        help="kill pandas (plain SQL, polars) above this RSS and record it as out of memory",
     )
     parser.add_argument(
         "--compare-pandas-max-rows",
         type=int,
         default=2_000_000,
-        help="compare pandas with the marts up to this feed size",
+        help="compare pandas (plain SQL, polars) with the marts up to this feed size",
     )
     parser.add_argument(
         "--skip-floor",
@@ -506,6 +562,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="no engine floor (for 50M rows: the full refresh within the memory limit is the target)",
     )
     parser.add_argument("--skip-pandas", action="store_true")
+    parser.add_argument("--skip-sql", action="store_true", help="no plain SQL reference (benchmarks/sql_marts.py)")
+    parser.add_argument("--skip-polars", action="store_true", help="no polars reference (benchmarks/polars_marts.py)")
     parser.add_argument("--skip-real-data", action="store_true")
     parser.add_argument("--keep", action="store_true", help="keep each run's warehouses and feed copy")
 

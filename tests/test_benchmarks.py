@@ -1,6 +1,6 @@
 """The benchmark's parts measure and compare what they claim (no timing is asserted): the process-tree
-sampler, the engine floor against a dbt build, pandas against the marts, the feed revision mode, and
-the incremental refresh against a full refresh of the revised feed."""
+sampler, the engine floor against a dbt build, pandas, plain SQL and polars against the marts, the feed
+revision mode, and the incremental refresh against a full refresh of the revised feed."""
 
 from __future__ import annotations
 
@@ -8,11 +8,14 @@ import json
 import shutil
 import sys
 from pathlib import Path
+from typing import Any
 
 import duckdb
+import pandas as pd
 import pytest
 
-from benchmarks import floor, pandas_marts, report  # the project root is on pytest's pythonpath
+from benchmarks import floor, pandas_marts, polars_marts, report, sql_marts  # the root is on pythonpath
+from benchmarks.common import LABELS, OUTPUTS, to_pandas
 from benchmarks.measure import run_measured
 from benchmarks.run import link_copy, medians, ratios, step_peaks, step_times
 from conftest import BIN, ROOT, run_dbt, run_vars
@@ -21,6 +24,7 @@ from ntp_poverty.validate.feeds import validate
 
 REFERENCE = ROOT / "seeds" / "reference"
 MB = 1024**2
+GB = 1024**3
 TINY = ["--rows", "2000", "--provinces", "11,93", "--years", "2022,2023", "--seed", "42", "--errors", "2"]
 
 
@@ -110,7 +114,7 @@ def test_the_memory_of_a_refresh_is_told_step_by_step(tmp_path: Path) -> None:
     assert max(peaks.values()) == measured.peak_rss_bytes
 
 
-# --- the floor and pandas against a dbt build of a tiny feed ----------------------------------------
+# --- the floor, pandas, plain SQL and polars against a dbt build of a tiny feed ----------------------
 
 
 @pytest.fixture(scope="module")
@@ -180,6 +184,41 @@ def test_pandas_equals_the_marts(tiny_build: dict[str, Path]) -> None:
     differences = pandas_marts.compare(outputs, tiny_build["warehouse"])
     assert any(d.startswith("funding_mix: 0 row(s) only in pandas, 1 only") for d in differences)
     assert any(d.startswith("yoy_change.amount: 1 row(s) differ") for d in differences)
+
+
+def _assert_the_reference_equals_the_marts(engine: str, reference: Any, build: dict[str, Path], out: Path) -> None:
+    """A reference (plain SQL, polars) as pandas is checked: equal to the marts, and a changed amount or
+    a missing row is refused; then its command writes what the bench reads, compared equal again."""
+    outputs, timings = reference.build(build["feed"], ROOT / "seeds")
+    assert set(timings) >= {"read", "leaves", "plan_amounts", "funding_mix", "yoy_change", "source_sum_checks"}
+    assert all(len(frame) > 0 for frame in outputs.values())
+    assert reference.compare(outputs, build["warehouse"]) == []
+    frames = {name: to_pandas(frame) for name, frame in outputs.items()}
+    assert (~frames["source_sum_checks"]["adds_up"]).sum() >= 1  # the feed's deliberate errors
+    frames["yoy_change"].loc[frames["yoy_change"].index[0], "amount"] += 0.01
+    frames["funding_mix"] = frames["funding_mix"].iloc[1:]
+    differences = reference.compare(frames, build["warehouse"])
+    assert any(d.startswith(f"funding_mix: 0 row(s) only in {LABELS[engine]}, 1 only") for d in differences)
+    assert any(d.startswith("yoy_change.amount: 1 row(s) differ") for d in differences)
+    # the command: the Parquet files and timings.json that benchmarks/run.py reads, as pandas writes them
+    assert reference.main(["--feed", str(build["feed"]), "--out", str(out), "--compare", str(build["warehouse"])]) == 0
+    written = json.loads((out / "timings.json").read_text(encoding="utf-8"))
+    assert set(written) == {"timings_s", "rows"}
+    assert written["rows"] == {name: len(frame) for name, frame in outputs.items()}
+    read_back = {name: pd.read_parquet(out / f"{name}.parquet") for name in OUTPUTS}
+    assert reference.compare(read_back, build["warehouse"]) == []
+
+
+@pytest.mark.slow
+@pytest.mark.exhaustive  # the benchmark's tools on a dbt build of their own: make test-all
+def test_sql_equals_the_marts(tiny_build: dict[str, Path], tmp_path: Path) -> None:
+    _assert_the_reference_equals_the_marts("sql", sql_marts, tiny_build, tmp_path / "sql")
+
+
+@pytest.mark.slow
+@pytest.mark.exhaustive  # the benchmark's tools on a dbt build of their own: make test-all
+def test_polars_equals_the_marts(tiny_build: dict[str, Path], tmp_path: Path) -> None:
+    _assert_the_reference_equals_the_marts("polars", polars_marts, tiny_build, tmp_path / "polars")
 
 
 # --- the revision mode ---------------------------------------------------------------------------
@@ -456,6 +495,61 @@ def test_a_run_without_the_floor_reports_the_memory_target_and_no_floor_ratio(tm
     assert "1 run(s) of 3 requested (the bench stopped after run 1)" in text  # written after every run
     assert "| full refresh / engine floor |" not in text
     assert "| full refresh peak RSS, process tree (GB) | 4.50 | 4.50 | ≤ 4 (worst run) | **FAIL** |" in text
+
+
+def test_the_report_shows_plain_sql_and_polars_beside_pandas(tmp_path: Path) -> None:
+    """Plain SQL and polars are measured like pandas: their rows and their ratios to the refresh, an out of
+    memory said plainly; results written before them show none of their rows."""
+    run = {
+        "run": 1,
+        "load_average_at_start": [0.1, 0.1, 0.1],
+        "full_refresh": {"wall_s": 30.0, "cpu_s": 40.0, "peak_rss_bytes": GB, "steps_s": {"dbt_build": 20.0}},
+        "floor": {"wall_s": 15.0, "cpu_s": 14.0, "peak_rss_bytes": GB, "marts_equal": True},
+        "incremental": {"skipped": "--revise 0"},
+        "pandas": {"wall_s": 60.0, "cpu_s": 60.0, "peak_rss_bytes": 3 * GB, "compared_equal": True},
+    }
+    result = {
+        "rows": 1_000_000,
+        "feed": "target/bench/feeds/1000000",
+        "feed_counts": {"rows": 1, "leaf_rows": 1, "printed_totals": 0, "reports": 1, "files": 1},
+        "machine": {
+            "cpu": "x",
+            "cores": 2,
+            "ram_gb": 24,
+            "os": "Linux",
+            "python": "3.11",
+            "packages": {"duckdb": "2"},
+            "git_commit": "abc",
+            "date": "today",
+            "duckdb_settings": {"memory_limit": "4GB", "threads": "1", "dbt_threads": "1"},
+        },
+    }
+    results = tmp_path / "results"
+    results.mkdir()
+    old = run | {"ratios": ratios(run)}  # written before the plain SQL and polars references
+    (results / "1000000.json").write_text(json.dumps(result | {"runs": [old], "median": medians([old])}))
+    text = report.render(results)
+    assert "| pandas: wall (s) | 60.00 | 60.00 |" in text
+    assert "| plain SQL: wall (s)" not in text and "| polars: wall (s)" not in text
+    assert "| full refresh / plain SQL |" not in text and "| dbt build step / polars |" not in text
+    assert "pandas' funding_mix (all columns but n_source_findings)" in text
+
+    new = run | {
+        "sql": {"wall_s": 12.0, "cpu_s": 20.0, "peak_rss_bytes": 2 * GB, "compared_equal": True},
+        "polars": {"wall_s": 4.0, "cpu_s": 6.0, "peak_rss_bytes": 20 * GB, "out_of_memory": "polars ran out of memory"},
+    }
+    new["ratios"] = ratios(new)
+    assert new["ratios"]["full_over_sql"] == 2.5 and new["ratios"]["dbt_build_over_sql"] == 1.667
+    assert new["ratios"]["full_over_polars"] is None  # killed at the cap: no ratio invented
+    (results / "1000000.json").write_text(json.dumps(result | {"runs": [new], "median": medians([new])}))
+    text = report.render(results)
+    assert "| plain SQL: wall (s) | 12.00 | 12.00 |" in text and "| plain SQL: peak RSS (GB) | 2.00 | 2.00 |" in text
+    assert "| polars: peak RSS (GB) | 20.00 | 20.00 |" in text
+    assert "| full refresh / plain SQL | 2.50 | 2.50 | (for information) |  |" in text
+    assert "| dbt build step / plain SQL | 1.67 | 1.67 | (for information) |  |" in text
+    assert "| full refresh / polars |" not in text
+    assert "run 1: polars ran out of memory (killed at the bench's cap)" in text
+    assert "pandas' and plain SQL's funding_mix (all columns but n_source_findings)" in text
 
 
 # --- the incremental refresh equals a full refresh of the revised feed ---------------------------

@@ -20,7 +20,7 @@ statuses as (
 
 ),
 
-final as (
+with_status as (
 
     select
         documents.*,
@@ -31,6 +31,20 @@ final as (
         on documents.geography_code = geographies.geography_code
     inner join statuses
         on documents.status = statuses.status
+
+),
+
+final as (
+
+    -- the order of precedence, numbered once for every reader: its keys (status, issued date,
+    -- period, id) do not depend on the geography or period, so the numbers order the documents
+    -- of every cell the marts compare them in (macros/best_in_cell.sql)
+    select
+        *,
+        cast(
+            dense_rank() over (order by {{ precedence_order('with_status') }}) as bigint
+        ) as precedence_rank
+    from with_status
 
 )
 

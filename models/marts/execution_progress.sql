@@ -46,15 +46,13 @@ ranked_leaves as (
 
     select
         to_date_leaves.*,
-        -- 1 for the best document of the cell's geography, period and date
-        dense_rank() over (
-            partition by
-                to_date_leaves.geography_code, to_date_leaves.period_start_year,
-                to_date_leaves.period_end_year, to_date_leaves.as_of_date,
-                to_date_leaves.phase_code, to_date_leaves.component_code,
-                to_date_leaves.funding_source_code, to_date_leaves.capital_type_code
-            order by {{ precedence_order('documents') }}
-        ) as precedence_order
+        -- the best document of the cell's geography, period and date
+        {{ best_in_cell([
+            'to_date_leaves.geography_code', 'to_date_leaves.period_start_year',
+            'to_date_leaves.period_end_year', 'to_date_leaves.as_of_date',
+            'to_date_leaves.phase_code', 'to_date_leaves.component_code',
+            'to_date_leaves.funding_source_code', 'to_date_leaves.capital_type_code'
+        ]) }} as is_best_document
     from to_date_leaves
     inner join documents
         on to_date_leaves.document_id = documents.document_id
@@ -64,7 +62,7 @@ ranked_leaves as (
 counted_leaves as (
 
     select * from ranked_leaves
-    where precedence_order = 1
+    where is_best_document
 
 ),
 
@@ -102,7 +100,7 @@ printed_for_period as (
         printed_allocations.amount_million_vnd,
         row_number() over (
             partition by counted_leaves.plan_amount_id
-            order by {{ precedence_order('allocation_documents') }}, printed_allocations.amount_id
+            order by allocation_documents.precedence_rank, printed_allocations.amount_id
         ) as allocation_order
     from counted_leaves
     inner join printed_cells

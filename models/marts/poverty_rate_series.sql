@@ -5,7 +5,7 @@ with
 
 targets as (
 
-    select * from {{ ref('fct_target') }}
+    select * from {{ ref('int_target_years') }}
 
 ),
 
@@ -15,15 +15,11 @@ results as (
 
 ),
 
--- the documents in the order of precedence (macros/precedence_order.sql), numbered: its keys do not
--- depend on the geography or the year, so the numbers order the documents of every geography and
--- year the windows below compare them in
+-- the documents with their place in the order of precedence (precedence_rank), compared below
+-- only within an indicator, geography and year
 documents as (
 
-    select
-        *,
-        dense_rank() over (order by {{ precedence_order('dim_document') }}) as precedence_rank
-    from {{ ref('dim_document') }} as dim_document
+    select * from {{ ref('dim_document') }}
 
 ),
 
@@ -61,18 +57,13 @@ printed_values as (
 
 ),
 
--- A target applies to each year when it is per year or for one year; a target for a period
--- ("đến năm 2025") applies to the period's last year.
+-- a target in the years it is due (int_target_years: each year when it is per year or for one
+-- year, else the period's last year)
 target_values as (
 
     select
         targets.geography_code,
-        -- every year of a per-year target, else the period's last year only
-        {{ unnest_series(
-            'case when targets.is_per_year then targets.target_year_start
-            else targets.target_year_end end',
-            'targets.target_year_end'
-        ) }} as reference_year,
+        targets.target_year as reference_year,
         'target' as value_kind,
         targets.indicator_code,
         targets.comparator,
@@ -84,6 +75,7 @@ target_values as (
     from targets
     inner join series_indicators
         on targets.indicator_code = series_indicators.indicator_code
+    where targets.is_due_in_year
 
 ),
 

@@ -2,9 +2,9 @@
 -- reported result for the same indicator, geography and year and whether the target was met.
 with
 
-targets as (
+target_years as (
 
-    select * from {{ ref('fct_target') }}
+    select * from {{ ref('int_target_years') }}
 
 ),
 
@@ -14,15 +14,11 @@ results as (
 
 ),
 
--- the documents in the order of precedence (macros/precedence_order.sql), numbered: its keys do not
--- depend on the geography or the year, so the numbers order the documents of every geography and
--- year the windows below compare them in
+-- the documents with their place in the order of precedence (precedence_rank), compared below
+-- only within an indicator, geography and year
 documents as (
 
-    select
-        *,
-        dense_rank() over (order by {{ precedence_order('dim_document') }}) as precedence_rank
-    from {{ ref('dim_document') }} as dim_document
+    select * from {{ ref('dim_document') }}
 
 ),
 
@@ -41,15 +37,6 @@ reduction_levels as (
         reduces_indicator_code as level_indicator_code
     from indicators
     where reduces_indicator_code is not null
-
-),
-
-target_years as (
-
-    select
-        targets.*,
-        {{ unnest_series('targets.target_year_start', 'targets.target_year_end') }} as target_year
-    from targets
 
 ),
 
@@ -132,10 +119,7 @@ matched as (
             when derived.result_id is not null then 'derived_from_levels'
         end as result_basis,
         cast(coalesce(printed.n_candidate_results, 0) as integer) as n_candidate_results,
-        coalesce(indicators.is_lower_better, false) as is_lower_better,
-        target_years.is_per_year
-        or target_years.target_year_start = target_years.target_year_end
-        or target_years.target_year = target_years.target_year_end as is_due_in_year
+        coalesce(indicators.is_lower_better, false) as is_lower_better
     from target_years
     left join preferred as printed
         on

@@ -4,19 +4,15 @@ with
 
 targets as (
 
-    select * from {{ ref('fct_target') }}
+    select * from {{ ref('int_target_years') }}
 
 ),
 
--- the documents in the order of precedence (macros/precedence_order.sql), numbered: its keys do not
--- depend on the geography or the year, so the numbers order the documents of every geography and
--- year the windows below compare them in
+-- the documents with their place in the order of precedence (precedence_rank), compared below
+-- only within an indicator, geography and year
 documents as (
 
-    select
-        *,
-        dense_rank() over (order by {{ precedence_order('dim_document') }}) as precedence_rank
-    from {{ ref('dim_document') }} as dim_document
+    select * from {{ ref('dim_document') }}
 
 ),
 
@@ -24,8 +20,7 @@ target_years as (
 
     select
         targets.*,
-        documents.precedence_rank,
-        {{ unnest_series('targets.target_year_start', 'targets.target_year_end') }} as target_year
+        documents.precedence_rank
     from targets
     inner join documents
         on targets.document_id = documents.document_id

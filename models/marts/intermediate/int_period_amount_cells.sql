@@ -34,14 +34,12 @@ printed_for_period as (
         leaves.capital_type_code,
         leaves.document_id,
         leaves.amount_million_vnd,
-        -- 1 for the best document of the cell's geography and period
-        dense_rank() over (
-            partition by
-                leaves.geography_code, leaves.period_start_year, leaves.period_end_year,
-                leaves.phase_code, leaves.component_code, leaves.funding_source_code,
-                leaves.capital_type_code
-            order by {{ precedence_order('documents') }}
-        ) as precedence_order
+        -- the best document of the cell's geography and period
+        {{ best_in_cell([
+            'leaves.geography_code', 'leaves.period_start_year', 'leaves.period_end_year',
+            'leaves.phase_code', 'leaves.component_code', 'leaves.funding_source_code',
+            'leaves.capital_type_code'
+        ]) }} as is_best_document
     from leaves
     inner join documents
         on leaves.document_id = documents.document_id
@@ -78,7 +76,7 @@ cell_rows as (
         cast(null as integer) as fiscal_year,
         amount_million_vnd
     from printed_for_period
-    where precedence_order = 1
+    where is_best_document
 
     union all
 

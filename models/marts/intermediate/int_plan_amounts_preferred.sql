@@ -61,13 +61,11 @@ ranked as (
         amounts.funding_source_code,
         amounts.capital_type_code,
         amounts.amount_million_vnd,
-        -- 1 for every row of the cell's best document (its rows tie on every key)
-        dense_rank() over (
-            partition by
-                amounts.geography_code, amounts.fiscal_year, amounts.phase_code,
-                amounts.component_code, amounts.funding_source_code
-            order by {{ precedence_order('documents') }}
-        ) as precedence_order
+        -- every row of the cell's best document (its rows tie on every key)
+        {{ best_in_cell([
+            'amounts.geography_code', 'amounts.fiscal_year', 'amounts.phase_code',
+            'amounts.component_code', 'amounts.funding_source_code'
+        ]) }} as is_best_document
     from amounts
     inner join documents
         on amounts.document_id = documents.document_id
@@ -78,9 +76,9 @@ ranked as (
 
 final as (
 
-    select {{ star_exclude(['precedence_order']) }}
+    select {{ star_exclude(['is_best_document']) }}
     from ranked
-    where precedence_order = 1
+    where is_best_document
 
 )
 
