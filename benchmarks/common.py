@@ -16,6 +16,37 @@ from typing import Any
 
 from ntp_poverty.validate.feed_files import dbt_environment
 
+#: A printed block's grain: document, statement group, geography, phase, basis and period
+#: (the warehouse's block_and_period_columns but the partition).
+BLOCK = [
+    "document_id",
+    "statement_group",
+    "geography_code",
+    "phase_code",
+    "amount_basis",
+    "period_start_year",
+    "period_end_year",
+    "period_month",
+    "as_of_date",
+]
+#: The feed columns the references read (the feed contract's, but those no output needs).
+FEED_COLUMNS = [
+    "report_id",
+    "row_number",
+    "geography_code",
+    "fiscal_year",
+    "period_month",
+    "component_code",
+    "funding_source_code",
+    "capital_type_code",
+    "phase_code",
+    "amount_million_vnd",
+    "is_printed_total",
+    "sums_funding_sources",
+]
+#: yoy_change's phase of record: the first present of these represents the year (else disbursed).
+PHASE_OF_RECORD = {"allocated": 1, "requested": 2, "forecast": 3}
+
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 
 

@@ -30,34 +30,8 @@ from pathlib import Path
 
 import polars as pl
 
-from benchmarks.common import KEYS, TOLERANCE, compare_outputs, reference_main
+from benchmarks.common import BLOCK, FEED_COLUMNS, KEYS, PHASE_OF_RECORD, TOLERANCE, compare_outputs, reference_main
 
-BLOCK = [
-    "document_id",
-    "statement_group",
-    "geography_code",
-    "phase_code",
-    "amount_basis",
-    "period_start_year",
-    "period_end_year",
-    "period_month",
-    "as_of_date",
-]
-FEED_COLUMNS = [
-    "report_id",
-    "row_number",
-    "geography_code",
-    "fiscal_year",
-    "period_month",
-    "component_code",
-    "funding_source_code",
-    "capital_type_code",
-    "phase_code",
-    "amount_million_vnd",
-    "is_printed_total",
-    "sums_funding_sources",
-]
-PHASE_OF_RECORD = {"allocated": 1, "requested": 2, "forecast": 3}
 LOOSE = ["total", "unspecified"]  # a source (capital type) that overlaps every other
 
 

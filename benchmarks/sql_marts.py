@@ -35,22 +35,7 @@ from typing import Any
 
 import duckdb
 
-from benchmarks.common import OUTPUTS, TOLERANCE, compare_outputs, reference_main
-
-FEED_COLUMNS = (
-    "report_id",
-    "row_number",
-    "geography_code",
-    "fiscal_year",
-    "period_month",
-    "component_code",
-    "funding_source_code",
-    "capital_type_code",
-    "phase_code",
-    "amount_million_vnd",
-    "is_printed_total",
-    "sums_funding_sources",
-)
+from benchmarks.common import BLOCK, FEED_COLUMNS, OUTPUTS, TOLERANCE, compare_outputs, reference_main
 
 
 def _csv(path: Path) -> str:
@@ -151,20 +136,6 @@ from (
 )
 """,
     ]
-
-
-#: A printed block's grain: document, statement group, geography, phase, basis and period.
-BLOCK = (
-    "document_id",
-    "statement_group",
-    "geography_code",
-    "phase_code",
-    "amount_basis",
-    "period_start_year",
-    "period_end_year",
-    "period_month",
-    "as_of_date",
-)
 
 
 def _same_block(left: str, right: str, *more: str) -> str:

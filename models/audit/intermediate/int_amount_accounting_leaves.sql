@@ -76,12 +76,24 @@ in_period_amounts as (
 
 ),
 
+-- the leaves the annual marts do not count: only they can have lost precedence (nearly none of a
+-- feed's, whose reports tie), so only they are compared with the cells' counted amounts below
+uncounted_leaves as (
+
+    select leaves.*
+    from leaves
+    left join preferred
+        on leaves.plan_amount_id = preferred.plan_amount_id
+    where preferred.plan_amount_id is null
+
+),
+
 -- a leaf that lost precedence: another document's amount for its cell is the one counted (for a
 -- year: in the annual marts; for a period: in period_amounts)
 superseded as (
 
     select leaves.plan_amount_id
-    from leaves
+    from uncounted_leaves as leaves
     inner join preferred as counted
         on
             leaves.geography_code = counted.geography_code
@@ -94,7 +106,7 @@ superseded as (
     union distinct
 
     select leaves.plan_amount_id
-    from leaves
+    from uncounted_leaves as leaves
     inner join period_rows as counted
         on
             leaves.geography_code = counted.geography_code
@@ -112,7 +124,7 @@ superseded as (
     union distinct
 
     select leaves.plan_amount_id
-    from leaves
+    from uncounted_leaves as leaves
     inner join execution_rows as counted
         on
             leaves.geography_code = counted.geography_code

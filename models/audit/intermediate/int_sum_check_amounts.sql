@@ -43,9 +43,18 @@ checked_amounts as (
 
 ),
 
+-- the block and period of each amount, and of its parts, as one integer each (row_hash of
+-- block_and_period_columns but the partition, which joins keep as a column of its own): family 3
+-- groups and joins on them instead of nine columns; tests/dbt/block_keys_are_unique proves that no
+-- two blocks of a partition share a key
 final as (
 
-    select * from checked_amounts
+    select
+        checked_amounts.*,
+        {{ row_hash(block_key_columns('checked_amounts')) }} as block_key,
+        {{ row_hash(block_key_columns('checked_amounts', 'parts_statement_group')) }}
+            as parts_block_key
+    from checked_amounts
 
 )
 

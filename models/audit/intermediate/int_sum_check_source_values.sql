@@ -16,6 +16,7 @@ source_values as (
     -- one component × single funding source in a block: all capital types together ...
     select
         source_partition,
+        block_key,
         document_id,
         statement_group,
         geography_code,
@@ -41,6 +42,7 @@ source_values as (
     -- ... and each capital type on its own
     select
         source_partition,
+        block_key,
         document_id,
         statement_group,
         geography_code,

@@ -1,6 +1,8 @@
 -- Family 3 of the sum checks: a component total (sub-projects -> project -> programme) = its
--- listed components, in the same column when every one prints it, else from single-source values
--- (the parts: int_sum_check_component_parts).
+-- listed components, in the same column when every one prints it, else from single-source values.
+-- Aggregate, then join: each listed component is looked up once in the values summed per block,
+-- column and component (int_component_cells_summed, int_component_source_values_summed) and the
+-- lookups are summed per total in the same query; no table holds a row per total and part.
 -- A table incremental by feed partition (dbt_project.yml): a refresh computes only the changed
 -- partitions' rows, reading only their printings (the filter in the root CTEs).
 with
@@ -12,9 +14,16 @@ checked_amounts as (
 
 ),
 
-component_check_candidates as (
+component_cells as (
 
-    select * from {{ ref('int_sum_check_component_parts') }}
+    select * from {{ ref('int_component_cells_summed') }}
+    where {{ in_rebuilt_partitions() }}
+
+),
+
+component_source_values as (
+
+    select * from {{ ref('int_component_source_values_summed') }}
     where {{ in_rebuilt_partitions() }}
 
 ),
@@ -23,6 +32,148 @@ totals as (
 
     select * from checked_amounts
     where is_printed_total
+
+),
+
+-- each printed component total once per component it lists
+component_totals as (
+
+    {{ listed_component_totals('totals') }}
+
+),
+
+-- a listed component in the total's column (same source, total definition and capital type):
+-- its own cell, or else the sum of its sub-projects' cells
+same_column_values as (
+
+    select
+        component_totals.amount_id,
+        component_totals.source_partition,
+        component_totals.part_component,
+        coalesce(
+            sum(case when component_cells.is_own_value then component_cells.amount_million_vnd end),
+            sum(case
+                when not component_cells.is_own_value then component_cells.amount_million_vnd
+            end)
+        ) as same_column_amount
+    from component_totals
+    left join component_cells
+        on
+            component_totals.source_partition = component_cells.source_partition
+            and component_totals.parts_block_key = component_cells.block_key
+            and component_totals.part_component = component_cells.part_component
+            and component_totals.funding_source_code = component_cells.funding_source_code
+            and component_totals.sums_funding_sources
+            is not distinct from component_cells.sums_funding_sources
+            and component_totals.capital_type_code = component_cells.capital_type_code
+    group by
+        component_totals.amount_id,
+        component_totals.source_partition,
+        component_totals.part_component
+
+),
+
+-- each listed component once per source the total stands for (a total over sources: its listed
+-- sources; a single source: itself) ...
+component_total_sources as (
+
+    select
+        component_totals.*,
+        {{ unnest_pipe_list(
+            "case when component_totals.funding_source_code = 'total'
+            then component_totals.sums_funding_sources
+            else component_totals.funding_source_code end"
+        ) }} as part_source
+    from component_totals
+
+),
+
+-- ... and per capital scope its parts may have: its own, and for a total of one capital type also
+-- `unspecified` (the parts whose capital type the document does not state), so that the join
+-- below is on equalities only
+component_total_scopes as (
+
+    select
+        component_total_sources.*,
+        component_total_sources.capital_scope as part_capital_scope
+    from component_total_sources
+
+    union all
+
+    select
+        component_total_sources.*,
+        'unspecified' as part_capital_scope
+    from component_total_sources
+    where component_total_sources.capital_scope not in ('all', 'unspecified')
+
+),
+
+-- a listed component as the sum of its single-source values (its own, else its sub-projects');
+-- of the total's capital scope, and also with the parts of unstated capital type
+decomposed_values as (
+
+    select
+        component_total_scopes.amount_id,
+        component_total_scopes.source_partition,
+        component_total_scopes.part_component,
+        coalesce(
+            sum(case
+                when
+                    component_source_values.is_own_value
+                    and component_total_scopes.part_capital_scope
+                    = component_total_scopes.capital_scope
+                    then component_source_values.amount_million_vnd
+            end),
+            sum(case
+                when
+                    not component_source_values.is_own_value
+                    and component_total_scopes.part_capital_scope
+                    = component_total_scopes.capital_scope
+                    then component_source_values.amount_million_vnd
+            end)
+        ) as decomposed_amount,
+        coalesce(
+            sum(case
+                when component_source_values.is_own_value
+                    then component_source_values.amount_million_vnd
+            end),
+            sum(case
+                when not component_source_values.is_own_value
+                    then component_source_values.amount_million_vnd
+            end)
+        ) as decomposed_with_unstated_amount
+    from component_total_scopes
+    left join component_source_values
+        on
+            component_total_scopes.source_partition = component_source_values.source_partition
+            and component_total_scopes.parts_block_key = component_source_values.block_key
+            and component_total_scopes.part_component = component_source_values.part_component
+            and component_total_scopes.part_source = component_source_values.funding_source_code
+            and component_total_scopes.part_capital_scope = component_source_values.capital_scope
+    group by
+        component_total_scopes.amount_id,
+        component_total_scopes.source_partition,
+        component_total_scopes.part_component
+
+),
+
+-- the listed components both ways reach (a total over sources that lists no source has no
+-- decomposition)
+component_check_candidates as (
+
+    select
+        same_column_values.amount_id,
+        same_column_values.source_partition,
+        same_column_values.part_component,
+        same_column_values.same_column_amount,
+        decomposed_values.decomposed_amount,
+        decomposed_values.decomposed_with_unstated_amount
+    from same_column_values
+    inner join decomposed_values
+        on
+            same_column_values.amount_id = decomposed_values.amount_id
+            and same_column_values.source_partition = decomposed_values.source_partition
+            and same_column_values.part_component = decomposed_values.part_component
 
 ),
 

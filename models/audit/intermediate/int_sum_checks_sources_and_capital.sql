@@ -81,23 +81,33 @@ source_checks as (
 
 ),
 
--- family 2: capital types -> a total over capital types
+-- family 2: capital types -> a total over capital types; each total once per capital type it
+-- lists, so that its parts are found by equalities (no list is split per pair of rows)
+capital_totals as (
+
+    select
+        *,
+        {{ unnest_pipe_list('sums_capital_types') }} as part_capital
+    from totals
+    where capital_type_code = 'total'
+
+),
+
 capital_parts as (
 
     select
         totals.amount_id,
         totals.source_partition,
-        cells.capital_type_code as part_capital,
+        totals.part_capital,
         cells.amount_million_vnd
-    from totals
+    from capital_totals as totals
     inner join cells
         on
             {{ same_block_and_period('totals', 'cells') }}
             and totals.component_code = cells.component_code
             and totals.funding_source_code = cells.funding_source_code
             and totals.sums_funding_sources is not distinct from cells.sums_funding_sources
-            and {{ pipe_list_contains('totals.sums_capital_types', 'cells.capital_type_code') }}
-    where totals.capital_type_code = 'total'
+            and totals.part_capital = cells.capital_type_code
 
 ),
 
