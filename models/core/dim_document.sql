@@ -42,7 +42,7 @@ final as (
     select
         *,
         cast(
-            dense_rank() over (order by {{ precedence_order('with_status') }}) as bigint
+            dense_rank() over (order by {{ precedence_order('with_status') }}) as integer
         ) as precedence_rank
     from with_status
 

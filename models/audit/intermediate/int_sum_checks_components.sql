@@ -1,10 +1,8 @@
 -- Family 3 of the sum checks: a component total (sub-projects -> project -> programme) = its
 -- listed components, in the same column when every one prints it, else from single-source values.
--- Aggregate, then join: each listed component is looked up once in the values summed per block,
--- column and component (int_component_cells_summed, int_component_source_values_summed) and the
--- lookups are summed per total in the same query; no table holds a row per total and part.
--- A table incremental by feed partition (dbt_project.yml): a refresh computes only the changed
--- partitions' rows, reading only their printings (the filter in the root CTEs).
+-- Aggregate, then join: each listed component is one lookup in the values summed per block, column
+-- and component (int_component_cells_summed, int_component_source_values_summed), summed per total
+-- in this query. A table incremental by feed partition (dbt_project.yml; root CTEs filter).
 with
 
 checked_amounts as (
@@ -42,8 +40,8 @@ component_totals as (
 
 ),
 
--- a listed component in the total's column (same source, total definition and capital type):
--- its own cell, or else the sum of its sub-projects' cells
+-- a listed component in the total's column (source, total definition, capital type): its own
+-- cell, else its sub-projects' cells
 same_column_values as (
 
     select
@@ -73,8 +71,7 @@ same_column_values as (
 
 ),
 
--- each listed component once per source the total stands for (a total over sources: its listed
--- sources; a single source: itself) ...
+-- each listed component per source the total stands for (its listed sources, or itself) ...
 component_total_sources as (
 
     select
@@ -89,8 +86,7 @@ component_total_sources as (
 ),
 
 -- ... and per capital scope its parts may have: its own, and for a total of one capital type also
--- `unspecified` (the parts whose capital type the document does not state), so that the join
--- below is on equalities only
+-- `unspecified` (capital type not stated), so that the join below is on equalities only
 component_total_scopes as (
 
     select
@@ -157,8 +153,7 @@ decomposed_values as (
 
 ),
 
--- the listed components both ways reach (a total over sources that lists no source has no
--- decomposition)
+-- the listed components both ways reach (a total over sources listing no source has none)
 component_check_candidates as (
 
     select
