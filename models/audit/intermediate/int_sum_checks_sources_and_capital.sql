@@ -53,7 +53,9 @@ source_parts as (
     from source_totals as totals
     left join source_values
         on
-            {{ same_block_and_period('totals', 'source_values') }}
+            -- the same partition and block and period (block_key: int_sum_check_amounts)
+            totals.source_partition = source_values.source_partition
+            and totals.block_key = source_values.block_key
             and totals.component_code = source_values.component_code
             and totals.part_source = source_values.funding_source_code
             and totals.capital_scope = source_values.capital_scope
@@ -103,7 +105,8 @@ capital_parts as (
     from capital_totals as totals
     inner join cells
         on
-            {{ same_block_and_period('totals', 'cells') }}
+            totals.source_partition = cells.source_partition
+            and totals.block_key = cells.block_key
             and totals.component_code = cells.component_code
             and totals.funding_source_code = cells.funding_source_code
             and totals.sums_funding_sources is not distinct from cells.sums_funding_sources
