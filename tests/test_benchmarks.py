@@ -28,6 +28,21 @@ GB = 1024**3
 TINY = ["--rows", "2000", "--provinces", "11,93", "--years", "2022,2023", "--seed", "42", "--errors", "2"]
 
 
+def _machine(memory_limit: str) -> dict[str, object]:
+    """The machine facts of a results file written for a test of the report."""
+    return {
+        "cpu": "x",
+        "cores": 2,
+        "ram_gb": 24,
+        "os": "Linux",
+        "python": "3.11",
+        "packages": {"duckdb": "2"},
+        "git_commit": "abc",
+        "date": "today",
+        "duckdb_settings": {"memory_limit": memory_limit, "threads": "1", "dbt_threads": "1"},
+    }
+
+
 def _feed(out: Path, *args: str) -> dict:
     assert ntp(["synthetic", "--out", str(out), *args]) == 0
     return json.loads((out / "manifest.json").read_text(encoding="utf-8"))
@@ -362,17 +377,7 @@ def test_the_report_is_written_from_the_results_with_the_engines_compared(tmp_pa
         "runs": [run],
         "median": medians([run]),
         "feed_counts": {"rows": 1, "leaf_rows": 1, "printed_totals": 0, "reports": 1, "files": 1},
-        "machine": {
-            "cpu": "x",
-            "cores": 2,
-            "ram_gb": 24,
-            "os": "Linux",
-            "python": "3.11",
-            "packages": {"duckdb": "2"},
-            "git_commit": "abc",
-            "date": "today",
-            "duckdb_settings": {"memory_limit": "4GB", "threads": "1", "dbt_threads": "1"},
-        },
+        "machine": _machine("4GB"),
     }
     (results / "10000000.json").write_text(json.dumps(result), encoding="utf-8")
     markdown = tmp_path / "BENCHMARKS.md"
@@ -475,17 +480,7 @@ def test_a_run_without_the_floor_reports_the_memory_target_and_no_floor_ratio(tm
         "median": medians([run]),
         "runs_requested": 3,
         "feed_counts": {"rows": 1, "leaf_rows": 1, "printed_totals": 0, "reports": 1, "files": 1},
-        "machine": {
-            "cpu": "x",
-            "cores": 2,
-            "ram_gb": 24,
-            "os": "Linux",
-            "python": "3.11",
-            "packages": {"duckdb": "2"},
-            "git_commit": "abc",
-            "date": "today",
-            "duckdb_settings": {"memory_limit": "3GB", "threads": "1", "dbt_threads": "1"},
-        },
+        "machine": _machine("3GB"),
     }
     results = tmp_path / "results"
     results.mkdir()
@@ -512,17 +507,7 @@ def test_the_report_shows_plain_sql_and_polars_beside_pandas(tmp_path: Path) -> 
         "rows": 1_000_000,
         "feed": "target/bench/feeds/1000000",
         "feed_counts": {"rows": 1, "leaf_rows": 1, "printed_totals": 0, "reports": 1, "files": 1},
-        "machine": {
-            "cpu": "x",
-            "cores": 2,
-            "ram_gb": 24,
-            "os": "Linux",
-            "python": "3.11",
-            "packages": {"duckdb": "2"},
-            "git_commit": "abc",
-            "date": "today",
-            "duckdb_settings": {"memory_limit": "4GB", "threads": "1", "dbt_threads": "1"},
-        },
+        "machine": _machine("4GB"),
     }
     results = tmp_path / "results"
     results.mkdir()

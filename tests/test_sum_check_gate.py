@@ -73,6 +73,10 @@ class WarehouseCopy:
         assert len(matches) == 1, f"{resource_type} {name}: {len(matches)} nodes in the manifest"
         return matches[0]
 
+    def relation(self, model: str) -> str:
+        """The warehouse relation of a model, as the compiled SQL names it."""
+        return str(self._node("model", model)["relation_name"])
+
     def change_row(
         self, seed: str, amount_id: str, key: str = "amount_id", **values: str | None
     ) -> dict[str, str | None]:
@@ -368,3 +372,24 @@ def test_a_printed_percentage_its_amounts_do_not_give_fails_the_build(warehouse:
     result = warehouse.dbt_test("percentage_checks")
     assert result.returncode != 0
     assert _failed(result, PERCENTAGE_GATE) == ["1"]
+
+
+def test_two_blocks_under_one_key_fail_the_build(warehouse: WarehouseCopy) -> None:
+    """Family 3 joins a total to its parts on the integer block_key (a hash of the block and
+    period); a collision would pair a total with another block's parts. Giving one amount of Sóc
+    Trăng the key of a Vĩnh Long block (as a collision would) makes tests/dbt/block_keys_are_unique
+    name the key."""
+    relation = warehouse.relation("int_sum_check_amounts")
+    schema = relation.rsplit(".", 1)[0]
+    assert warehouse.failing_rows("block_keys_are_unique", "*") == []
+    with duckdb.connect(str(warehouse.path)) as con:
+        con.execute(f"alter view {relation} rename to amounts_as_built")
+        con.execute(
+            f"create view {relation} as select * replace ("
+            "case when amount_id = 'soctrang_2024_2025_draft:0029:1' then ("
+            f"select block_key from {schema}.amounts_as_built "
+            "where amount_id = 'vinhlong_2022_2025_qd1424:0289:1') else block_key end as block_key"
+            f") from {schema}.amounts_as_built"
+        )
+    [(partition, n_blocks)] = warehouse.failing_rows("block_keys_are_unique", "source_partition, n_blocks")
+    assert (partition, n_blocks) == ("documents", 2)
