@@ -7,6 +7,8 @@ STAMP := $(VENV)/.installed-from-lock
 export NTP_WAREHOUSE ?= warehouse/ntp_poverty.duckdb
 export DBT_PROFILES_DIR := $(CURDIR)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
+# DuckDB runs on every core (profiles.yml: one thread for a bare `dbt build`); `ntp` does the same
+export NTP_DUCKDB_THREADS ?= $(shell nproc)
 
 .PHONY: build refresh rollback report test test-all test-national chromium venv lint clean ledger geography synthetic \
 	bench java spark-venv duckdb15-venv spark-build bench-spark spark-clean

@@ -122,6 +122,10 @@ def _find(words: Sequence[str]) -> tuple[Command | None, tuple[str, ...], list[s
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``ntp [--project-dir DIR] COMMAND [options]``; return its exit code."""
     words = list(sys.argv[1:] if argv is None else argv)
+    # DuckDB uses every core of the machine unless told otherwise (profiles.yml's fallback, for a
+    # bare `dbt build`, is one thread): dbt, the engine floor and the refresh's own connections
+    # inherit this from the environment of the command
+    os.environ.setdefault("NTP_DUCKDB_THREADS", str(os.cpu_count() or 1))
     if words[:1] == ["--project-dir"] and len(words) > 1:
         os.environ[PROJECT_ENV] = words[1]
         words = words[2:]

@@ -1,12 +1,15 @@
 -- Every counted printed amount (repeat printings excluded), with the capital scope of its parts
 -- and the block that holds them: the totals and parts every sum-check family compares.
--- A view: each family filters it by partition in its root CTE, and the filter reaches the
--- printings table through it (no CTE here is read twice, so none is materialized).
+-- A table incremental by feed partition (dbt_project.yml), computed once: the five models that
+-- read it (every family, the source values) read its integer block keys instead of hashing the
+-- block columns again each (a view was recomputed by each of them); each filters it by partition
+-- in its root CTE.
 with
 
 printings as (
 
     select * from {{ ref('int_plan_amounts_printings') }}
+    where {{ in_rebuilt_partitions() }}
 
 ),
 

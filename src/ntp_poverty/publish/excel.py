@@ -148,6 +148,8 @@ class ColumnDoc:
     label_vi: str | None = None
     is_unique: bool = False
     is_required: bool = False
+    #: the column's ``accepted_range`` test: (min_value, max_value), either may be None
+    value_range: tuple[float | None, float | None] | None = None
 
 
 @dataclass(frozen=True)
@@ -159,6 +161,10 @@ class ModelDoc:
     source: Path
     columns: dict[str, ColumnDoc] = field(default_factory=dict)
     grain: tuple[str, ...] = ()
+    #: the model's ``expression_is_true`` tests: (expression, its ``where`` filter or None)
+    expressions: tuple[tuple[str, str | None], ...] = ()
+    #: whether the model's contract is enforced (its columns and data types are what it publishes)
+    contract_enforced: bool = False
 
     def column(self, name: str) -> ColumnDoc:
         """The documented column, or an error naming the model, the column and the YAML file."""
@@ -176,8 +182,18 @@ def _test_name_and_args(test: Any) -> tuple[str, dict[str, Any]]:
     return name, body.get("arguments", body)
 
 
+def _test_where(test: Any) -> str | None:
+    """The ``config: where:`` filter of a test, if it has one."""
+    if isinstance(test, str):
+        return None
+    ((_, body),) = test.items()
+    where = ((body or {}).get("config") or {}).get("where")
+    return " ".join(str(where).split()) if where else None
+
+
 def read_model_docs(yaml_files: list[Path]) -> dict[str, ModelDoc]:
-    """Every model of the given dbt YAML files, with column types, descriptions and grain.
+    """Every model of the given dbt YAML files, with column types, descriptions, grain and the
+    tests Great Expectations repeats on the published marts (ranges, ``expression_is_true``).
 
     The grain is the ``unique_combination_of_columns`` test of the model, else its single column
     with a ``unique`` test; it is what the workbook sorts by and the data package's primary key.
@@ -192,7 +208,9 @@ def read_model_docs(yaml_files: list[Path]) -> dict[str, ModelDoc]:
             columns: dict[str, ColumnDoc] = {}
             unique_columns: list[str] = []
             for column in model.get("columns", []) or []:
-                tests = [_test_name_and_args(t)[0] for t in column.get("data_tests", []) or []]
+                named_tests = [_test_name_and_args(t) for t in column.get("data_tests", []) or []]
+                tests = [name for name, _ in named_tests]
+                ranges = [(a.get("min_value"), a.get("max_value")) for n, a in named_tests if n == "accepted_range"]
                 meta = column.get("meta") or (column.get("config") or {}).get("meta") or {}
                 doc = ColumnDoc(
                     name=column["name"],
@@ -200,17 +218,21 @@ def read_model_docs(yaml_files: list[Path]) -> dict[str, ModelDoc]:
                     description=" ".join(str(column.get("description") or "").split()),
                     label_vi=meta.get("label_vi"),
                     is_unique="unique" in tests,
-                    is_required="not_null" in tests,
+                    is_required="not_null" in tests
+                    or any((c or {}).get("type") == "not_null" for c in column.get("constraints") or []),
+                    value_range=ranges[0] if ranges else None,
                 )
                 columns[doc.name] = doc
                 if doc.is_unique:
                     unique_columns.append(doc.name)
             grain: tuple[str, ...] = ()
+            expressions: list[tuple[str, str | None]] = []
             for test in model.get("data_tests", []) or []:
                 name, args = _test_name_and_args(test)
-                if name == "unique_combination_of_columns":
+                if name == "unique_combination_of_columns" and not grain:
                     grain = tuple(args["combination_of_columns"])
-                    break
+                elif name == "expression_is_true":
+                    expressions.append((" ".join(str(args["expression"]).split()), _test_where(test)))
             if not grain and unique_columns:
                 grain = (unique_columns[0],)
             models[model["name"]] = ModelDoc(
@@ -219,6 +241,8 @@ def read_model_docs(yaml_files: list[Path]) -> dict[str, ModelDoc]:
                 source=path,
                 columns=columns,
                 grain=grain,
+                expressions=tuple(expressions),
+                contract_enforced=bool(((model.get("config") or {}).get("contract") or {}).get("enforced")),
             )
     return models
 
