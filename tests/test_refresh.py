@@ -309,6 +309,9 @@ def test_broken_sum_identity_fails_with_check_document_and_line(project: Path) -
         "UNACKNOWLEDGED ARITHMETIC MISMATCH: check funding_sources_to_total, "
         "document soctrang_2024_2025_draft, line 194"
     ) in result.stderr
+    # and the failed test names its rows where they are printed, not "Got 1 result"
+    assert "failing row(s)" in result.stderr and "/test_failures/" in result.stderr
+    assert "soctrang" in result.stderr.split("failing row(s)", 1)[1]
     assert_unchanged_and_failed(project, before, EXIT_TESTS)
 
 

@@ -21,6 +21,7 @@ import duckdb
 
 from ntp_poverty.build.progress import ProgressDisplay, run_streaming
 from ntp_poverty.build.slices import dbt_passes
+from ntp_poverty.build.test_failures import describe_failures
 from ntp_poverty.project import project_dir
 from ntp_poverty.refresh.run_log import EXIT_BUILD, EXIT_TESTS, RefreshError, RunRecord, say
 from ntp_poverty.validate.feed_files import RUN_LIST_NAME
@@ -148,11 +149,20 @@ def run_dbt(
         )[:SLOWEST_NODES]
         record.dbt_seconds = {kind: round(total, 2) for kind, total in sorted(per_type.items())}
         record.dbt_slowest = slowest
-        _raise_on_failures(code, output, results, record, dbt_pass.log_name)
+        _raise_on_failures(code, output, results, record, dbt_pass.log_name, candidate, run_dir)
 
 
-def _raise_on_failures(code: int, output: str, results: list[dict[str, Any]], record: RunRecord, log_name: str) -> None:
-    """Record the tests of one dbt invocation; raise RefreshError if it failed."""
+def _raise_on_failures(
+    code: int,
+    output: str,
+    results: list[dict[str, Any]],
+    record: RunRecord,
+    log_name: str,
+    candidate: Path,
+    run_dir: Path,
+) -> None:
+    """Record the tests of one dbt invocation; raise RefreshError if it failed, naming the failing
+    rows of each failed data test (:mod:`ntp_poverty.build.test_failures`)."""
     for line in output.splitlines():
         if "UNACKNOWLEDGED ARITHMETIC MISMATCH" in line:
             print(line[line.index("UNACKNOWLEDGED") :], file=sys.stderr)
@@ -165,7 +175,10 @@ def _raise_on_failures(code: int, output: str, results: list[dict[str, Any]], re
     if build_errors or not results:
         names = ", ".join(r["unique_id"] for r in build_errors) or f"dbt did not run (see {log_name})"
         raise RefreshError(EXIT_BUILD, f"dbt build failed: {names}")
-    raise RefreshError(EXIT_TESTS, "dbt tests failed: " + ", ".join(r["unique_id"] for r in failed_tests))
+    rows = describe_failures(candidate, failed_tests, run_dir)
+    raise RefreshError(
+        EXIT_TESTS, "\n".join(["dbt tests failed: " + ", ".join(r["unique_id"] for r in failed_tests), *rows])
+    )
 
 
 def generate_docs(candidate: Path, run_dir: Path, run_vars: dict[str, Any]) -> Path:
