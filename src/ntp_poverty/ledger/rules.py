@@ -76,6 +76,18 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule("date_dmy", "date", "date printed d/m/yyyy", _span_rule(rf"(?<![\d/.,])\d{{1,2}}/\d{{1,2}}/{YEAR}(?![\d/])")),
     Rule(
+        "date_day_month",
+        "date",
+        "day and month without a year after ngày (ngày 9/11, từ ngày 01/7; not 05/11 huyện)",
+        _span_rule(r"\bngày\s+(?:0?[1-9]|[12]\d|3[01])/(?:0?[1-9]|1[0-2])(?![\d/]|[.,]\d)"),
+    ),
+    Rule(
+        "date_iso",
+        "date",
+        "ISO date yyyy-mm-dd (2025-06-30)",
+        _span_rule(rf"(?<![\d.,/-]){YEAR}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])(?!\d)"),
+    ),
+    Rule(
         "date_month_year",
         "date",
         "month or quarter printed m/yyyy (tháng 7/2023, quý III/2023)",
