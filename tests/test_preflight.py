@@ -44,7 +44,7 @@ def extra_check() -> Iterator[list[Inputs]]:
 
 def test_the_registry_runs_seeds_provenance_and_the_ledger() -> None:
     names = [c.name for c in preflight.REGISTRY]
-    assert names[:3] == ["seeds", "document_texts", "provenance"]
+    assert names[:4] == ["seeds", "transcription_rules", "document_texts", "provenance"]
     assert "ledger" in names
     results = run_preflight(SEEDS, DOCUMENTS)
     assert [r.name for r in results] == names

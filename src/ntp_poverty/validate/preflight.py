@@ -83,6 +83,13 @@ def seed_validation(inputs: Inputs) -> list[str]:
     return [str(e) for e in validate(inputs.seeds_dir)]
 
 
+@check("transcription_rules", "the rules dbt's tests enforce on transcribed rows hold, each named where it breaks")
+def transcription_rules(inputs: Inputs) -> list[str]:
+    from ntp_poverty.validate.seed_rules import check_rules  # noqa: PLC0415 - a check imports its tool when it runs
+
+    return [str(e) for e in check_rules(inputs.seeds_dir)]
+
+
 @check("document_texts", "every registered document's text is the one it was transcribed from (its SHA-256)")
 def document_texts(inputs: Inputs) -> list[str]:
     from ntp_poverty.validate.document_texts import check_texts  # noqa: PLC0415 - a check imports its tool when it runs
