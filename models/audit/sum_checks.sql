@@ -39,13 +39,15 @@ leaf_checks as (
 -- its amounts to one precision, as a news item in tỷ does)
 block_precisions as (
 
+    -- per block and period as its integer key (int_sum_check_amounts.block_key)
     select
-        {{ block_and_period_columns() | map('first') | join(',\n        ') }},
+        source_partition,
+        block_key,
         max(rounding_half_unit_million_vnd) as part_half_unit_million_vnd
     from checked_amounts
     -- printings in rounded units only (a few; every other block's parts are exact: 0)
     where rounding_half_unit_million_vnd > 0
-    group by all
+    group by source_partition, block_key
 
 ),
 
@@ -131,9 +133,9 @@ compared as (
             all_checks.source_partition = checked_amount.source_partition
             and all_checks.amount_id = checked_amount.amount_id
     left join block_precisions
-        on {{ same_block_and_period(
-            'checked_amount', 'block_precisions', 'parts_statement_group'
-        ) }}
+        on
+            checked_amount.source_partition = block_precisions.source_partition
+            and checked_amount.parts_block_key = block_precisions.block_key
 
 ),
 

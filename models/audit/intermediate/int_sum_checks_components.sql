@@ -183,12 +183,7 @@ component_check_sums as (
         count(decomposed_amount) as n_decomposed,
         sum(decomposed_amount) as decomposed_sum,
         count(decomposed_with_unstated_amount) as n_decomposed_with_unstated,
-        sum(decomposed_with_unstated_amount) as decomposed_with_unstated_sum,
-        {{ ordered_listagg(
-            "part_component || '=' || coalesce(cast(coalesce(same_column_amount,
-            decomposed_with_unstated_amount) as " ~ dbt.type_string() ~ "), 'not printed')",
-            "'; '", 'part_component'
-        ) }} as parts_detail
+        sum(decomposed_with_unstated_amount) as decomposed_with_unstated_sum
     from component_check_candidates
     group by amount_id, source_partition
 
@@ -225,7 +220,7 @@ component_checks as (
                 )
         end as n_parts_found,
         component_check_sums.n_parts_expected,
-        component_check_sums.parts_detail
+        totals.amount_million_vnd as reported_amount_million_vnd
     from component_check_sums
     inner join totals
         on component_check_sums.amount_id = totals.amount_id
@@ -239,9 +234,15 @@ component_checks as (
 
 ),
 
+-- with the listed components as text where they do not add up (macros/checks_with_parts_detail.sql)
 final as (
 
-    select * from component_checks
+    {{ checks_with_parts_detail(
+        'component_checks', 'component_check_candidates',
+        "part_component || '=' || coalesce(cast(coalesce(same_column_amount,
+        decomposed_with_unstated_amount) as " ~ dbt.type_string() ~ "), 'not printed')",
+        'part_component'
+    ) }}
 
 )
 

@@ -49,6 +49,7 @@ source_parts as (
         totals.amount_id,
         totals.source_partition,
         totals.part_source,
+        totals.amount_million_vnd as reported_amount_million_vnd,
         source_values.amount_million_vnd
     from source_totals as totals
     left join source_values
@@ -62,24 +63,31 @@ source_parts as (
 
 ),
 
-source_checks as (
+source_sums as (
 
     select
         amount_id,
         source_partition,
         'funding_sources_to_total' as check_code,
         sum(amount_million_vnd) as computed_amount_million_vnd,
+        max(reported_amount_million_vnd) as reported_amount_million_vnd,
         count(amount_million_vnd) as n_parts_found,
-        count(*) as n_parts_expected,
-        {{ ordered_listagg(
-            "part_source || '=' || coalesce(cast(amount_million_vnd as "
-            ~ dbt.type_string() ~ "), 'not printed')",
-            "'; '", 'part_source'
-        ) }} as parts_detail
+        count(*) as n_parts_expected
     from source_parts
     group by amount_id, source_partition
     -- sources are all printed, or the total has another breakdown (checked by another family)
     having count(amount_million_vnd) = count(*)
+
+),
+
+-- with the parts as text where they do not add up (macros/checks_with_parts_detail.sql)
+source_checks as (
+
+    {{ checks_with_parts_detail(
+        'source_sums', 'source_parts',
+        "part_source || '=' || cast(amount_million_vnd as " ~ dbt.type_string() ~ ")",
+        'part_source'
+    ) }}
 
 ),
 
@@ -101,6 +109,7 @@ capital_parts as (
         totals.amount_id,
         totals.source_partition,
         totals.part_capital,
+        totals.amount_million_vnd as reported_amount_million_vnd,
         cells.amount_million_vnd
     from capital_totals as totals
     inner join cells
@@ -114,20 +123,26 @@ capital_parts as (
 
 ),
 
-capital_checks as (
+capital_sums as (
 
     select
         amount_id,
         source_partition,
         'capital_types_to_total' as check_code,
         sum(amount_million_vnd) as computed_amount_million_vnd,
+        max(reported_amount_million_vnd) as reported_amount_million_vnd,
         count(*) as n_parts_found,
-        count(*) as n_parts_expected,
-        {{ ordered_listagg(
-            "part_capital || '=' || amount_million_vnd", "'; '", 'part_capital'
-        ) }} as parts_detail
+        count(*) as n_parts_expected
     from capital_parts
     group by amount_id, source_partition
+
+),
+
+capital_checks as (
+
+    {{ checks_with_parts_detail(
+        'capital_sums', 'capital_parts', "part_capital || '=' || amount_million_vnd", 'part_capital'
+    ) }}
 
 ),
 

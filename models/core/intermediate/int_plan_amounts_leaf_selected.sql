@@ -65,15 +65,23 @@ total_candidates as {{ inline_cte() }} (
 
 ),
 
-documents_with_totals as (
+-- where such totals are: the equalities of macros/overlaps_below.sql, so that only the printings
+-- that could lie below one of them are kept as breakdowns (not every printing of every document)
+total_keys as (
 
-    select distinct document_id from total_candidates
+    select distinct
+        source_partition,
+        document_id,
+        geography_code,
+        phase_code,
+        component_code
+    from total_candidates
 
 ),
 
--- every printing of a document that has such a total, in any block or basis (a document may
--- print a total in one block and its parts in another): as breakdown keys of the component itself
--- and each of its ancestors
+-- every printing that could break such a total down, in any block or basis (a document may print
+-- a total in one block and its parts in another): as breakdown keys of the component itself or
+-- the ancestor that has a total
 breakdowns as (
 
     select distinct
@@ -90,10 +98,15 @@ breakdowns as (
         part.funding_source_code,
         part.capital_type_code
     from {{ ref('int_plan_amounts_printings') }} as part
-    left join component_ancestry_or_self
+    inner join component_ancestry_or_self
         on part.component_code = component_ancestry_or_self.descendant_code
-    inner join documents_with_totals
-        on part.document_id = documents_with_totals.document_id
+    inner join total_keys
+        on
+            part.source_partition = total_keys.source_partition
+            and part.document_id = total_keys.document_id
+            and part.geography_code = total_keys.geography_code
+            and part.phase_code = total_keys.phase_code
+            and component_ancestry_or_self.ancestor_code = total_keys.component_code
     where {{ in_rebuilt_partitions('part.source_partition') }}
 
 ),
