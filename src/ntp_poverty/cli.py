@@ -71,6 +71,11 @@ COMMANDS = (
         "completeness ledger: every numeral printed in documents/ is transcribed or classified",
     ),
     Command(
+        ("propose",),
+        "ntp_poverty.propose.command",
+        "proposed plan_amounts rows for a new document, a review file, and --apply of its verdicts",
+    ),
+    Command(
         ("synthetic",),
         "ntp_poverty.synthetic.feed",
         "write (or --revise) a deterministic synthetic national line-item feed",

@@ -1,0 +1,1 @@
+"""``ntp propose``: proposed seed rows for a new document, a review file, and applying it."""

@@ -1,0 +1,186 @@
+"""How good the proposals are: each document proposed again from seeds without its rows.
+
+For a document, its rows are removed from every provenance seed and from the explicit numeral
+classifications (as if nobody had transcribed it), the ledger finds what is left, and ``propose``
+proposes. Each committed plan_amounts row of the document is then looked up among the proposals by
+the token it claims (the ledger's own matching of rows to printed numbers) and compared column by
+column: funding source, capital type, phase, component, period, and what a total sums. A proposal
+whose printed value or number differs from the committed row's is counted apart: there must be
+none (a proposal never changes a printed value).
+"""
+
+from __future__ import annotations
+
+import csv
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from ntp_poverty.ledger.numerals import build_ledger, match_claims, read_claims, read_documents
+from ntp_poverty.propose.review import amount_row
+from ntp_poverty.propose.rules import JUDGEMENTS, Proposal, Registration, propose
+
+AMOUNTS = Path("transcription") / "plan_amounts.csv"
+
+
+@dataclass
+class Score:
+    """Per document: committed amounts, how many were proposed, and per column how many right."""
+
+    document_id: str
+    committed: int = 0
+    proposed: int = 0
+    extra: int = 0
+    right: dict[str, int] = field(default_factory=lambda: {name: 0 for name in JUDGEMENTS})
+    all_right: int = 0
+    values_changed: int = 0
+    seconds: float = 0.0
+
+    def share(self, count: int) -> str:
+        return f"{100 * count / self.committed:.0f} %" if self.committed else "–"
+
+
+def registration(seeds_dir: Path, document_id: str) -> Registration:
+    """The document's registration in seeds/reference/documents.csv."""
+    with (seeds_dir / "reference" / "documents.csv").open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            if row["document_id"] == document_id:
+                return Registration(
+                    document_id,
+                    row["source_file"],
+                    (int(row["period_start_year"]), int(row["period_end_year"])),
+                    row["total_funding_sources"],
+                    row["geography_code"],
+                )
+    raise KeyError(f"{seeds_dir / 'reference' / 'documents.csv'}: no document {document_id!r}")
+
+
+def proposals_for(documents_dir: Path, seeds_dir: Path, document_id: str) -> list[Proposal]:
+    """Every proposal for the document's numerals the ledger does not account for."""
+    reg = registration(seeds_dir, document_id)
+    ledger = build_ledger(documents_dir, seeds_dir)
+    unaccounted = {e.token for e in ledger.unaccounted() if e.token.file == reg.source_file}
+    return propose(ledger.documents[reg.source_file], reg, unaccounted)
+
+
+def _without(seeds_dir: Path, target: Path, document_id: str) -> None:
+    """A copy of the seeds with the document's rows removed from every seed that has document_id
+    (its registration and blocks kept: they are the first step of bringing a document in)."""
+    shutil.copytree(seeds_dir, target)
+    for path in (target / "transcription").glob("*.csv"):
+        _drop_rows(path, document_id)
+    _drop_rows(target / "reference" / "numeral_classifications.csv", document_id)
+    _drop_rows(target / "reference" / "acknowledged_source_errors.csv", document_id)
+
+
+def _drop_rows(path: Path, document_id: str) -> None:
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        header = list(reader.fieldnames or [])
+        rows = list(reader)
+    if "document_id" in header:
+        kept = [row for row in rows if row["document_id"] != document_id]
+    else:  # printed_percentages: rows whose percentage is the document's
+        kept = [row for row in rows if not row[header[0]].startswith(f"{document_id}:")]
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=header, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(kept)
+
+
+def _committed(row: dict[str, str]) -> dict[str, str]:
+    sums = [f"sources={row['sums_funding_sources']}"] if row["sums_funding_sources"] else []
+    sums += [f"components={row['sums_components']}"] if row["sums_components"] else []
+    sums += [f"capitals={row['sums_capital_types']}"] if row["sums_capital_types"] else []
+    return {
+        "funding_source_code": row["funding_source_code"],
+        "capital_type_code": row["capital_type_code"],
+        "phase_code": row["phase_code"],
+        "component_code": row["component_code"],
+        "period": f"{row['period_start_year']}-{row['period_end_year']}",
+        "sums": ";".join(sums),
+    }
+
+
+def score_document(documents_dir: Path, seeds_dir: Path, document_id: str) -> Score:
+    """Propose the document from seeds without its rows and compare with its committed rows."""
+    score = Score(document_id)
+    reg = registration(seeds_dir, document_id)
+    documents = read_documents(documents_dir)
+    claims = [c for c in read_claims(seeds_dir) if c.seed.name == AMOUNTS.name and c.value_column == "value_printed"]
+    claimed, _ = match_claims(claims, documents)
+    with tempfile.TemporaryDirectory(prefix="propose_") as work:
+        stripped = Path(work) / "seeds"
+        _without(seeds_dir, stripped, document_id)
+        started = time.monotonic()
+        proposals = {p.token: p for p in proposals_for(documents_dir, stripped, document_id)}
+        score.seconds = round(time.monotonic() - started, 2)
+    token_of = {claim.seed_line: token for token, claim in claimed.items()}
+    committed_tokens = set()
+    with (seeds_dir / AMOUNTS).open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        line = 2
+        for row in reader:
+            row_line, line = line, reader.line_num + 1
+            if row["document_id"] != document_id or row_line not in token_of:
+                continue
+            token = token_of[row_line]
+            committed_tokens.add(token)
+            score.committed += 1
+            if (proposal := proposals.get(token)) is not None:
+                _compare(score, proposal, row, reg)
+    score.extra = len([t for t in proposals if t not in committed_tokens])
+    return score
+
+
+def _compare(score: Score, proposal: Proposal, row: dict[str, str], reg: Registration) -> None:
+    """Count one proposal against its committed row."""
+    score.proposed += 1
+    proposed = amount_row(proposal, reg, 1)
+    if proposed["value_printed"] != row["value_printed"] or Decimal(proposed["value_numeric"]) != Decimal(
+        row["value_numeric"]
+    ):
+        score.values_changed += 1
+    expected = _committed(row)
+    right = [name for name in JUDGEMENTS if proposal.value(name) == expected[name]]
+    for name in right:
+        score.right[name] += 1
+    score.all_right += len(right) == len(JUDGEMENTS)
+
+
+def document_ids(seeds_dir: Path) -> list[str]:
+    """Every registered document, in registration order."""
+    with (seeds_dir / "reference" / "documents.csv").open(encoding="utf-8", newline="") as handle:
+        return [row["document_id"] for row in csv.DictReader(handle)]
+
+
+def table(scores: list[Score]) -> str:
+    """The scores as a Markdown table (per document and in all)."""
+    total = Score("all documents")
+    for score in scores:
+        total.committed += score.committed
+        total.proposed += score.proposed
+        total.extra += score.extra
+        total.all_right += score.all_right
+        total.values_changed += score.values_changed
+        total.seconds += score.seconds
+        for name in JUDGEMENTS:
+            total.right[name] += score.right[name]
+    header = ["document", "amounts", "proposed", *JUDGEMENTS, "every judgement right", "values changed", "extra", "s"]
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for score in [*scores, total]:
+        cells = [
+            score.document_id,
+            str(score.committed),
+            score.share(score.proposed),
+            *(score.share(score.right[name]) for name in JUDGEMENTS),
+            score.share(score.all_right),
+            str(score.values_changed),
+            str(score.extra),
+            f"{score.seconds:.2f}",
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)

@@ -1,0 +1,375 @@
+"""Proposed plan_amounts rows for the amounts of a document nobody has transcribed yet.
+
+Deterministic and rule-based (no network): the document is read line by line, keeping what its
+headings and tables say (the component of a "Dự án"/"Tiểu dự án" heading or table row, the period,
+phase and capital type of a section or table title, the columns of a table under "ĐVT: triệu
+đồng"). Every numeral the completeness ledger does not account for and that is printed with a money
+unit (on its line, or in its table's unit) becomes a proposal: the exact source text window, line
+and column, value and unit (strict Vietnamese parsing; never changed), and each judgement with the
+words it was read from and a confidence:
+
+* high: the amount's own words on its line ("Ngân sách trung ương (vốn sự nghiệp): 2.756 triệu đồng");
+* medium: its table column, table title or section heading;
+* low: the document's registration (its period, its definition of total) or a default.
+
+A total over sources lists the document's definition of total; the capital type of a total no
+words state is its parts' when they all state the same one (capital_type_basis ``parts``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from ntp_poverty.common.vn_numbers import NIL_MARKS, VietnameseNumberError, parse_vi_number, to_million_vnd
+from ntp_poverty.ledger.tokens import Document, Token
+from ntp_poverty.propose.cues import (
+    CAPITAL_TYPES,
+    PHASES,
+    SOURCES,
+    TABLE_UNIT,
+    UNIT_AFTER,
+    UNITS,
+    Reading,
+    component_of,
+    first_cue,
+    norm,
+    period_of,
+)
+
+#: The judgement columns a proposal reads from the document (and the evaluation scores).
+JUDGEMENTS = ("funding_source_code", "capital_type_code", "phase_code", "component_code", "period", "sums")
+#: The evidence of a total's capital type carried from its parts (capital_type_basis ``parts``).
+PARTS_EVIDENCE = "every part that follows states it"
+ROMAN_HEADING = re.compile(r"^[IVX]+\.\s")
+HEADING = re.compile(r"^\s*(?:[IVX]+\.|[a-zđ]\)|\d+(?:\.\d+)*\.?\s|[-+*•]\s|phụ lục|dự án|tiểu dự án)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Registration:
+    """What the document's row in documents.csv says: its id, file, period and definition of total."""
+
+    document_id: str
+    source_file: str
+    period: tuple[int, int]
+    total_funding_sources: str
+    geography_code: str = ""
+
+
+@dataclass
+class Proposal:
+    """One proposed plan_amounts row: the printed number, where it is, and each judgement read."""
+
+    token: Token
+    source_text: str
+    value_printed: str
+    unit_printed: str
+    value_numeric: Decimal
+    amount_million_vnd: Decimal | None
+    readings: dict[str, Reading] = field(default_factory=dict)
+    block: int = 0  # the section or table it is printed in (a title starts the next one)
+    defines_total: str = ""  # the sources a total's own words include ("ngân sách nhà nước")
+
+    def value(self, column: str) -> str:
+        """The proposed value of a judgement column ('' when none was read)."""
+        return self.readings[column].value if column in self.readings else ""
+
+
+@dataclass
+class Context:
+    """What the headings and tables read so far say about the amounts below them."""
+
+    component: Reading | None = None
+    project: str | None = None
+    period: Reading | None = None
+    phase: Reading | None = None
+    capital: Reading | None = None
+    block: int = 0
+    source: Reading | None = None
+    #: the phase and period the last amount of this block printed, for the parts that follow it
+    carried: dict[str, Reading] = field(default_factory=dict)
+    #: the one capital type every title of the document names, if only one (Sóc Trăng: SỰ NGHIỆP)
+    document_capital: Reading | None = None
+    table_unit: str | None = None
+    columns: list[str] = field(default_factory=list)
+    columns_done: bool = False
+    in_rows: bool = False
+    cell: int = 0
+    row_label: str = ""
+
+
+def _reading(cues, text: str, confidence: str, after: str = "") -> Reading | None:  # noqa: ANN001 - a cue tuple
+    """The cue nearest the number in the words before it, else in the words after it."""
+    found = first_cue(cues, text) or (first_cue(cues, after, nearest_end=False) if after else None)
+    return Reading(found[0], found[1], confidence) if found else None
+
+
+def is_title(text: str) -> bool:
+    """A section or table title: a roman-numbered heading, a "Phụ lục", or a line in capitals (not
+    the "(Kèm theo ...)" line under a title, whose date is the document's, not the table's)."""
+    stripped = text.strip().lstrip("*(").strip()
+    letters = [c for c in stripped if c.isalpha()]
+    if not letters or norm(stripped).startswith("kèm theo"):
+        return False
+    capitals = sum(c.isupper() for c in letters) / len(letters)
+    return capitals > 0.8 or ROMAN_HEADING.match(stripped) is not None or norm(stripped).startswith("phụ lục")
+
+
+def _heading(context: Context, text: str) -> None:
+    """A heading, title or table row label (no amount of its own). A component it names holds for
+    the amounts below; the period, phase and capital type of a title hold for its section (a
+    component's own name is not read for them: "Hỗ trợ đầu tư phát triển hạ tầng" names a project,
+    not a capital type)."""
+    lowered = norm(text)
+    if not is_title(text) and (source := first_cue(SOURCES, lowered)) and source[0] != "total":
+        # a heading naming a source ("1. Ngân sách trung ương"): its amounts are of that source
+        context.source = Reading(source[0], text.strip()[:80], "medium")
+    if component := component_of(lowered, context.project):
+        context.component = Reading(component, text.strip()[:80], "medium")
+        context.carried = {}
+        if component.startswith("DA"):
+            context.project = component.split(".")[0]
+    if not is_title(text) or (component or "ALL") != "ALL":
+        return
+    context.block, context.carried, context.source = context.block + 1, {}, None
+    if period := period_of(lowered):
+        context.period = Reading(f"{period[0]}-{period[1]}", text.strip()[:80], "medium")
+    for cues, attribute in ((PHASES, "phase"), (CAPITAL_TYPES, "capital")):
+        # a title says what it does first ("ĐỀ XUẤT ... KẾ HOẠCH VỐN" is a request)
+        if found := first_cue(cues, lowered, nearest_end=False):
+            setattr(context, attribute, Reading(found[0], found[1], "medium"))
+
+
+def _window(line: str, token: Token, previous_end: int) -> str:
+    """The words of the line between the previous amount (or the line's start) and this one."""
+    return line[previous_end : token.start]
+
+
+def _money_unit(line: str, token: Token, context: Context) -> str | None:
+    """The unit printed after the number, else the unit of the table the line is a cell of."""
+    if found := UNIT_AFTER.match(norm(line[token.end :])):
+        return UNITS.get(found.group(1), found.group(1))
+    if context.table_unit and line.strip() == token.text:
+        return context.table_unit
+    return None
+
+
+def _after(line: str, token: Token, next_start: int) -> str:
+    """The words right after the number, to the next amount or the next ";", ":", "(" or ")"."""
+    text = line[token.end : next_start]
+    cut = min((i for i in (text.find(mark) for mark in ";:()") if i >= 0), default=len(text))
+    return norm(text[:cut])
+
+
+def _propose_one(
+    token: Token,
+    line: str,
+    unit: str,
+    window: str,
+    after: str,
+    column: str,
+    context: Context,
+    registration: Registration,
+) -> Proposal | None:
+    try:
+        value = Decimal(0) if token.text in NIL_MARKS else parse_vi_number(token.text)
+    except VietnameseNumberError:
+        return None
+    is_cell = line.strip() == token.text
+    text = norm(window)
+    proposal = Proposal(
+        token=token,
+        source_text=line.strip() if is_cell else line[max(0, token.start - len(window)) :].strip(),
+        value_printed=token.text,
+        unit_printed=unit,
+        value_numeric=value,
+        amount_million_vnd=to_million_vnd(value, unit),
+    )
+    readings = proposal.readings
+    if (not is_cell and (source := _reading(SOURCES, text, "high", after))) or (
+        column and (source := _reading(SOURCES, norm(column), "medium"))
+    ):
+        value, _, sources = source.value.partition(":")
+        readings["funding_source_code"] = Reading(value, source.evidence, source.confidence)
+        proposal.defines_total = sources
+    else:
+        readings["funding_source_code"] = (
+            context.carried.get(f"source@{token.line}")
+            or context.source
+            or Reading("unspecified", "no source named", "low")
+        )
+    capital_default = context.capital or context.document_capital
+    if readings["funding_source_code"].value == "other_mobilized":
+        capital_default = None  # other mobilised funds are no budget capital: stated or unspecified
+    for column_name, cues, inherited in (
+        ("capital_type_code", CAPITAL_TYPES, capital_default),
+        ("phase_code", PHASES, context.phase),
+    ):
+        own = _reading(cues, text, "high", after) if not is_cell else None
+        readings[column_name] = (
+            own
+            or context.carried.get(column_name)
+            or inherited
+            or Reading("unspecified" if column_name == "capital_type_code" else "requested", "no words for it", "low")
+        )
+    own_component = component_of(norm(window), context.project) if not is_cell else None
+    readings["component_code"] = (
+        Reading(own_component, window.strip()[:80], "high")
+        if own_component
+        else context.component or Reading("ALL", "no heading names a component", "low")
+    )
+    own_period = period_of(norm(line)) if not is_cell else None
+    start, end = own_period or registration.period
+    readings["period"] = (
+        Reading(f"{start}-{end}", line.strip()[:80], "high")
+        if own_period
+        else context.carried.get("period")
+        or context.period
+        or Reading(f"{start}-{end}", "the document's period (documents.csv)", "low")
+    )
+    proposal.block = context.block
+    for name in ("phase_code", "period"):  # what the amount's own words say holds for its parts below
+        if readings[name].confidence == "high":
+            context.carried[name] = Reading(readings[name].value, readings[name].evidence, "medium")
+    source = readings["funding_source_code"]
+    if source.confidence == "high" and source.value != "total":
+        # the parts printed after it on its line, in parentheses, are of the same source
+        context.carried[f"source@{token.line}"] = Reading(source.value, source.evidence, "medium")
+    return proposal
+
+
+def _complete_totals(proposals: list[Proposal], registration: Registration, components: set[str]) -> None:
+    """What a total sums: the document's definition of total over sources; the sub-projects printed
+    for a project (the projects for the programme); the capital type its parts all state."""
+    for index, proposal in enumerate(proposals):
+        readings = proposal.readings
+        component = proposal.value("component_code")
+        if proposal.value("funding_source_code") == "unspecified":
+            # no words for its source, but parts by source follow it: it is their total
+            following = [p for p in proposals[index + 1 : index + 4] if p.value("component_code") == component]
+            if any(p.readings["funding_source_code"].confidence == "high" for p in following):
+                readings["funding_source_code"] = Reading("total", "parts by source follow it", "medium")
+        sums = []
+        if proposal.value("funding_source_code") == "total":
+            sums.append(f"sources={proposal.defines_total or registration.total_funding_sources}")
+        component = proposal.value("component_code")
+        below = sorted(
+            {
+                p.value("component_code")
+                for p in proposals
+                if p.block == proposal.block and p.value("component_code").rsplit(".", 1)[0] == component
+            }
+            - {component}
+        )
+        if component == "ALL":
+            below = sorted(c for c in components if c.startswith("DA") and "." not in c)
+        if below:
+            sums.append("components=" + "|".join(below))
+        same_line = [p for p in proposals[index + 1 :] if p.token.line == proposal.token.line]
+        capitals = sorted(
+            {
+                p.value("capital_type_code")
+                for p in same_line
+                if p.readings["capital_type_code"].confidence == "high"
+                and p.value("funding_source_code") == proposal.value("funding_source_code")
+            }
+        )
+        if proposal.unit_printed == "%" and readings["capital_type_code"].confidence != "high":
+            capitals = ["development_investment", "recurrent"]  # a share of the whole plan
+        if readings["capital_type_code"].confidence != "high" and len(capitals) > 1:
+            readings["capital_type_code"] = Reading("total", "its parts on the line are of two capital types", "medium")
+            sums.append("capitals=" + "|".join(capitals))
+        readings["sums"] = Reading(";".join(sums), "the document's definition of total and its components", "low")
+        if proposal.value("funding_source_code") == "total" and readings["capital_type_code"].confidence == "low":
+            parts = [
+                p.value("capital_type_code")
+                for p in proposals[index + 1 : index + 4]
+                if p.value("component_code") == component and p.value("funding_source_code") != "total"
+            ]
+            if parts and len(set(parts)) == 1 and parts[0] != "unspecified":
+                readings["capital_type_code"] = Reading(parts[0], PARTS_EVIDENCE, "medium")
+
+
+def _document_capital(document: Document) -> Reading | None:
+    """The capital type the document's titles name, when they name exactly one."""
+    named = {
+        found[0]: found[1]
+        for line in document.lines
+        if is_title(line) and (found := first_cue(CAPITAL_TYPES, norm(line)))
+    }
+    if len(named) != 1:
+        return None
+    ((value, words),) = named.items()
+    return Reading(value, f"every title of the document that names a capital type says {words!r}", "medium")
+
+
+def _table_line(context: Context, line: str) -> tuple[str, str] | None:
+    """Follow a table reconstructed one cell per line (tab-prefixed), blocks separated by blank
+    lines: the header block names the columns, then each row block is STT, label, values. Returns
+    ("cell", column header) for a value cell, ("label", text) for a row label, else None."""
+    if not line.strip():
+        if context.columns:
+            context.row_label, context.cell = "", 0
+        return None
+    if not context.in_rows and not context.columns_done:
+        context.columns.append(line.strip())
+        return None
+    context.in_rows = True
+    index, context.cell = context.cell, context.cell + 1
+    if index == 1:
+        context.row_label = line.strip()
+        return "label", line.strip()
+    if index >= 2:
+        return "cell", context.columns[index] if index < len(context.columns) else ""
+    return None
+
+
+def propose(document: Document, registration: Registration, unaccounted: set[Token]) -> list[Proposal]:
+    """A proposal for every unaccounted numeral of ``document`` printed with a money unit."""
+    context = Context(document_capital=_document_capital(document))
+    proposals: list[Proposal] = []
+    components: set[str] = set()
+    for number, line in enumerate(document.lines, start=1):
+        lowered = norm(line)
+        if unit := TABLE_UNIT.search(lowered):
+            context.table_unit, context.columns, context.in_rows, context.cell = unit.group(1), [], False, 0
+            context.columns_done = False
+            continue
+        column = ""
+        if context.table_unit and (line.startswith("\t") or not line.strip()):
+            if not line.strip() and context.columns and not context.in_rows:
+                context.columns_done = True
+            kind = _table_line(context, line)
+            if kind and kind[0] == "label":
+                _heading(context, kind[1])
+                if context.component:
+                    components.add(context.component.value)
+                continue
+            if not kind:
+                continue
+            column = kind[1]
+        elif context.table_unit:
+            context.table_unit = None
+        tokens = document.tokens_on(number)
+        amounts = [(t, u) for t in tokens if t in unaccounted and (u := _money_unit(line, t, context))]
+        if not amounts:
+            if not column and (HEADING.match(lowered) or is_title(line) or not tokens):
+                _heading(context, line)
+                if context.component:
+                    components.add(context.component.value)
+            continue
+        prefix = line[: amounts[0][0].start]
+        if not column and component_of(norm(prefix), context.project):
+            _heading(context, prefix)  # "Dự án 3: kinh phí ... là 1.200 ..., gồm ...": the line's component
+        previous_end = 0
+        for index, (token, unit) in enumerate(amounts):
+            window = _window(line, token, previous_end)
+            after = _after(line, token, amounts[index + 1][0].start if index + 1 < len(amounts) else len(line))
+            if proposal := _propose_one(token, line, unit, window, after, column, context, registration):
+                proposals.append(proposal)
+                if proposal.value("component_code").startswith("DA"):
+                    components.add(proposal.value("component_code"))
+            previous_end = token.end
+    _complete_totals(proposals, registration, components)
+    return proposals
