@@ -78,7 +78,7 @@ BREAKS = [
         {"sums_funding_sources": ""},
         "sums_funding_sources",
         "total_lists_its_sources",
-        "lists no source",
+        "lists none of the funding sources",
     ),
     (
         AMOUNTS,
@@ -94,7 +94,7 @@ BREAKS = [
         {"sums_capital_types": ""},
         "sums_capital_types",
         "total_lists_its_capital_types",
-        "lists no capital",
+        "lists none of the capital types",
     ),
     (
         AMOUNTS,
@@ -122,7 +122,7 @@ BREAKS = [
         RANGE_TARGET,
         {"target_year_start": "2025"},
         "target_year_start",
-        "target_low_not_above_high",
+        "target_years_in_order",
         "starts in 2025",
     ),
     (TARGETS, RANGE_TARGET, {"comparator": "="}, "comparator", "target_range_has_its_high", "comparator is range"),

@@ -17,7 +17,8 @@ Rule (dbt test it mirrors):
 * ``as_of_date_in_its_period``: an amount to a date is a ``period_total`` whose date lies in its
   period (idem).
 * ``qualifier_on_its_line``: the qualifier (hơn, khoảng, ...) is in the row's source_text (idem).
-* ``target_low_not_above_high`` / ``target_range_has_its_high``: plan_targets (stg_transcription__plan_targets).
+* ``target_low_not_above_high`` / ``target_range_has_its_high`` / ``target_years_in_order``: plan_targets
+  (stg_transcription__plan_targets).
 * ``result_low_not_above_high`` / ``result_range_has_its_high`` / ``cumulative_before_its_year``:
   plan_results (stg_transcription__plan_results).
 * ``repeat_matches_its_original``: a repeat names a counted printing of the same cell, block,
@@ -99,34 +100,34 @@ def _counted(row: dict[str, str]) -> bool:
 AMOUNTS = "plan_amounts"
 
 
-@rule("total_lists_its_sources", "list the funding sources the total includes (as the document defines its total)")
-def _total_lists_its_sources(seeds: dict[str, Rows]) -> Iterator[Finding]:
-    for line, row in seeds[AMOUNTS]:
-        is_total = row["funding_source_code"] == "total"
-        if is_total and not row["sums_funding_sources"]:
-            yield AMOUNTS, line, "sums_funding_sources", "a total over funding sources lists no source it sums"
-        elif not is_total and row["sums_funding_sources"]:
-            yield (
-                AMOUNTS,
-                line,
-                "sums_funding_sources",
-                (f"only a total lists sources, and funding_source_code is {row['funding_source_code']!r}"),
-            )
+def _total_lists(code: str, sums: str, what: str) -> Callable[[dict[str, Rows]], Iterator[Finding]]:
+    """A total over ``what`` (``code`` = total) lists in ``sums`` what it sums, and only a total does."""
+
+    def check(seeds: dict[str, Rows]) -> Iterator[Finding]:
+        for line, row in seeds[AMOUNTS]:
+            is_total = row[code] == "total"
+            if is_total and not row[sums]:
+                yield AMOUNTS, line, sums, f"a total over {what} lists none of the {what} it sums"
+            elif not is_total and row[sums]:
+                yield AMOUNTS, line, sums, f"only a total lists {what}, and {code} is {row[code]!r}"
+
+    return check
 
 
-@rule("total_lists_its_capital_types", "list the capital types the total sums, or set capital_type_code to total")
-def _total_lists_its_capital_types(seeds: dict[str, Rows]) -> Iterator[Finding]:
-    for line, row in seeds[AMOUNTS]:
-        is_total = row["capital_type_code"] == "total"
-        if is_total and not row["sums_capital_types"]:
-            yield AMOUNTS, line, "sums_capital_types", "a total over capital types lists no capital type it sums"
-        elif not is_total and row["sums_capital_types"]:
-            yield (
-                AMOUNTS,
-                line,
-                "sums_capital_types",
-                (f"only a total lists capital types, and capital_type_code is {row['capital_type_code']!r}"),
-            )
+RULES.append(
+    Rule(
+        "total_lists_its_sources",
+        "list the funding sources the total includes (as the document defines its total)",
+        _total_lists("funding_source_code", "sums_funding_sources", "funding sources"),
+    )
+)
+RULES.append(
+    Rule(
+        "total_lists_its_capital_types",
+        "list the capital types the total sums, or set capital_type_code to total",
+        _total_lists("capital_type_code", "sums_capital_types", "capital types"),
+    )
+)
 
 
 @rule("period_in_order", "give both years of the period the amount is for, the first year first")
@@ -193,54 +194,48 @@ def _low_high(
             yield "range", line, comparator, message, seed
 
 
-@rule("target_low_not_above_high", "correct low_value/high_value or the target years to what the line prints")
-def _target_low_not_above_high(seeds: dict[str, Rows]) -> Iterator[Finding]:
-    for kind, line, column, message, seed in _low_high(
-        "plan_targets", seeds["plan_targets"], "low_value", "high_value", "comparator", "value_high_printed"
-    ):
-        if kind == "low":
-            yield seed, line, column, message
+#: The seeds that print a value and the high end of a range: (seed, low, high, comparator, high printed).
+RANGES = {
+    "target": ("plan_targets", "low_value", "high_value", "comparator", "value_high_printed"),
+    "result": ("plan_results", "value_numeric", "value_high_numeric", "value_comparator", "value_high_printed"),
+}
+
+
+def _range_rule(kind: str, which: str) -> Callable[[dict[str, Rows]], Iterator[Finding]]:
+    """The ``which`` ('low' or 'range') half of :func:`_low_high` for the seed of ``kind``."""
+    seed, *columns = RANGES[kind]
+
+    def check(seeds: dict[str, Rows]) -> Iterator[Finding]:
+        for found, line, column, message, name in _low_high(seed, seeds[seed], *columns):
+            if found == which:
+                yield name, line, column, message
+
+    return check
+
+
+for _kind in RANGES:
+    RULES.append(
+        Rule(
+            f"{_kind}_low_not_above_high",
+            f"correct the {_kind}'s low and high values to what the line prints",
+            _range_rule(_kind, "low"),
+        )
+    )
+    RULES.append(
+        Rule(
+            f"{_kind}_range_has_its_high",
+            "a range comparator goes with value_high_printed, and only with it",
+            _range_rule(_kind, "range"),
+        )
+    )
+
+
+@rule("target_years_in_order", "correct target_year_start/target_year_end to the years the line prints")
+def _target_years_in_order(seeds: dict[str, Rows]) -> Iterator[Finding]:
     for line, row in seeds["plan_targets"]:
         start, end = _int(row["target_year_start"]), _int(row["target_year_end"])
         if start is not None and end is not None and start > end:
             yield "plan_targets", line, "target_year_start", f"the target starts in {start}, after it ends ({end})"
-
-
-@rule("target_range_has_its_high", "a range comparator goes with value_high_printed, and only with it")
-def _target_range_has_its_high(seeds: dict[str, Rows]) -> Iterator[Finding]:
-    for kind, line, column, message, seed in _low_high(
-        "plan_targets", seeds["plan_targets"], "low_value", "high_value", "comparator", "value_high_printed"
-    ):
-        if kind == "range":
-            yield seed, line, column, message
-
-
-@rule("result_low_not_above_high", "correct value_numeric/value_high_numeric to what the line prints")
-def _result_low_not_above_high(seeds: dict[str, Rows]) -> Iterator[Finding]:
-    for kind, line, column, message, seed in _low_high(
-        "plan_results",
-        seeds["plan_results"],
-        "value_numeric",
-        "value_high_numeric",
-        "value_comparator",
-        "value_high_printed",
-    ):
-        if kind == "low":
-            yield seed, line, column, message
-
-
-@rule("result_range_has_its_high", "a range value_comparator goes with value_high_printed, and only with it")
-def _result_range_has_its_high(seeds: dict[str, Rows]) -> Iterator[Finding]:
-    for kind, line, column, message, seed in _low_high(
-        "plan_results",
-        seeds["plan_results"],
-        "value_numeric",
-        "value_high_numeric",
-        "value_comparator",
-        "value_high_printed",
-    ):
-        if kind == "range":
-            yield seed, line, column, message
 
 
 @rule("cumulative_before_its_year", "cumulative_from_year is the first year counted, before reference_year")
