@@ -104,7 +104,8 @@ def describe_failures(candidate: Path, results: list[dict[str, Any]], run_dir: P
         name = result["unique_id"].split(".")[2]
         sql = result.get("compiled_code")
         if not sql or result["status"] == "error":
-            lines.append(f"dbt test {name}: {cut(str(result.get('message') or 'no compiled SQL'))}")
+            if result.get("message"):  # dbt's own words are all there is
+                lines.append(f"dbt test {name}: {cut(str(result['message']))}")
             continue
         out = run_dir / "test_failures" / f"{name[:120]}.csv"
         try:
