@@ -47,6 +47,10 @@ PHASES = _cues(
 PROJECT = re.compile(r"(?<!tiểu )\bdự án\s*(\d)\b")
 SUB_PROJECT = re.compile(r"\btiểu dự án\s*(\d)\b")
 PROGRAMME = re.compile(r"chương trình mục tiêu quốc gia|toàn chương trình|tổng cộng")
+#: The programme's total named before an amount ("Tổng nhu cầu vốn thực hiện Chương trình MTQG ... là").
+PROGRAMME_TOTAL = re.compile(r"\btổng\b.{0,40}\bchương trình\b")
+#: A lettered sub-heading ("b) Truyền thông về giảm nghèo đa chiều"): read against Decision 90's names.
+LETTERED = re.compile(r"^\s*[a-zđ]\)\s*(.+)$")
 #: A period: "giai đoạn 2024 - 2025", "năm 2024", "2024-2025".
 PERIOD_RANGE = re.compile(r"((?:19|20)\d\d)\s*[-–]\s*((?:19|20)\d\d)")
 PERIOD_YEAR = re.compile(r"\bnăm\s+((?:19|20)\d\d)\b")
@@ -82,9 +86,16 @@ def first_cue(cues: tuple[Cue, ...], text: str, nearest_end: bool = True) -> tup
     return best[2], best[3]
 
 
-def component_of(text: str, project: str | None) -> str | None:
+def component_of(text: str, project: str | None, names: dict[str, str] | None = None) -> str | None:
     """The component a heading names: DA<n>, DA<n>.<m> (a sub-project of ``project`` when the
-    heading names only the sub-project), ALL for the programme, else None."""
+    heading names only the sub-project), ALL for the programme; else, for a lettered sub-heading of
+    ``project``, the sub-project whose Decision 90 name (``names``: code -> NFC lower-case name) it
+    starts with; else None."""
+    if names and project and (lettered := LETTERED.match(text)):
+        label = lettered.group(1).strip()
+        for code, name in names.items():
+            if code.startswith(f"{project}.") and label.startswith(name):
+                return code
     if sub := SUB_PROJECT.search(text):
         own = PROJECT.search(text)
         parent = f"DA{own.group(1)}" if own else project

@@ -20,6 +20,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from ntp_poverty.ledger.numerals import build_ledger, match_claims, read_claims, read_documents
+from ntp_poverty.propose.cues import norm
 from ntp_poverty.propose.review import amount_row
 from ntp_poverty.propose.rules import JUDGEMENTS, Proposal, Registration, propose
 
@@ -43,6 +44,12 @@ class Score:
         return f"{100 * count / self.committed:.0f} %" if self.committed else "–"
 
 
+def component_names(seeds_dir: Path) -> dict[str, str]:
+    """Decision 90's component names by code (program_components.csv), NFC and lower-case."""
+    with (seeds_dir / "reference" / "program_components.csv").open(encoding="utf-8", newline="") as handle:
+        return {row["component_code"]: norm(row["name_vi"]).strip() for row in csv.DictReader(handle)}
+
+
 def registration(seeds_dir: Path, document_id: str) -> Registration:
     """The document's registration in seeds/reference/documents.csv."""
     with (seeds_dir / "reference" / "documents.csv").open(encoding="utf-8", newline="") as handle:
@@ -54,6 +61,7 @@ def registration(seeds_dir: Path, document_id: str) -> Registration:
                     (int(row["period_start_year"]), int(row["period_end_year"])),
                     row["total_funding_sources"],
                     row["geography_code"],
+                    component_names(seeds_dir),
                 )
     raise KeyError(f"{seeds_dir / 'reference' / 'documents.csv'}: no document {document_id!r}")
 

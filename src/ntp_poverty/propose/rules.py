@@ -27,6 +27,7 @@ from ntp_poverty.ledger.tokens import Document, Token
 from ntp_poverty.propose.cues import (
     CAPITAL_TYPES,
     PHASES,
+    PROGRAMME_TOTAL,
     SOURCES,
     TABLE_UNIT,
     UNIT_AFTER,
@@ -55,6 +56,8 @@ class Registration:
     period: tuple[int, int]
     total_funding_sources: str
     geography_code: str = ""
+    #: Decision 90's components by code, their names NFC and lower-case (program_components.csv)
+    component_names: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -87,6 +90,7 @@ class Context:
     capital: Reading | None = None
     block: int = 0
     source: Reading | None = None
+    names: dict[str, str] = field(default_factory=dict)
     #: the phase and period the last amount of this block printed, for the parts that follow it
     carried: dict[str, Reading] = field(default_factory=dict)
     #: the one capital type every title of the document names, if only one (Sóc Trăng: SỰ NGHIỆP)
@@ -125,7 +129,7 @@ def _heading(context: Context, text: str) -> None:
     if not is_title(text) and (source := first_cue(SOURCES, lowered)) and source[0] != "total":
         # a heading naming a source ("1. Ngân sách trung ương"): its amounts are of that source
         context.source = Reading(source[0], text.strip()[:80], "medium")
-    if component := component_of(lowered, context.project):
+    if component := component_of(lowered, context.project, context.names):
         context.component = Reading(component, text.strip()[:80], "medium")
         context.carried = {}
         if component.startswith("DA"):
@@ -199,6 +203,8 @@ def _propose_one(
             or context.source
             or Reading("unspecified", "no source named", "low")
         )
+        if carried := context.carried.get(f"defines_total@{token.line}"):
+            proposal.defines_total = carried.value
     capital_default = context.capital or context.document_capital
     if readings["funding_source_code"].value == "other_mobilized":
         capital_default = None  # other mobilised funds are no budget capital: stated or unspecified
@@ -209,6 +215,7 @@ def _propose_one(
         own = _reading(cues, text, "high", after) if not is_cell else None
         readings[column_name] = (
             own
+            or context.carried.get(f"capital@{token.line}" if column_name == "capital_type_code" else column_name)
             or context.carried.get(column_name)
             or inherited
             or Reading("unspecified" if column_name == "capital_type_code" else "requested", "no words for it", "low")
@@ -232,11 +239,25 @@ def _propose_one(
     for name in ("phase_code", "period"):  # what the amount's own words say holds for its parts below
         if readings[name].confidence == "high":
             context.carried[name] = Reading(readings[name].value, readings[name].evidence, "medium")
+    capital = readings["capital_type_code"]
+    if capital.confidence == "high":  # "- Vốn đầu tư phát triển: 87.265 (trong đó: NSTW 84.724; ...)"
+        context.carried[f"capital@{token.line}"] = Reading(capital.value, capital.evidence, "medium")
     source = readings["funding_source_code"]
-    if source.confidence == "high" and source.value != "total":
+    if source.confidence == "high":
         # the parts printed after it on its line, in parentheses, are of the same source
         context.carried[f"source@{token.line}"] = Reading(source.value, source.evidence, "medium")
+        context.carried[f"defines_total@{token.line}"] = Reading(proposal.defines_total, "", "medium")
     return proposal
+
+
+def _block_sources(proposals: list[Proposal], total: Proposal, registration: Registration) -> str:
+    """The document's definition of total, less the sources its block never prints on their own
+    (Lạng Sơn defines its total with other mobilised funds, but its allocation sections print only
+    the state budget's)."""
+    printed = {p.value("funding_source_code") for p in proposals if p.block == total.block}
+    defined = registration.total_funding_sources.split("|")
+    kept = [source for source in defined if source in printed or source != "other_mobilized"]
+    return "|".join(kept)
 
 
 def _complete_totals(proposals: list[Proposal], registration: Registration, components: set[str]) -> None:
@@ -252,7 +273,7 @@ def _complete_totals(proposals: list[Proposal], registration: Registration, comp
                 readings["funding_source_code"] = Reading("total", "parts by source follow it", "medium")
         sums = []
         if proposal.value("funding_source_code") == "total":
-            sums.append(f"sources={proposal.defines_total or registration.total_funding_sources}")
+            sums.append(f"sources={proposal.defines_total or _block_sources(proposals, proposal, registration)}")
         component = proposal.value("component_code")
         below = sorted(
             {
@@ -327,7 +348,7 @@ def _table_line(context: Context, line: str) -> tuple[str, str] | None:
 
 def propose(document: Document, registration: Registration, unaccounted: set[Token]) -> list[Proposal]:
     """A proposal for every unaccounted numeral of ``document`` printed with a money unit."""
-    context = Context(document_capital=_document_capital(document))
+    context = Context(document_capital=_document_capital(document), names=registration.component_names)
     proposals: list[Proposal] = []
     components: set[str] = set()
     for number, line in enumerate(document.lines, start=1):
@@ -362,6 +383,8 @@ def propose(document: Document, registration: Registration, unaccounted: set[Tok
         prefix = line[: amounts[0][0].start]
         if not column and component_of(norm(prefix), context.project):
             _heading(context, prefix)  # "Dự án 3: kinh phí ... là 1.200 ..., gồm ...": the line's component
+        elif not column and PROGRAMME_TOTAL.search(norm(prefix)):
+            context.component, context.carried = Reading("ALL", prefix.strip()[:80], "medium"), {}
         previous_end = 0
         for index, (token, unit) in enumerate(amounts):
             window = _window(line, token, previous_end)
