@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from ntp_poverty.publish.offline_docs import ASSET_DIR, external_urls, make_offline
+from ntp_poverty.publish.offline_docs import ASSET_DIR, OFFLINE_CSS, external_urls, make_offline, status_as_text
 from ntp_poverty.validate.marts import validate as validate_marts
 
 pytestmark = pytest.mark.slow
@@ -76,6 +76,36 @@ def test_index_tables_draw_offline_in_headless_chromium(data_docs: Path, tmp_pat
     assert dom.count('class="table ntp-offline-table"') >= 2
     for mart in ("funding_mix", "target_attainment", "poverty_rate_series"):
         assert f"expectations/{mart}_suite.html" in dom or f"{mart}_suite" in dom, mart
+    # the index's status column says each validation passed, in text, not in an icon font
+    assert dom.count('title="passed"') >= 10 and "\u2713" in dom and 'title="failed"' not in dom
+
+
+def test_every_expectation_of_a_validation_page_shows_its_verdict(data_docs: Path, tmp_path: Path) -> None:
+    page = next(data_docs.glob("validations/**/*.html"))
+    dom = _chromium("--dump-dom", page.as_uri(), user_dir=tmp_path / "profile").stdout
+    # no status icon is left empty (an icon font the offline page cannot load would show nothing)
+    assert re.findall(r'<i class="[^"]*fa-check-circle[^"]*"[^>]*></i>', dom) == []
+    assert dom.count("\u2713") >= 10
+
+
+def test_a_failed_verdict_is_displayed_in_the_browser(tmp_path: Path) -> None:
+    """GX's icons for a passed and a failed expectation become visible text: computed in Chromium,
+    with the offline stylesheet, neither is hidden with the icon fonts."""
+    icons = (
+        '<i class="fas fa-check-circle text-success" aria-hidden="true"></i>'
+        '<i class="fas fa-times text-danger" aria-hidden="true"></i>'
+    )
+    (tmp_path / "offline.css").write_text(OFFLINE_CSS, encoding="utf-8")
+    (tmp_path / "page.html").write_text(
+        '<html><head><link rel="stylesheet" href="offline.css"></head><body>'
+        + status_as_text(icons)
+        + "<script>document.body.setAttribute('data-shown', Array.from(document.querySelectorAll('i'))"
+        + ".map(function (e) { return getComputedStyle(e).display + ':' + e.textContent; }).join(','));</script>"
+        + "</body></html>",
+        encoding="utf-8",
+    )
+    dom = _chromium("--dump-dom", (tmp_path / "page.html").as_uri(), user_dir=tmp_path / "profile").stdout
+    assert 'data-shown="inline:\u2713,inline:\u2717"' in dom
 
 
 def test_screenshot_of_the_offline_data_docs(data_docs: Path, tmp_path: Path) -> None:

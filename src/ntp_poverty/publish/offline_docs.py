@@ -56,8 +56,8 @@ tr.ntp-link-row:hover { background: #eef4ff; }
 .text-danger, .ge-failed-icon { color: #dc3545; }
 .badge { display: inline-block; padding: .1rem .4rem; border-radius: .25rem; background: #e9ecef; }
 .modal, .ge-walkthrough-modal, .fa, .fas, .far { display: none; }
-.ge-success-icon::before { content: "\\2714"; display: inline; }
-.ge-failed-icon::before { content: "\\2716"; display: inline; }
+.fa.ntp-status, .fas.ntp-status, .far.ntp-status { display: inline; font-style: normal; font-weight: 700; }
+.ntp-status-passed { color: #198754; } .ntp-status-failed { color: #dc3545; }
 .ntp-offline-note { font-size: .85rem; color: #6c757d; margin: .5rem 1.25rem; }
 .row { display: flex; flex-wrap: wrap; } .col, [class*="col-"] { flex: 1 1 auto; min-width: 0; }
 .sticky { position: static; }
@@ -135,6 +135,27 @@ def external_urls(html: str) -> list[str]:
     return EXTERNAL_URL.findall(html)
 
 
+#: A Font Awesome status icon of Great Expectations (an empty ``<i>``): passed or failed.
+STATUS_ICON = re.compile(
+    r'<i class="(?P<classes>[^"]*\bfa-(?P<icon>check-circle|check|times-circle|times|exclamation-triangle)\b[^"]*)"'
+    r"(?P<rest>[^>]*)></i>"
+)
+STATUS_TEXT = {"check-circle": "passed", "check": "passed"}
+
+
+def status_as_text(html: str) -> str:
+    """Each status icon written as text (✓ passed, ✗ failed) with a title, so that the verdict shows
+    without the icon font the offline pages cannot load."""
+
+    def text(match: re.Match[str]) -> str:
+        verdict = STATUS_TEXT.get(match.group("icon"), "failed")
+        mark = "\u2713" if verdict == "passed" else "\u2717"
+        classes = f"{match.group('classes')} ntp-status ntp-status-{verdict}"
+        return f'<i class="{classes}" title="{verdict}"{match.group("rest")}>{mark}</i>'
+
+    return STATUS_ICON.sub(text, html)
+
+
 def make_offline(site: Path) -> int:
     """Rewrite every HTML page under ``site`` to use only local files; return the pages rewritten."""
     assets = site / ASSET_DIR
@@ -146,7 +167,7 @@ def make_offline(site: Path) -> int:
         html = page.read_text(encoding="utf-8")
         prefix = os.path.relpath(assets, page.parent).replace(os.sep, "/")
         local = f'<link rel="stylesheet" href="{prefix}/offline.css"><script src="{prefix}/offline.js"></script>'
-        html = EXTERNAL_TAG.sub("", html)
+        html = status_as_text(EXTERNAL_TAG.sub("", html))
         html = re.sub(r"<head([^>]*)>", lambda m, local=local: f"<head{m.group(1)}>{local}", html, count=1)
         html = re.sub(r"<body([^>]*)>", lambda m: f"<body{m.group(1)}>{NOTE}", html, count=1)
         page.write_text(html, encoding="utf-8")
