@@ -137,4 +137,4 @@ def test_previous_files_with_other_columns_are_not_carried_over(releases: dict[s
     )
     export_partitioned_facts(releases["second_db"], tmp / "whole", "run-2")
     assert dataset(tmp / "reused" / "sum_checks") == dataset(tmp / "whole" / "sum_checks")
-    assert all(row[-3] == "new" for row in dataset(tmp / "reused" / "sum_checks"))
+    assert all(row[-4] == "new" for row in dataset(tmp / "reused" / "sum_checks"))  # then province_code, province, year

@@ -3,7 +3,9 @@
 ``parquet/facts/<table>/province=<code>/year=<yyyy>/*.parquet`` for each table of
 :data:`PARTITIONED_FACTS`, each file with the run id in its key-value metadata. The province is
 the province of the document's geography (a feed report's: its folder's; a district's document:
-its province); the year the row's fiscal year, else the first of its period.
+its province); the year the row's fiscal year, else the first of its period. Every file also holds
+the province's GSO code as text (``province_code``): a reader that infers the folder's type reads
+``province=01`` back as the integer 1 (polars, pyarrow and pandas do), which joins to no geography.
 
 After a full build every partition is exported from the candidate. After an incremental build
 (:class:`Reuse`), only the dataset partitions that hold rows of the rebuilt feed partitions, in
@@ -54,7 +56,7 @@ def _quote(text: str) -> str:
 def _rows_sql(table: str, year: str) -> str:
     """Every row of ``table`` with its dataset partition columns."""
     return f"""
-        select fact.*, geography.province_code as province, {year} as year
+        select fact.*, geography.province_code, geography.province_code as province, {year} as year
         from {table} as fact
         left join core.dim_document as document on fact.document_id = document.document_id
         left join core.dim_geography as geography on document.geography_code = geography.geography_code
