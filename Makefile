@@ -61,7 +61,7 @@ duckdb15-venv: $(DUCKDB15_STAMP)
 ## marts as Parquet in parquet/ and Data Docs in data_docs/ beside it).
 build: refresh
 
-## Incremental when only some feed partitions changed since the published build (see README);
+## Incremental when only some feed partitions changed since the published build (see docs/operators.md);
 ## REFRESH_ARGS=--full-refresh computes every row again.
 REFRESH_ARGS ?=
 refresh: $(STAMP)
@@ -103,7 +103,7 @@ RUNS ?= 3
 bench-spark: $(STAMP) $(SPARK_STAMP) java
 	$(BIN)/ntp bench-spark --rows $(ROWS) --runs $(RUNS) --master '$(NTP_SPARK_MASTER)'
 
-## The tests that prove every promise of the README once, in parallel (pytest-xdist, 2 workers, each
+## The tests that prove every promise of the README and docs/ once, in parallel (pytest-xdist, 2 workers, each
 ## file's tests in one worker): unit tests, provenance, bad input, the ledger, one shared dbt build
 ## read by the golden values, analyses, exports and docs tests, the refresh's orchestration on a fake
 ## build plus its real end-to-end runs (a good refresh, a failing gate, a kill during the build and
@@ -153,7 +153,7 @@ ERRORS ?= 5
 synthetic: $(STAMP)
 	$(BIN)/ntp synthetic --rows $(ROWS) --errors $(ERRORS) --out feeds/synthetic --seed 42
 
-## Benchmarks (BENCHMARKS.md, README "Benchmarks"): on the synthetic feed of ROWS leaf rows (feeds/synthetic
+## Benchmarks (BENCHMARKS.md, docs/benchmarks.md): on the synthetic feed of ROWS leaf rows (feeds/synthetic
 ## when `make synthetic` wrote that size, else target/bench/feeds/ROWS), RUNS times: the full refresh, the engine
 ## floor (the compiled SQL in one DuckDB connection, marts compared equal), an incremental refresh after 1% of the
 ## partitions changed, pandas, plain SQL and polars (marts compared equal), and the real data; raw numbers in

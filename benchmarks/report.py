@@ -223,7 +223,7 @@ def _dbt_nodes(run: dict[str, Any], source: str, shown: int = 8) -> list[str]:
 
 
 def _slices_sentence(runs: list[dict[str, Any]]) -> str:
-    """How the full refreshes were built: in one go, or in slices of provinces (README, Feeds)."""
+    """How the full refreshes were built: in one go, or in slices of provinces (docs/data-engineers.md, Feeds)."""
     slices = {tuple(_get(run, "full_refresh", "slice_partitions") or ()) for run in runs}
     if slices == {()}:
         return " Each full refresh built in one dbt build."
@@ -353,7 +353,7 @@ make bench ROWS=50000000 RUNS=1 \\
   BENCH_ARGS="--skip-floor --skip-pandas --skip-sql --skip-polars --revise 0 --skip-real-data"
 ```
 
-What each run measures, in one go (see README.md, "Benchmarks"):
+What each run measures, in one go (see docs/benchmarks.md):
 
 - **full refresh**: `ntp refresh --full-refresh` on a fresh warehouse folder with the synthetic
   feed: wall, CPU (user + system of the whole process tree), peak RSS (the process tree summed,

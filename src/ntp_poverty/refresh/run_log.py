@@ -5,7 +5,7 @@
 next run finds its workspace (``.candidates/<run>/RUNNING`` without ``FAILED``) and writes an
 ``interrupted`` line for it, saying what it left and what was cleaned.
 
-Exit codes (documented in the README, asserted by the tests):
+Exit codes (documented in docs/operators.md, asserted by the tests):
 
 ====  =====================================================================================
 0     published (or rolled back)
