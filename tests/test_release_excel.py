@@ -130,6 +130,21 @@ def test_sheets_have_frozen_headers_autofilter_and_vietnamese_number_formats(boo
 
 
 @slow
+def test_every_sheet_prints_landscape_fitted_to_width_with_its_headers_on_each_page(book: openpyxl.Workbook) -> None:
+    for name in book.sheetnames:
+        sheet = book[name]
+        assert sheet.page_setup.orientation == "landscape", name
+        assert sheet.page_setup.paperSize == 9, name  # A4
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage, name
+        assert sheet.page_setup.fitToWidth in (1, None), name  # 1 is the default openpyxl may omit
+        if name == "README":
+            assert sheet.page_setup.fitToHeight in (1, None), name  # the README on one page
+        else:
+            assert sheet.page_setup.fitToHeight == 0, name  # as many pages down as the rows need
+            assert (sheet.print_title_rows or "").replace("$", "") == "1:2", name  # both header rows on every page
+
+
+@slow
 def test_readme_names_the_run_the_sheets_and_the_glossary(workbook: Path, book: openpyxl.Workbook) -> None:
     assert workbook_run_id(workbook) == RUN_ID
     cells = [c for row in book[README_SHEET].iter_rows(values_only=True) for c in row if c is not None]

@@ -72,6 +72,7 @@ MARTS_YAML_DIR = Path("models") / "marts"
 DOCS_FILE = Path("models") / "_docs.md"
 EXACT_LIMIT = 10**12  # |amount| below this has <= 15 significant digits at 3 decimals: exact in Excel
 MAX_WIDTH = 60
+PAPER_A4 = 9  # XlsxWriter's paper index of A4
 BATCH_ROWS = 10_000
 
 AMOUNT_FORMAT = "[$-42A]#,##0.0##"
@@ -434,6 +435,17 @@ def _write_cell(sheet: Any, row: int, col: int, value: Any, kind: str, fmt: Any,
         sheet.write_number(row, col, float(value) if isinstance(value, Decimal) else value, fmt)
 
 
+def print_setup(sheet: Any, header_rows: int, one_page: bool = False) -> None:
+    """How a sheet prints: A4 landscape, fitted to the page width (to one page for the README),
+    the header rows repeated on every page, the sheet's name and the page number in the footer."""
+    sheet.set_paper(PAPER_A4)
+    sheet.set_landscape()
+    sheet.fit_to_pages(1, 1 if one_page else 0)
+    if header_rows:
+        sheet.repeat_rows(0, header_rows - 1)
+    sheet.set_footer("&L&A&RTrang &P / &N")
+
+
 def _write_readme(
     book: Any,
     styles: dict[str, Any],
@@ -444,6 +456,7 @@ def _write_readme(
     terms: list[list[str]],
 ) -> None:
     sheet = book.add_worksheet(README_SHEET)
+    print_setup(sheet, 0, one_page=True)
     sheet.set_column(0, 0, 34)
     sheet.set_column(1, 1, 40)
     sheet.set_column(2, 2, 12)
@@ -501,6 +514,7 @@ def _write_readme(
 
 def _write_columns(book: Any, styles: dict[str, Any], marts: list[Mart]) -> None:
     sheet = book.add_worksheet(COLUMNS_SHEET)
+    print_setup(sheet, HEADER_ROWS)
     for col, width in enumerate((26, 34, 30, 16, 20, 100)):
         sheet.set_column(col, col, width)
     headers = [
@@ -543,6 +557,7 @@ def omitted_note(mart: Mart) -> str:
 
 def _write_mart(book: Any, styles: dict[str, Any], con: duckdb.DuckDBPyConnection, mart: Mart, target: Path) -> None:
     sheet = book.add_worksheet(mart.doc.name)
+    print_setup(sheet, HEADER_ROWS)
     formats = [styles.get(kind) for kind in mart.kinds]
     for col, (width, fmt) in enumerate(zip(mart.widths, formats)):
         sheet.set_column(col, col, width, fmt)
