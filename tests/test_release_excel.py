@@ -250,6 +250,14 @@ def test_an_amount_excel_cannot_hold_exactly_is_refused(tmp_path: Path) -> None:
         write_workbook(database, tmp_path / "excel", RUN_ID, project)
 
 
+def test_every_mart_column_has_its_vietnamese_label_in_the_yaml() -> None:
+    """Labels are declared once, in the dbt YAML (meta.label_vi), never in a list in Python."""
+    docs = read_model_docs(MARTS_YAML)
+    unlabelled = [f"{m}.{c.name}" for m, doc in docs.items() for c in doc.columns.values() if not c.label_vi]
+    assert unlabelled == []
+    assert docs["funding_mix"].columns["central_budget"].label_vi == "NSTW (triệu đồng)"
+
+
 def test_an_undocumented_column_is_named(tmp_path: Path) -> None:
     project, database = tiny_project(tmp_path, ["1.000"], documented=False)
     with pytest.raises(WorkbookError, match=r"_m\.yml: model amounts does not document column amount_million_vnd"):

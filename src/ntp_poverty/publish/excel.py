@@ -25,7 +25,7 @@ Decisions, and why:
   three decimals: ``15.555,25``, ``344.961,0``); shares and percentage changes ``0.0%``; counts
   ``#,##0``; years, source lines and ranks ``0`` (never "2.024").
 * **Two header rows.** Row 1 is the Vietnamese label (the column's ``meta.label_vi`` in the dbt
-  YAML when it has one, else :data:`LABELS_VI`, else the column name); row 2 is the column name as
+  YAML, declared once there for every mart column); row 2 is the column name as
   in the warehouse (English), which carries the autofilter. Both rows are frozen.
 * **Row limit.** A sheet holds at most 1,048,576 rows; the workbook stops well before, at
   :data:`SHEET_ROWS` rows per sheet (headers included): a sheet of hundreds of thousands of rows is
@@ -85,51 +85,6 @@ TIMESTAMP_FORMAT = "[$-42A]dd/mm/yyyy hh:mm:ss"
 
 #: Vietnamese header labels of the columns most readers look for; any other column shows its
 #: warehouse name (a column's ``meta.label_vi`` in the dbt YAML, if ever added, takes precedence).
-LABELS_VI: dict[str, str] = {
-    "geography_code": "Mã địa bàn",
-    "geography_name_vi": "Địa bàn",
-    "admin_level": "Cấp hành chính",
-    "document_id": "Văn bản",
-    "document_title_vi": "Tên văn bản",
-    "fiscal_year": "Năm ngân sách",
-    "phase_code": "Giai đoạn ngân sách",
-    "prior_phase_code": "Giai đoạn năm trước",
-    "project_code": "Dự án",
-    "component_code": "Dự án / Tiểu dự án",
-    "funding_source_code": "Nguồn vốn",
-    "indicator_code": "Chỉ tiêu",
-    "central_budget": "NSTW (triệu đồng)",
-    "local_budget": "NSĐP (triệu đồng)",
-    "other_mobilized": "Vốn huy động khác (triệu đồng)",
-    "total_funding": "Tổng vốn (triệu đồng)",
-    "policy_credit": "Tín dụng chính sách (triệu đồng)",
-    "development_investment": "Vốn ĐTPT (triệu đồng)",
-    "recurrent": "Vốn sự nghiệp (triệu đồng)",
-    "unspecified_capital": "Chưa rõ loại vốn (triệu đồng)",
-    "amount": "Số tiền (triệu đồng)",
-    "prior_year_amount": "Số tiền năm trước (triệu đồng)",
-    "abs_change": "Chênh lệch (triệu đồng)",
-    "pct_change": "Tỷ lệ thay đổi",
-    "share_central": "Tỷ trọng NSTW",
-    "share_local": "Tỷ trọng NSĐP",
-    "share_other": "Tỷ trọng vốn huy động khác",
-    "share_of_geography_total": "Tỷ trọng trong tổng của địa bàn",
-    "counterpart_ratio": "Tỷ lệ vốn đối ứng",
-    "target_year": "Năm mục tiêu",
-    "reference_year": "Năm",
-    "poverty_rate": "Tỷ lệ hộ nghèo (%)",
-    "poor_households_count": "Số hộ nghèo",
-    "attainment_status": "Tình trạng đạt mục tiêu",
-    "source_line": "Dòng nguồn",
-    "source_text": "Văn bản gốc (trích)",
-    "source_file": "Tệp nguồn",
-    "reported_amount_million_vnd": "Số in trong văn bản (triệu đồng)",
-    "computed_amount_million_vnd": "Số tính lại (triệu đồng)",
-    "difference_million_vnd": "Chênh lệch (triệu đồng)",
-    "is_acknowledged": "Đã được ghi nhận",
-    "classification": "Phân loại",
-    "status": "Tình trạng văn bản",
-}
 
 
 class WorkbookError(ReleaseError):
@@ -324,8 +279,9 @@ FORMATS = {
 
 
 def label_vi(doc: ColumnDoc) -> str:
-    """The Vietnamese header of a column (YAML ``meta.label_vi``, the module's mapping, or its name)."""
-    return doc.label_vi or LABELS_VI.get(doc.name, doc.name)
+    """The Vietnamese header of a column: its ``meta.label_vi`` in the dbt YAML (every mart column has
+    one: tests/test_release_excel.py), else its name."""
+    return doc.label_vi or doc.name
 
 
 # --- reading the warehouse ------------------------------------------------------------------------

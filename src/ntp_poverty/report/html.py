@@ -32,17 +32,13 @@ from ntp_poverty.common.duckdb_connection import connect
 from ntp_poverty.common.reporting import print_errors
 
 SOURCE_COLOURS = {"central_budget": "#1f4e79", "local_budget": "#c55a11", "other_mobilized": "#70ad47"}
-SOURCE_LABELS = {
-    "central_budget": "Ngân sách trung ương (central budget)",
-    "local_budget": "Ngân sách địa phương (local budget)",
-    "other_mobilized": "Huy động khác (other mobilised)",
-}
-PHASE_LABELS = {
-    "requested": "đề xuất (requested)",
-    "allocated": "giao (allocated)",
-    "disbursed": "giải ngân (disbursed)",
-    "forecast": "ước thực hiện (forecast)",
-}
+#: The names of the codes the charts show, as the seeds declare them (funding_sources.csv and
+#: plan_phases.csv, loaded as core.dim_funding_source and core.dim_plan_phase): "name_vi (name_en)".
+LABELS_SQL = """
+select funding_source_code as code, name_vi || ' (' || lower(name_en) || ')' as label from core.dim_funding_source
+union all
+select phase_code, name_vi || ' (' || lower(name_en) || ')' from core.dim_plan_phase
+"""
 
 
 def vnd(value: float | Decimal | None, digits: int = 1) -> str:
@@ -82,6 +78,12 @@ class Marts:
     geographies_left_out: int = 0  # of the charts by geography (CHART_GEOGRAPHIES)
     #: amounts per reason of audit.amount_accounting (ACCOUNTING_SQL)
     accounting: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: the label of each funding source and phase code (LABELS_SQL); a code without one shows as itself
+    labels: dict[str, str] = field(default_factory=dict)
+
+    def label(self, code: str) -> str:
+        """A funding source's or phase's label, as the seeds name it."""
+        return self.labels.get(code, code)
 
 
 #: Each target once per year it is due in, with its family (Decree 07 dimension), the reported result
@@ -192,6 +194,7 @@ def read_marts(warehouse: Path) -> Marts:
             run_id=con.execute("select run_id from audit.warehouse_build").fetchone()[0],
             geographies_left_out=left_out,
             accounting=frame(ACCOUNTING_SQL),
+            labels=dict(con.execute(LABELS_SQL).fetchall()),
         )
 
 
@@ -214,7 +217,7 @@ def funding_mix_chart(marts: Marts) -> go.Figure:
     """Stacked bars of central / local / other funding per geography, year and phase, with shares."""
     data = marts.funding_mix
     labels = [
-        f"{g} {y}<br>{PHASE_LABELS[p]}" for g, y, p in zip(data.geography_name_vi, data.fiscal_year, data.phase_code)
+        f"{g} {y}<br>{marts.label(p)}" for g, y, p in zip(data.geography_name_vi, data.fiscal_year, data.phase_code)
     ]
     fig = go.Figure()
     for source, share in (
@@ -226,7 +229,7 @@ def funding_mix_chart(marts: Marts) -> go.Figure:
         fig.add_bar(
             x=labels,
             y=values,
-            name=SOURCE_LABELS[source],
+            name=marts.label(source),
             marker_color=SOURCE_COLOURS[source],
             text=[vi_percent(s) for s in data[share]],
             textposition="inside",
@@ -281,7 +284,7 @@ def yoy_chart(marts: Marts) -> go.Figure:
             ],
             textposition="outside",
             hovertext=[
-                f"{vnd(a)} ← {vnd(p)}<br>{PHASE_LABELS.get(ph, ph)} ← {PHASE_LABELS.get(pp, pp)}"
+                f"{vnd(a)} ← {vnd(p)}<br>{marts.label(ph)} ← {marts.label(pp)}"
                 for a, p, ph, pp in zip(data.amount, data.prior_year_amount, data.phase_code, data.prior_phase_code)
             ],
             hoverinfo="text",
@@ -336,7 +339,7 @@ def funding_map(marts: Marts) -> go.Figure:
         textposition=["middle right" if i % 2 == 0 else "middle left" for i in range(len(planned))],
         name="tổng vốn / total funding",
         hovertext=[
-            f"{n} {y} ({PHASE_LABELS.get(ph, ph)}): {vnd(a, 0)}"
+            f"{n} {y} ({marts.label(ph)}): {vnd(a, 0)}"
             for n, y, ph, a in zip(planned.name_vi, planned.fiscal_year, planned.phase_code, amounts)
         ],
         hoverinfo="text",
