@@ -83,9 +83,6 @@ PLAIN_INTEGER_FORMAT = "0"
 DATE_FORMAT = "[$-42A]dd/mm/yyyy"
 TIMESTAMP_FORMAT = "[$-42A]dd/mm/yyyy hh:mm:ss"
 
-#: Vietnamese header labels of the columns most readers look for; any other column shows its
-#: warehouse name (a column's ``meta.label_vi`` in the dbt YAML, if ever added, takes precedence).
-
 
 class WorkbookError(ReleaseError):
     """The workbook cannot be written; the message names the file, sheet (mart) and column."""
