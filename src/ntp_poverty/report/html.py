@@ -180,8 +180,10 @@ def read_marts(warehouse: Path) -> Marts:
                 "order by fiscal_year, phase_code, component_code, geography_code"
             ),
             yoy=frame(
-                "select * from marts.yoy_change where component_code = 'ALL' and funding_source_code = 'ALL' "
-                f"and prior_year_amount is not null and {scope} order by geography_code, fiscal_year"
+                "select yoy.*, geography.name_vi as geography_name_vi from marts.yoy_change as yoy "
+                "inner join core.dim_geography as geography using (geography_code) "
+                "where yoy.component_code = 'ALL' and yoy.funding_source_code = 'ALL' "
+                f"and yoy.prior_year_amount is not null and {scope} order by geography_code, fiscal_year"
             ),
             targets=frame(
                 "select t.*, i.name_vi as indicator_name_vi, i.name_en as indicator_name_en "
@@ -214,30 +216,62 @@ def _layout(fig: go.Figure, title: str, height: int = 460) -> go.Figure:
 
 
 def funding_mix_chart(marts: Marts) -> go.Figure:
-    """Stacked bars of central / local / other funding per geography, year and phase, with shares."""
+    """Horizontal stacked bars of central / local / other funding, one row per geography and year,
+    sorted by total funding, one phase at a time (a button per phase; phases are never added)."""
     data = marts.funding_mix
-    labels = [
-        f"{g} {y}<br>{marts.label(p)}" for g, y, p in zip(data.geography_name_vi, data.fiscal_year, data.phase_code)
-    ]
+    phases = list(dict.fromkeys(data.phase_code))
     fig = go.Figure()
-    for source, share in (
-        ("central_budget", "share_central"),
-        ("local_budget", "share_local"),
-        ("other_mobilized", "share_other"),
-    ):
-        values = data[source].astype(float)
-        fig.add_bar(
-            x=labels,
-            y=values,
-            name=marts.label(source),
-            marker_color=SOURCE_COLOURS[source],
-            text=[vi_percent(s) for s in data[share]],
-            textposition="inside",
-            hovertext=[vnd(v) for v in values],
-            hoverinfo="text+name",
-        )
-    return _layout(
-        fig, "Cơ cấu nguồn vốn theo địa phương / Funding mix by geography (triệu đồng, million VND)", height=560
+    for index, phase in enumerate(phases):
+        rows = data[data.phase_code == phase].sort_values("total_funding", key=lambda t: t.astype(float))
+        labels = [f"{g} {y}" for g, y in zip(rows.geography_name_vi, rows.fiscal_year)]
+        for source, share in (
+            ("central_budget", "share_central"),
+            ("local_budget", "share_local"),
+            ("other_mobilized", "share_other"),
+        ):
+            values = rows[source].astype(float)
+            fig.add_bar(
+                y=labels,
+                x=values,
+                orientation="h",
+                name=marts.label(source),
+                legendgroup=source,
+                showlegend=index == 0,
+                visible=index == 0,
+                marker_color=SOURCE_COLOURS[source],
+                text=[vi_percent(v) for v in rows[share]],
+                textposition="inside",
+                hovertext=[vnd(v) for v in values],
+                hoverinfo="text+name",
+            )
+    per_phase = 3
+    buttons = [
+        {
+            "label": marts.label(phase),
+            "method": "update",
+            "args": [{"visible": [i // per_phase == index for i in range(per_phase * len(phases))]}],
+        }
+        for index, phase in enumerate(phases)
+    ]
+    n_rows = max([int((data.phase_code == phase).sum()) for phase in phases] or [1])
+    fig.update_layout(
+        barmode="stack",
+        # a menu above the plot (a row of buttons there pushed the plot aside)
+        updatemenus=[
+            {"type": "dropdown", "x": 0, "xanchor": "left", "y": 1.0, "yanchor": "bottom", "buttons": buttons}
+        ],
+    )
+    fig = _layout(
+        fig,
+        "Cơ cấu nguồn vốn theo địa phương, từng giai đoạn / Funding mix by geography, one phase at a time "
+        "(triệu đồng, million VND)",
+        height=max(460, 140 + 22 * n_rows),
+    )
+    fig.update_xaxes(tickformat=",.0f")  # the amounts run along x here
+    fig.update_yaxes(tickformat="")  # the geographies' names run along y
+    return fig.update_layout(
+        margin={"l": 220},  # room for the geographies' names
+        legend={"orientation": "h", "x": 0, "xanchor": "left", "y": -0.12, "yanchor": "top"},
     )
 
 
@@ -271,7 +305,7 @@ def cross_province_chart(marts: Marts) -> go.Figure:
 def yoy_chart(marts: Marts) -> go.Figure:
     """Year-over-year change of total funding; changes across phases are marked."""
     data = marts.yoy
-    labels = [f"{g} {y}" for g, y in zip(data.geography_code, data.fiscal_year)]
+    labels = [f"{g} {y}" for g, y in zip(data.geography_name_vi, data.fiscal_year)]
     colours = ["#2e75b6" if like else "#bfbfbf" for like in data.is_like_for_like]
     fig = go.Figure(
         go.Bar(
