@@ -97,7 +97,7 @@ def _rows_setting(environ: Mapping[str, str], name: str, default: int) -> int:
     except ValueError:
         rows = -1
     if rows < 0:
-        raise ValueError(f"{name}={text!r}: expected a whole number of feed rows (0: see docs/data-engineers.md, Feeds)")
+        raise ValueError(f"{name}={text!r}: expected a whole number of feed rows (0: docs/data-engineers.md)")
     return rows
 
 
