@@ -18,7 +18,10 @@ from ntp_poverty.publish.excel import (
     AMOUNT_FORMAT,
     COLUMNS_SHEET,
     HEADER_ROWS,
+    LABEL_ROW,
+    NAME_ROW,
     OMITTED_LABEL,
+    QUESTION_SHEET,
     README_SHEET,
     RUN_ID_LABEL,
     SHARE_FORMAT,
@@ -27,10 +30,13 @@ from ntp_poverty.publish.excel import (
     glossary,
     label_vi,
     read_model_docs,
+    sheet_columns,
     workbook_run_id,
     write_workbook,
     yaml_files,
 )
+from ntp_poverty.publish.excel_tables import Table as ExcelTable
+from ntp_poverty.publish.excel_tables import TableError, TotalsRow, add_tables
 
 RUN_ID = "20260101T000000Z-abc123"
 slow = pytest.mark.slow  # the tests reading the built warehouse
@@ -80,7 +86,7 @@ def assert_cell_equals(cell: Any, value: Any, where: str) -> None:
 def test_every_mart_is_a_sheet_holding_exactly_its_rows(built_warehouse: Path, book: openpyxl.Workbook) -> None:
     docs = read_model_docs(MARTS_YAML)
     marts = marts_of(built_warehouse)
-    assert marts and book.sheetnames == [README_SHEET, COLUMNS_SHEET, *marts]
+    assert marts and book.sheetnames == [README_SHEET, QUESTION_SHEET, COLUMNS_SHEET, *marts]
     with duckdb.connect(str(built_warehouse), read_only=True) as con:
         for mart in marts:
             doc = docs[mart]
@@ -90,11 +96,14 @@ def test_every_mart_is_a_sheet_holding_exactly_its_rows(built_warehouse: Path, b
             expected = cursor.fetchall()
             sheet = book[mart]
             rows = list(sheet.iter_rows(values_only=True))
-            assert list(rows[0]) == [label_vi(doc.columns[n]) for n in names], mart
-            assert list(rows[1]) == names, mart
+            columns = sheet_columns(doc, names)
+            assert list(rows[LABEL_ROW]) == [label_vi(c) for c in columns], mart
+            assert list(rows[NAME_ROW]) == [c.name for c in columns], mart
             assert len(rows) == len(expected) + HEADER_ROWS, mart
+            position = {c.name: i for i, c in enumerate(columns)}
             for index, (got, want) in enumerate(zip(rows[HEADER_ROWS:], expected)):
-                for name, cell, value in zip(names, got, want):
+                for name, value in zip(names, want):
+                    cell = got[position[name]]
                     assert_cell_equals(cell, value, f"{mart} row {index + HEADER_ROWS + 1} column {name}")
 
 
@@ -102,12 +111,18 @@ def test_every_mart_is_a_sheet_holding_exactly_its_rows(built_warehouse: Path, b
 def test_sheets_have_frozen_headers_autofilter_and_vietnamese_number_formats(book: openpyxl.Workbook) -> None:
     docs = read_model_docs(MARTS_YAML)
     seen_kinds = set()
-    for mart in book.sheetnames[2:]:
+    for mart in book.sheetnames[3:]:
         sheet = book[mart]
-        assert sheet.freeze_panes == "A3", mart
+        assert sheet.freeze_panes == "A4", mart
         last = openpyxl.utils.get_column_letter(sheet.max_column)
-        assert sheet.auto_filter.ref == f"A2:{last}{sheet.max_row}", mart
-        for col, header in enumerate(sheet[2], start=1):
+        (table,) = sheet.tables.values()  # a named, filtered, banded Excel Table under the labels
+        assert table.name == mart and table.ref == f"A3:{last}{max(sheet.max_row, 4)}", mart
+        assert table.autoFilter.ref == table.ref and table.tableStyleInfo.showRowStripes, mart
+        assert [c.name for c in table.tableColumns] == [c.value for c in sheet[3]], mart
+        assert not table.totalsRowCount, mart  # a mart's rows span phases, levels or the tree: no totals row
+        for col, header in enumerate(sheet[3], start=1):
+            if header.value.endswith("_name_vi") and header.value not in docs[mart].columns:
+                continue  # a names column of the workbook (test_code_columns_have_their_names_beside_them)
             kind = column_kind(docs[mart].columns[header.value])
             seen_kinds.add(kind)
             letter = openpyxl.utils.get_column_letter(col)
@@ -123,9 +138,9 @@ def test_sheets_have_frozen_headers_autofilter_and_vietnamese_number_formats(boo
                     assert cell.number_format == "0", (mart, cell.coordinate)  # years never "2.024"
     assert {"amount", "share", "integer", "text", "boolean"} <= seen_kinds
     funding = book["funding_mix"]
-    headers = [c.value for c in funding[2]]
+    headers = [c.value for c in funding[3]]
     assert column_kind(docs["funding_mix"].columns["total_funding"]) == "amount"
-    assert funding.cell(1, headers.index("central_budget") + 1).value == "NSTW (triệu đồng)"
+    assert funding.cell(2, headers.index("central_budget") + 1).value == "NSTW (triệu đồng)"
     assert "[$-42A]" in AMOUNT_FORMAT and "#,##0.0" in AMOUNT_FORMAT
 
 
@@ -141,7 +156,7 @@ def test_every_sheet_prints_landscape_fitted_to_width_with_its_headers_on_each_p
             assert sheet.page_setup.fitToHeight in (1, None), name  # the README on one page
         else:
             assert sheet.page_setup.fitToHeight == 0, name  # as many pages down as the rows need
-            assert (sheet.print_title_rows or "").replace("$", "") == "1:2", name  # both header rows on every page
+            assert (sheet.print_title_rows or "").replace("$", "") == "1:3", name  # the header rows on every page
 
 
 @slow
@@ -150,8 +165,9 @@ def test_readme_names_the_run_the_sheets_and_the_glossary(workbook: Path, book: 
     cells = [c for row in book[README_SHEET].iter_rows(values_only=True) for c in row if c is not None]
     assert RUN_ID_LABEL in cells and RUN_ID in cells
     docs = read_model_docs(MARTS_YAML)
-    for mart in book.sheetnames[2:]:
+    for mart in book.sheetnames[3:]:
         assert docs[mart].description in cells, mart
+    assert QUESTION_SHEET in cells
     terms = glossary(ROOT)
     for row in terms:
         for cell in row:
@@ -178,7 +194,7 @@ def test_readme_names_the_run_the_sheets_and_the_glossary(workbook: Path, book: 
 def test_columns_sheet_documents_every_column_from_the_yaml(built_warehouse: Path, book: openpyxl.Workbook) -> None:
     docs = read_model_docs(MARTS_YAML)
     rows = list(book[COLUMNS_SHEET].iter_rows(values_only=True))
-    assert rows[1] == ("mart", "column", "label_vi", "data_type", "excel_format", "description")
+    assert rows[NAME_ROW] == ("mart", "column", "label_vi", "data_type", "excel_format", "description")
     listed = {(r[0], r[1]): r for r in rows[HEADER_ROWS:]}
     with duckdb.connect(str(built_warehouse), read_only=True) as con:
         columns = con.execute(
@@ -186,8 +202,13 @@ def test_columns_sheet_documents_every_column_from_the_yaml(built_warehouse: Pat
             "'marts' and table_name in (select table_name from information_schema.tables where "
             "table_schema = 'marts' and table_type = 'BASE TABLE')"
         ).fetchall()
-    assert set(listed) == set(columns)
+    names_columns = {key for key in listed if key[1].endswith("_name_vi") and key not in set(columns)}
+    assert set(listed) - names_columns == set(columns)
     for (mart, column), row in listed.items():
+        if (mart, column) in names_columns:
+            code = column.removesuffix("_name_vi")
+            assert docs[mart].columns[code].code_set and "core.dim_code_name" in row[5], (mart, column)
+            continue
         doc = docs[mart].columns[column]
         assert row[3] == doc.data_type and row[5] == doc.description and row[5], (mart, column)
 
@@ -210,7 +231,9 @@ def test_a_mart_larger_than_a_sheet_gets_no_sheet_and_a_readme_note(built_wareho
     assert openpyxl.load_workbook(written, read_only=True)[largest].max_row == limit
 
 
-def tiny_project(tmp_path: Path, amounts: list[str], documented: bool = True) -> tuple[Path, Path]:
+def tiny_project(
+    tmp_path: Path, amounts: list[str], documented: bool = True, additivity: bool = True
+) -> tuple[Path, Path]:
     """A project with one mart of the given decimal(18,3) amounts, and its warehouse."""
     project = tmp_path / "project"
     (project / "models" / "marts").mkdir(parents=True)
@@ -219,7 +242,10 @@ def tiny_project(tmp_path: Path, amounts: list[str], documented: bool = True) ->
     if documented:
         columns += "  - {name: amount_million_vnd, data_type: 'decimal(18, 3)', description: Amount.}\n"
     (project / "models" / "marts" / "_m.yml").write_text(
-        f"version: 2\nmodels:\n- name: amounts\n  description: Amounts.\n  columns:\n{columns}", encoding="utf-8"
+        "version: 2\nmodels:\n- name: amounts\n  description: Amounts.\n"
+        + ("  config: {meta: {not_additive: true}}\n" if additivity else "")
+        + f"  columns:\n{columns}",
+        encoding="utf-8",
     )
     database = tmp_path / "tiny.duckdb"
     with duckdb.connect(str(database)) as con:
@@ -263,3 +289,152 @@ def test_an_undocumented_column_is_named(tmp_path: Path) -> None:
     with pytest.raises(WorkbookError, match=r"_m\.yml: model amounts does not document column amount_million_vnd"):
         write_workbook(database, tmp_path / "excel", RUN_ID, project)
     assert yaml_files(project, Path("models") / "marts") == [project / "models" / "marts" / "_m.yml"]
+
+
+@slow
+def test_code_columns_have_their_names_beside_them(built_warehouse: Path, book: openpyxl.Workbook) -> None:
+    """Every code column with a ``has_code_name`` test is followed by the codes' Vietnamese names from
+    core.dim_code_name (seeded, never a list in Python), unless the mart has the names already."""
+    docs = read_model_docs(MARTS_YAML)
+    with duckdb.connect(str(built_warehouse), read_only=True) as con:
+        rows = con.execute("select code_set, code, name_vi from core.dim_code_name").fetchall()
+    names = {(code_set, code): name for code_set, code, name in rows}
+    checked = set()
+    for mart in book.sheetnames[3:]:
+        sheet = book[mart]
+        headers = [c.value for c in sheet[NAME_ROW + 1]]
+        for column in docs[mart].columns.values():
+            if not column.code_set:
+                continue
+            own = f"{column.name.removesuffix('_code')}_name_vi"
+            if own in docs[mart].columns:
+                assert f"{column.name}_name_vi" not in headers, (mart, column.name)
+                continue
+            at = headers.index(column.name)
+            assert headers[at + 1] == f"{column.name}_name_vi", (mart, column.name)
+            assert sheet.cell(LABEL_ROW + 1, at + 2).value != sheet.cell(LABEL_ROW + 1, at + 1).value, mart
+            cells = sheet.iter_rows(min_row=HEADER_ROWS + 1, min_col=at + 1, max_col=at + 2, values_only=True)
+            for code, name in cells:
+                assert (code is None and name is None) or name == names[(column.code_set, code)], (mart, code)
+            checked.add(column.code_set)
+    assert {"phase", "component", "admin_level", "funding_source", "capital_type", "check_code"} <= checked
+
+
+@slow
+def test_every_sheet_says_what_must_not_be_added(book: openpyxl.Workbook) -> None:
+    """The first row of every mart sheet; the marts with amounts name the columns (YAML meta)."""
+    docs = read_model_docs(MARTS_YAML)
+    for mart in book.sheetnames[3:]:
+        note = book[mart].cell(1, 1).value
+        assert note and note.startswith(("Lưu ý", "Bảng không có số tiền")), mart
+        for column in docs[mart].not_additive_across:
+            assert f"({column})" in note, (mart, column)
+    assert "phase_code" in book["funding_mix"].cell(1, 1).value
+    assert "không cộng các số tiền" in book["data_quality_findings"].cell(1, 1).value
+
+
+def test_every_amount_and_share_label_names_its_unit() -> None:
+    docs = read_model_docs(MARTS_YAML)
+    for mart, doc in docs.items():
+        for column in doc.columns.values():
+            kind = column_kind(column)
+            if kind == "amount":
+                assert column.label_vi.endswith("(triệu đồng)"), (mart, column.name)
+            elif kind == "share":
+                assert column.label_vi.endswith("(%)"), (mart, column.name)
+
+
+def test_a_mart_with_amounts_must_say_what_not_to_add(tmp_path: Path) -> None:
+    project, database = tiny_project(tmp_path, ["1.000"], additivity=False)
+    with pytest.raises(WorkbookError, match=r"_m\.yml: model amounts has amounts but its YAML says neither"):
+        write_workbook(database, tmp_path / "excel", RUN_ID, project)
+
+
+@slow
+def test_the_question_sheet_adds_up_to_the_mart(built_warehouse: Path, workbook: Path) -> None:
+    """Per province, year and project, one column per phase; its totals row is the sum of
+    marts.funding_mix at province level over DA1–DA7 for each phase, and the rate is disbursed ÷ allocated."""
+    formulas = openpyxl.load_workbook(workbook)[QUESTION_SHEET]
+    values = openpyxl.load_workbook(workbook, data_only=True)[QUESTION_SHEET]
+    (table,) = formulas.tables.values()
+    assert table.name == "province_projects" and table.totalsRowCount == 1
+    headers = [c.value for c in formulas[NAME_ROW + 1]]
+    assert [c.name for c in table.tableColumns] == headers
+    with duckdb.connect(str(built_warehouse), read_only=True) as con:
+        expected = dict(
+            con.execute(
+                "select phase_code, sum(total_funding) from marts.funding_mix where admin_level = 'province' "
+                "and project_code <> 'ALL' group by 1"
+            ).fetchall()
+        )
+        rows = con.execute(
+            "select count(distinct (geography_code, fiscal_year, project_code)) from marts.funding_mix "
+            "where admin_level = 'province' and project_code <> 'ALL'"
+        ).fetchall()[0][0]
+    last = formulas.max_row
+    assert last == HEADER_ROWS + rows + 1
+    totals = dict(zip(headers, next(values.iter_rows(min_row=last, max_row=last, values_only=True))))
+    for phase in ("requested", "allocated", "disbursed", "forecast"):
+        column = openpyxl.utils.get_column_letter(headers.index(phase) + 1)
+        assert formulas[f"{column}{last}"].value == f"=SUBTOTAL(109,{column}{HEADER_ROWS + 1}:{column}{last - 1})"
+        assert Decimal(str(totals[phase])).quantize(Decimal("0.001")) == expected.get(phase, Decimal(0)), phase
+    assert totals["disbursement_rate"] == pytest.approx(float(expected["disbursed"] / expected["allocated"]))
+    assert formulas.cell(last, 1).value.startswith("Tổng")
+    assert all(isinstance(c, str) and c for c in next(values.iter_rows(min_row=2, max_row=2, values_only=True)))
+
+
+def small_book(path: Path) -> Path:
+    """A two-sheet workbook written as the release writes it (constant memory), no Table yet."""
+    import xlsxwriter  # noqa: PLC0415 - the writer the release uses
+
+    book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    for name in ("a", "b sheet"):
+        sheet = book.add_worksheet(name)
+        sheet.write_string(0, 0, "code")
+        sheet.write_string(0, 1, "amount")
+        for row in range(1, 4):
+            sheet.write_string(row, 0, f"c{row}")
+            sheet.write_number(row, 1, row * 1.5)
+    book.close()
+    return path
+
+
+def test_tables_are_added_to_a_constant_memory_workbook(tmp_path: Path) -> None:
+    path = small_book(tmp_path / "book.xlsx")
+    totals = TotalsRow(labels={0: "Tổng"}, formulas={1: "SUBTOTAL(109,B2:B4)"})
+    add_tables(
+        path,
+        [
+            ExcelTable("a", "first", 0, ("code", "amount"), 3),
+            ExcelTable("b sheet", "second", 0, ("code", "amount"), 2, totals=totals),
+        ],
+    )
+    book = openpyxl.load_workbook(path)
+    (first,) = book["a"].tables.values()
+    (second,) = book["b sheet"].tables.values()
+    assert (first.name, first.ref, first.autoFilter.ref) == ("first", "A1:B4", "A1:B4")
+    assert (second.name, second.ref, second.totalsRowCount, second.autoFilter.ref) == ("second", "A1:B4", 1, "A1:B3")
+    assert second.tableColumns[0].totalsRowLabel == "Tổng"
+    assert second.tableColumns[1].totalsRowFormula.attr_text == "SUBTOTAL(109,B2:B4)"
+    assert [row[1] for row in book["a"].iter_rows(min_row=2, values_only=True)] == [1.5, 3.0, 4.5]  # cells untouched
+
+
+@pytest.mark.parametrize(
+    ("tables", "message"),
+    [
+        ([ExcelTable("a", "A1", 0, ("code", "amount"), 3)], "not a valid Table name"),
+        ([ExcelTable("a", "has space", 0, ("code", "amount"), 3)], "not a valid Table name"),
+        ([ExcelTable("a", "t", 0, ("code", "Code"), 3)], "header names must be present and unique"),
+        ([ExcelTable("a", "t", 0, ("code", "amount"), 3), ExcelTable("b sheet", "T", 0, ("x",), 3)], "a second Table"),
+        ([ExcelTable("a", "t", 0, ("code", "amount"), 3), ExcelTable("a", "u", 0, ("x",), 3)], "more than one Table"),
+        ([ExcelTable("nope", "t", 0, ("code", "amount"), 3)], "no sheet named nope"),
+    ],
+)
+def test_a_table_excel_would_reject_is_refused_with_its_sheet(
+    tmp_path: Path, tables: list[ExcelTable], message: str
+) -> None:
+    path = small_book(tmp_path / "book.xlsx")
+    before = path.read_bytes()
+    with pytest.raises(TableError, match=message):
+        add_tables(path, tables)
+    assert path.read_bytes() == before  # the file is left as it was

@@ -13,6 +13,7 @@ final as (
         status,
 
         -- strings
+        {{ nfc('name_vi') }} as name_vi,
         name_en,
         description,
 

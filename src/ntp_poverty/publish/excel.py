@@ -24,9 +24,20 @@ Decisions, and why:
   shows ``1,234.5`` of the same number. Amounts (million VND) use ``#,##0.0##`` (at least one, at most
   three decimals: ``15.555,25``, ``344.961,0``); shares and percentage changes ``0.0%``; counts
   ``#,##0``; years, source lines and ranks ``0`` (never "2.024").
-* **Two header rows.** Row 1 is the Vietnamese label (the column's ``meta.label_vi`` in the dbt
-  YAML, declared once there for every mart column); row 2 is the column name as
-  in the warehouse (English), which carries the autofilter. Both rows are frozen.
+* **Three header rows.** Row 1 is the sheet's note on what must not be added (from the model's
+  ``meta.not_additive_across`` / ``meta.not_additive`` in the dbt YAML); row 2 the Vietnamese label
+  (the column's ``meta.label_vi``, declared once there for every mart column, with its unit); row 3
+  the column name as in the warehouse (English), the header of the sheet's Excel Table. All three
+  are frozen and printed on every page.
+* **Names beside codes.** A code column whose dbt YAML has a ``has_code_name`` test (phases,
+  funding sources, components, admin levels, ...) gets a column of the codes' Vietnamese names right
+  after it, read from ``core.dim_code_name`` (seeded names, never a list in Python), unless the mart
+  already has that name (``geography_name_vi`` beside ``geography_code``).
+* **Excel Tables.** Each mart sheet is a named, filterable, banded Table (:mod:`ntp_poverty.publish.
+  excel_tables`, added to the closed file since XlsxWriter has no Tables in ``constant_memory``
+  mode). A mart sheet has no totals row: its rows span phases, admin levels or the component tree,
+  which are never added; the question sheets (:mod:`ntp_poverty.publish.excel_questions`), whose
+  every column is one phase at one level of the tree, have one.
 * **Row limit.** A sheet holds at most 1,048,576 rows; the workbook stops well before, at
   :data:`SHEET_ROWS` rows per sheet (headers included): a sheet of hundreds of thousands of rows is
   not read in Excel but filtered, which the Parquet export does better, and writing one costs about a
@@ -57,6 +68,10 @@ import xlsxwriter
 import yaml
 
 from ntp_poverty.common.duckdb_connection import connect
+from ntp_poverty.publish.excel_questions import MART as QUESTION_MART
+from ntp_poverty.publish.excel_questions import SHEET as QUESTION_SHEET
+from ntp_poverty.publish.excel_questions import write_question_sheets
+from ntp_poverty.publish.excel_tables import Table, add_tables
 from ntp_poverty.publish.releases import ReleaseError
 
 WORKBOOK_NAME = "ntp_poverty.xlsx"
@@ -66,7 +81,8 @@ COLUMNS_SHEET = "columns"
 SHEET_ROWS = 100_000
 #: How the README sheet marks a mart that has no sheet because it is too large.
 OMITTED_LABEL = "Không có trong tệp này / not in this workbook"
-HEADER_ROWS = 2
+HEADER_ROWS = 3  # the note, the Vietnamese labels, the column names (the Table's header)
+NOTE_ROW, LABEL_ROW, NAME_ROW = 0, 1, 2
 RUN_ID_LABEL = "Lần làm mới / Run id"
 MARTS_YAML_DIR = Path("models") / "marts"
 DOCS_FILE = Path("models") / "_docs.md"
@@ -103,6 +119,10 @@ class ColumnDoc:
     is_required: bool = False
     #: the column's ``accepted_range`` test: (min_value, max_value), either may be None
     value_range: tuple[float | None, float | None] | None = None
+    #: the code set of core.dim_code_name its ``has_code_name`` test names (a code column)
+    code_set: str | None = None
+    #: for a names column the workbook adds: the code column whose names it holds
+    names_of: str | None = None
 
 
 @dataclass(frozen=True)
@@ -118,6 +138,10 @@ class ModelDoc:
     expressions: tuple[tuple[str, str | None], ...] = ()
     #: whether the model's contract is enforced (its columns and data types are what it publishes)
     contract_enforced: bool = False
+    #: ``meta.not_additive_across``: columns whose different values must never be added together
+    not_additive_across: tuple[str, ...] = ()
+    #: ``meta.not_additive``: no amount of the model may be added to another
+    not_additive: bool = False
 
     def column(self, name: str) -> ColumnDoc:
         """The documented column, or an error naming the model, the column and the YAML file."""
@@ -164,6 +188,7 @@ def read_model_docs(yaml_files: list[Path]) -> dict[str, ModelDoc]:
                 named_tests = [_test_name_and_args(t) for t in column.get("data_tests", []) or []]
                 tests = [name for name, _ in named_tests]
                 ranges = [(a.get("min_value"), a.get("max_value")) for n, a in named_tests if n == "accepted_range"]
+                code_sets = [a["code_set"] for n, a in named_tests if n == "has_code_name"]
                 meta = column.get("meta") or (column.get("config") or {}).get("meta") or {}
                 doc = ColumnDoc(
                     name=column["name"],
@@ -174,6 +199,7 @@ def read_model_docs(yaml_files: list[Path]) -> dict[str, ModelDoc]:
                     is_required="not_null" in tests
                     or any((c or {}).get("type") == "not_null" for c in column.get("constraints") or []),
                     value_range=ranges[0] if ranges else None,
+                    code_set=code_sets[0] if code_sets else None,
                 )
                 columns[doc.name] = doc
                 if doc.is_unique:
@@ -188,6 +214,7 @@ def read_model_docs(yaml_files: list[Path]) -> dict[str, ModelDoc]:
                     expressions.append((" ".join(str(args["expression"]).split()), _test_where(test)))
             if not grain and unique_columns:
                 grain = (unique_columns[0],)
+            model_meta = model.get("meta") or (model.get("config") or {}).get("meta") or {}
             models[model["name"]] = ModelDoc(
                 name=model["name"],
                 description=" ".join(str(model.get("description") or "").split()),
@@ -196,6 +223,8 @@ def read_model_docs(yaml_files: list[Path]) -> dict[str, ModelDoc]:
                 grain=grain,
                 expressions=tuple(expressions),
                 contract_enforced=bool(((model.get("config") or {}).get("contract") or {}).get("enforced")),
+                not_additive_across=tuple(model_meta.get("not_additive_across") or ()),
+                not_additive=bool(model_meta.get("not_additive")),
             )
     return models
 
@@ -208,9 +237,10 @@ def yaml_files(project_dir: Path, folder: Path) -> list[Path]:
     return files
 
 
-def order_by(doc: ModelDoc) -> str:
+def order_by(doc: ModelDoc, alias: str = "") -> str:
     """The ``order by`` of a model's rows as published: its grain, else every column."""
-    return ", ".join(f'"{c}"' for c in doc.grain) if doc.grain else "all"
+    prefix = f"{alias}." if alias else ""
+    return ", ".join(f'{prefix}"{c}"' for c in doc.grain) if doc.grain else "all"
 
 
 def glossary(project_dir: Path) -> list[list[str]]:
@@ -281,6 +311,61 @@ def label_vi(doc: ColumnDoc) -> str:
     return doc.label_vi or doc.name
 
 
+def names_column(code: ColumnDoc) -> ColumnDoc:
+    """The column of Vietnamese names the workbook puts right after a code column."""
+    label = label_vi(code)
+    return ColumnDoc(
+        name=f"{code.name}_name_vi",
+        data_type="varchar",
+        description=(
+            f"Tên tiếng Việt của mã ở cột {code.name} / the Vietnamese name of the {code.name} code "
+            f"(core.dim_code_name, code set {code.code_set}); in the workbook only."
+        ),
+        label_vi=f"Tên {label[3:]}" if label.startswith("Mã ") else f"{label} (tên)",
+        names_of=code.name,
+        code_set=code.code_set,
+    )
+
+
+def sheet_columns(doc: ModelDoc, names: list[str]) -> list[ColumnDoc]:
+    """A mart's columns in table order, each code column followed by its names unless the mart has
+    them already (``geography_name_vi`` beside ``geography_code``)."""
+    columns = []
+    for name in names:
+        column = doc.column(name)
+        columns.append(column)
+        stem = name.removesuffix("_code")
+        if column.code_set and f"{stem}_name_vi" not in names:
+            columns.append(names_column(column))
+    return columns
+
+
+def additivity_note(doc: ModelDoc, kinds: list[str]) -> str:
+    """The sheet's first row: what must not be added, from the model's YAML meta."""
+    if doc.not_additive:
+        return (
+            "Lưu ý: không cộng các số tiền của bảng này với nhau (các dòng chồng lên nhau). / "
+            "Do not add this sheet's amounts together: its rows overlap."
+        )
+    if doc.not_additive_across:
+        labels = ", ".join(f"{label_vi(doc.column(c))} ({c})" for c in doc.not_additive_across)
+        return (
+            f"Lưu ý: không cộng các dòng khác nhau về {labels}: khác giai đoạn, khác cấp hành chính, hay các "
+            "cấp của cây dự án (ALL, dự án, tiểu dự án) chồng lên nhau. / Do not add rows that differ in "
+            f"{', '.join(doc.not_additive_across)}: phases are never added, and admin levels and the levels "
+            "of the component tree overlap."
+        )
+    if "amount" not in kinds:
+        return (
+            "Bảng không có số tiền; tỷ lệ, chỉ tiêu và thứ hạng không cộng được. / No amounts: rates, targets and "
+            "ranks do not add up."
+        )
+    raise WorkbookError(
+        f"{doc.source}: model {doc.name} has amounts but its YAML says neither meta.not_additive_across nor "
+        "meta.not_additive (what a reader must not add)"
+    )
+
+
 # --- reading the warehouse ------------------------------------------------------------------------
 
 
@@ -289,11 +374,12 @@ class Mart:
     """One mart as it will be written: its documented columns in table order, rows and widths."""
 
     doc: ModelDoc
-    columns: list[ColumnDoc]
+    columns: list[ColumnDoc]  # the sheet's: the mart's, each code column followed by its names
     kinds: list[str]
     n_rows: int
     widths: list[int]
     fits: bool = True  # False: more rows than one sheet holds; listed on the README sheet, no sheet
+    note: str = ""  # the sheet's first row: what must not be added
 
 
 def list_marts(con: duckdb.DuckDBPyConnection) -> list[str]:
@@ -329,7 +415,7 @@ def _display_width(kind: str, length: int | None) -> int:
 def inspect_mart(con: duckdb.DuckDBPyConnection, doc: ModelDoc, max_rows: int, path: Path) -> Mart:
     """Count, measure and check a mart before a single cell of ``path`` is written (fail early, name it)."""
     names = table_columns(con, "marts", doc.name)
-    columns = [doc.column(name) for name in names]
+    columns = sheet_columns(doc, names)
     kinds = []
     for column in columns:
         try:
@@ -337,10 +423,18 @@ def inspect_mart(con: duckdb.DuckDBPyConnection, doc: ModelDoc, max_rows: int, p
         except WorkbookError as exc:
             raise WorkbookError(f"{doc.source}: {doc.name}.{exc}") from None
     decimal_columns = [c for c in columns if c.data_type.lower().startswith(("decimal", "numeric"))]
-    measures = [f'max(length(cast("{c}" as varchar)))' for c in names]
+    measures = [
+        f'max(length(cast("{c.name}" as varchar)))'
+        if not c.names_of
+        else (
+            f"(select max(length(n.name_vi)) from core.dim_code_name as n where n.code_set = '{c.code_set}' "
+            f'and n.code in (select "{c.names_of}" from marts.{doc.name}))'
+        )
+        for c in columns
+    ]
     measures += [f'max(abs("{c.name}"))' for c in decimal_columns]
-    row = con.execute(f"select count(*), {', '.join(measures)} from marts.{doc.name}").fetchone()
-    n_rows, lengths, largest = row[0], row[1 : 1 + len(names)], row[1 + len(names) :]
+    row = con.execute(f"select count(*), {', '.join(measures)} from marts.{doc.name}").fetchall()[0]
+    n_rows, lengths, largest = row[0], row[1 : 1 + len(columns)], row[1 + len(columns) :]
     for column, value in zip(decimal_columns, largest):
         if value is not None and value >= EXACT_LIMIT:
             raise WorkbookError(
@@ -352,17 +446,36 @@ def inspect_mart(con: duckdb.DuckDBPyConnection, doc: ModelDoc, max_rows: int, p
         header = max([len(column.name)] + [len(word) for word in label_vi(column).split()])
         widths.append(min(max(_display_width(kind, length), header, 6) + 2, MAX_WIDTH))
     return Mart(
-        doc=doc, columns=columns, kinds=kinds, n_rows=n_rows, widths=widths, fits=n_rows + HEADER_ROWS <= max_rows
+        doc=doc,
+        columns=columns,
+        kinds=kinds,
+        n_rows=n_rows,
+        widths=widths,
+        fits=n_rows + HEADER_ROWS <= max_rows,
+        note=additivity_note(doc, kinds),
     )
 
 
 def mart_rows(con: duckdb.DuckDBPyConnection, mart: Mart) -> Iterator[tuple[Any, ...]]:
-    """The mart's rows in published order (its grain), fetched in batches; decimals as doubles."""
-    select = ", ".join(
-        f'cast("{c.name}" as double)' if k in {"amount", "number", "share"} else f'"{c.name}"'
-        for c, k in zip(mart.columns, mart.kinds)
+    """The mart's rows in published order (its grain), fetched in batches; decimals as doubles; each
+    names column from core.dim_code_name."""
+    select, joins = [], []
+    for c, k in zip(mart.columns, mart.kinds):
+        if c.names_of:
+            alias = f"names_{len(joins)}"
+            joins.append(
+                f"left join core.dim_code_name as {alias} on {alias}.code_set = '{c.code_set}' "
+                f'and {alias}.code = mart."{c.names_of}"'
+            )
+            select.append(f"{alias}.name_vi")
+        else:
+            select.append(
+                f'cast(mart."{c.name}" as double)' if k in {"amount", "number", "share"} else f'mart."{c.name}"'
+            )
+    cursor = con.execute(
+        f"select {', '.join(select)} from marts.{mart.doc.name} as mart {' '.join(joins)} "
+        f"order by {order_by(mart.doc, 'mart')}"
     )
-    cursor = con.execute(f"select {select} from marts.{mart.doc.name} order by {order_by(mart.doc)}")
     while batch := cursor.fetchmany(BATCH_ROWS):
         yield from batch
 
@@ -447,6 +560,16 @@ def _write_readme(
     sheet.write_string(row, 2, "Số dòng / Rows", styles["header"])
     sheet.write_string(row, 3, "Nội dung / What it holds", styles["header"])
     row += 1
+    if any(mart.doc.name == QUESTION_MART for mart in marts):
+        sheet.write_string(row, 0, QUESTION_SHEET)
+        sheet.write_string(
+            row,
+            3,
+            "Theo tỉnh, năm và dự án: vốn từng giai đoạn và tỷ lệ giải ngân, có dòng tổng / per province, year "
+            "and project: funding at each phase and the disbursement rate, with a totals row (marts.funding_mix)",
+            styles["wrap"],
+        )
+        row += 1
     sheet.write_string(row, 0, COLUMNS_SHEET)
     sheet.write_string(row, 3, "Mô tả cột / every column of every mart: data type and description")
     row += 1
@@ -465,7 +588,7 @@ def _write_readme(
         row += 1
 
 
-def _write_columns(book: Any, styles: dict[str, Any], marts: list[Mart]) -> None:
+def _write_columns(book: Any, styles: dict[str, Any], marts: list[Mart]) -> Table:
     sheet = book.add_worksheet(COLUMNS_SHEET)
     print_setup(sheet, HEADER_ROWS)
     for col, width in enumerate((26, 34, 30, 16, 20, 100)):
@@ -478,9 +601,16 @@ def _write_columns(book: Any, styles: dict[str, Any], marts: list[Mart]) -> None
         ("Định dạng", "excel_format"),
         ("Mô tả", "description"),
     ]
-    for header_row in range(HEADER_ROWS):  # row by row: constant_memory flushes a row once the next starts
+    sheet.write_string(
+        NOTE_ROW,
+        0,
+        "Mỗi dòng một cột của một bảng; cột tên (…_name_vi) chỉ có trong tệp này. / One row per column of a "
+        "mart; the names columns (…_name_vi) are in this workbook only.",
+        styles["note"],
+    )
+    for header_row in (LABEL_ROW, NAME_ROW):  # row by row: constant_memory flushes a row once the next starts
         for col, labels in enumerate(headers):
-            sheet.write_string(header_row, col, labels[header_row], styles["header"])
+            sheet.write_string(header_row, col, labels[header_row - LABEL_ROW], styles["header"])
     row = HEADER_ROWS
     for mart in marts:
         for column, kind in zip(mart.columns, mart.kinds):
@@ -497,7 +627,7 @@ def _write_columns(book: Any, styles: dict[str, Any], marts: list[Mart]) -> None
                 sheet.write_string(row, col, value)
             row += 1
     sheet.freeze_panes(HEADER_ROWS, 0)
-    sheet.autofilter(HEADER_ROWS - 1, 0, max(row - 1, HEADER_ROWS - 1), len(headers) - 1)
+    return Table(COLUMNS_SHEET, COLUMNS_SHEET, NAME_ROW, tuple(name for _, name in headers), row - HEADER_ROWS)
 
 
 def omitted_note(mart: Mart) -> str:
@@ -508,16 +638,17 @@ def omitted_note(mart: Mart) -> str:
     )
 
 
-def _write_mart(book: Any, styles: dict[str, Any], con: duckdb.DuckDBPyConnection, mart: Mart, target: Path) -> None:
+def _write_mart(book: Any, styles: dict[str, Any], con: duckdb.DuckDBPyConnection, mart: Mart, target: Path) -> Table:
     sheet = book.add_worksheet(mart.doc.name)
     print_setup(sheet, HEADER_ROWS)
     formats = [styles.get(kind) for kind in mart.kinds]
     for col, (width, fmt) in enumerate(zip(mart.widths, formats)):
         sheet.set_column(col, col, width, fmt)
-    for col, column in enumerate(mart.columns):  # row by row: constant_memory flushes a row once the next starts
-        sheet.write_string(0, col, label_vi(column), styles["header"])
+    sheet.write_string(NOTE_ROW, 0, mart.note, styles["note"])  # row by row: constant_memory flushes a row
+    for col, column in enumerate(mart.columns):  # once the next starts
+        sheet.write_string(LABEL_ROW, col, label_vi(column), styles["header"])
     for col, column in enumerate(mart.columns):
-        sheet.write_string(1, col, column.name, styles["header"])
+        sheet.write_string(NAME_ROW, col, column.name, styles["header"])
     row = HEADER_ROWS
     for values in mart_rows(con, mart):
         for col, (value, kind, fmt) in enumerate(zip(values, mart.kinds, formats)):
@@ -534,7 +665,7 @@ def _write_mart(book: Any, styles: dict[str, Any], con: duckdb.DuckDBPyConnectio
             )
         row += 1
     sheet.freeze_panes(HEADER_ROWS, 0)
-    sheet.autofilter(HEADER_ROWS - 1, 0, max(row - 1, HEADER_ROWS - 1), len(mart.columns) - 1)
+    return Table(mart.doc.name, mart.doc.name, NAME_ROW, tuple(c.name for c in mart.columns), mart.n_rows)
 
 
 def _styles(book: Any) -> dict[str, Any]:
@@ -545,6 +676,10 @@ def _styles(book: Any) -> dict[str, Any]:
     styles["bold"] = book.add_format({"bold": True})
     styles["title"] = book.add_format({"bold": True, "font_size": 13})
     styles["wrap"] = book.add_format({"text_wrap": True, "valign": "top"})
+    styles["note"] = book.add_format({"italic": True, "font_color": "#7F3F00"})
+    styles["total"] = book.add_format({"bold": True, "top": 1})
+    styles["total_amount"] = book.add_format({"bold": True, "top": 1, "num_format": AMOUNT_FORMAT})
+    styles["total_share"] = book.add_format({"bold": True, "top": 1, "num_format": SHARE_FORMAT})
     return styles
 
 
@@ -587,12 +722,14 @@ def write_workbook(database: Path, target: Path, run_id: str, project_dir: Path,
             _write_readme(
                 book, styles, run_id, f"{built:%Y-%m-%d %H:%M:%S}" if built else "", n_documents, marts, terms
             )
-            _write_columns(book, styles, marts)
+            tables = write_question_sheets(book, styles, con) if QUESTION_MART in names else []
+            tables.append(_write_columns(book, styles, marts))
             for mart in marts:
                 if mart.fits:
-                    _write_mart(book, styles, con, mart, path)
+                    tables.append(_write_mart(book, styles, con, mart, path))
         finally:
             book.close()
+    add_tables(path, tables)
     return path
 
 
