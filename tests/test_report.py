@@ -12,7 +12,18 @@ import pandas as pd
 import pytest
 
 from ntp_poverty.cli import main as ntp
-from ntp_poverty.report.html import CHART_GEOGRAPHIES, Marts, chart_scope, printed_text, scope_note, vnd
+from ntp_poverty.report.html import (
+    CHART_GEOGRAPHIES,
+    TEMPLATES,
+    Marts,
+    chart_scope,
+    funding_map,
+    printed_text,
+    read_marts,
+    scope_note,
+    vnd,
+)
+from ntp_poverty.report.unit_map import MEASURES
 
 pytestmark = pytest.mark.slow
 
@@ -79,9 +90,12 @@ def test_every_chart_draws_in_headless_chromium(report: Path, tmp_path: Path) ->
         section = dom[start : start + 200_000]
         assert 'class="main-svg"' in section, chart
         assert 'class="point"' in section, f"{chart}: no bars or points drawn"
-    # the map: every province with coordinates as a point, the planned ones labelled with their total
+    # the map: the country drawn by its ~10,000 communes, every province labelled
     start = dom.index('id="funding-map"')
-    assert "Lạng Sơn" in dom[start : start + 200_000] and "265.551" in dom[start : start + 200_000]
+    section = dom[start : dom.index('id="cross-province"')]
+    assert section.count('class="point"') >= 10_000
+    labels = re.findall(r'class="textpoint"[^>]*>\s*<text[^>]*>([^<]+)</text>', section)
+    assert len(labels) == 63 and {"Lạng Sơn", "Sóc Trăng", "Hà Nội", "Cà Mau"} <= set(labels)
     assert dom.count('class="conflict"') == 9  # Sóc Trăng 2024: draft vs issued plan (full table)
     assert "⚠ " in dom  # conflicts marked in the target charts too
     assert 'id="findings"' in dom and "dòng / line 159" in dom
@@ -133,3 +147,34 @@ def test_the_report_counts_every_amount_per_reason(report: Path) -> None:
         assert f"<code>{reason}</code>" in table
     assert "unaccounted" not in table
     assert "giải ngân 6 tháng đầu năm" in table  # the to-date reason's description, from the seed
+
+
+def test_the_map_colours_each_commune_by_its_provinces_chosen_measure(built_warehouse: Path) -> None:
+    """The menu restyles the coloured communes: each takes its province's total funding, central or
+    local share of the latest plan year; communes of provinces without a plan stay grey."""
+    marts = read_marts(built_warehouse)
+    fig = funding_map(marts)
+    grey, coloured, names = fig.data
+    assert len(grey.x) == len(marts.units) >= 10_000 and len(names.text) == 63
+    planned = marts.province_funding.dropna(subset=["total_funding"]).set_index("geography_code")
+    in_planned = marts.units.province_code.isin(planned.index)
+    assert len(coloured.x) == int(in_planned.sum()) > 0
+    (menu,) = fig.layout.updatemenus
+    assert [b.label for b in menu.buttons] == [m.label for m in MEASURES]
+    provinces = marts.units[in_planned].province_code.tolist()
+    for button, measure in zip(menu.buttons, MEASURES):
+        style, traces = button.args
+        assert list(traces) == [1]
+        (colours,) = style["marker.color"]
+        assert colours == [float(planned[measure.column][p]) for p in provinces]
+    lang_son = planned.index[planned.name_vi == "Lạng Sơn"][0]
+    assert float(planned.total_funding[lang_son]) == 265551  # 2024 request (doc 001)
+
+
+def test_the_page_is_rendered_from_its_template(report: Path) -> None:
+    text = report.read_text(encoding="utf-8")
+    assert TEMPLATES.get_template("report.html").filename.endswith("templates/report.html")
+    for table in ("targets", "findings", "accounting"):
+        assert f'<table id="{table}">' in text
+    outside_scripts = re.sub(r"<script.*?</script>", "", text, flags=re.S)  # Plotly's own code has braces
+    assert "{{" not in outside_scripts and "{%" not in outside_scripts

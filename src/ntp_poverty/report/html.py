@@ -1,7 +1,9 @@
 """Render the static HTML report from the published marts (no server, works offline).
 
-One self-contained page: funding mix by province (stacked bars with shares), a map of total
-funding by province (drawn from the provinces' coordinates, no map tiles), cross-province
+One self-contained page, rendered from the Jinja2 template ``templates/report.html`` (this module
+computes the figures and formats the values; the page's text and tables are in the template):
+funding mix by province (stacked bars with shares), a map of Vietnam drawn from its communes'
+coordinates and coloured by province (:mod:`ntp_poverty.report.unit_map`, no map tiles), cross-province
 comparison by project, year-over-year changes, a chart of targets per indicator family (target
 beside the reported result, conflicts marked) above the full table of targets, and the
 data-quality findings with their source lines. Labels are Vietnamese (with diacritics) with
@@ -15,7 +17,6 @@ Usage: ``ntp report [WAREHOUSE] [OUTPUT_HTML]``
 from __future__ import annotations
 
 import argparse
-import html
 import os
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -26,18 +27,20 @@ import duckdb
 import pandas as pd
 import plotly.graph_objects as go
 from babel.numbers import format_decimal, format_percent
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
 
 from ntp_poverty.common.child_process import in_child
 from ntp_poverty.common.duckdb_connection import connect
 from ntp_poverty.common.reporting import print_errors
+from ntp_poverty.report.unit_map import PROVINCE_FUNDING_SQL, UNITS_SQL, unit_map
 
 SOURCE_COLOURS = {"central_budget": "#1f4e79", "local_budget": "#c55a11", "other_mobilized": "#70ad47"}
-#: The names of the codes the charts show, as the seeds declare them (funding_sources.csv and
-#: plan_phases.csv, loaded as core.dim_funding_source and core.dim_plan_phase): "name_vi (name_en)".
+#: The names of the codes the charts show, as the seeds declare them (core.dim_code_name: funding
+#: sources, phases, indicator families (Decree 07 dimensions) and measure units): "name_vi (name_en)".
 LABELS_SQL = """
-select funding_source_code as code, name_vi || ' (' || lower(name_en) || ')' as label from core.dim_funding_source
-union all
-select phase_code, name_vi || ' (' || lower(name_en) || ')' from core.dim_plan_phase
+select code, name_vi || ' (' || lower(name_en) || ')' as label from core.dim_code_name
+where code_set in ('funding_source', 'phase', 'indicator_family', 'measure_unit')
 """
 
 
@@ -78,11 +81,14 @@ class Marts:
     geographies_left_out: int = 0  # of the charts by geography (CHART_GEOGRAPHIES)
     #: amounts per reason of audit.amount_accounting (ACCOUNTING_SQL)
     accounting: pd.DataFrame = field(default_factory=pd.DataFrame)
-    #: the label of each funding source and phase code (LABELS_SQL); a code without one shows as itself
+    #: the label of each funding source, phase, indicator family and measure unit code (LABELS_SQL); a code
+    #: without one shows as itself
     labels: dict[str, str] = field(default_factory=dict)
+    #: the communes that draw the map (unit_map.UNITS_SQL)
+    units: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def label(self, code: str) -> str:
-        """A funding source's or phase's label, as the seeds name it."""
+        """A funding source's, phase's, indicator family's or unit's label, as the seeds name it."""
         return self.labels.get(code, code)
 
 
@@ -108,30 +114,6 @@ left join staging.stg_reference__accounting_reasons as r using (reason_code)
 group by all
 order by r.is_in_marts desc nulls last, a.reason_code
 """
-
-#: Total funding per province, summed over the province's own plans for its latest planned year
-#: (requested, else allocated), with the province's coordinates from dim_geography.
-PROVINCE_FUNDING_SQL = """
-with provinces as (
-    select geography_code, name_vi, latitude, longitude from core.dim_geography
-    where admin_level = 'province' and latitude is not null and (valid_to is null or valid_to >= date '2025-06-30')
-),
-planned as (
-    select geography_code, fiscal_year, phase_code, sum(total_funding) as total_funding
-    from marts.funding_mix
-    where project_code = 'ALL' and admin_level = 'province' and phase_code in ('requested', 'allocated')
-    group by all
-),
-latest as (
-    select * from planned
-    qualify row_number() over (partition by geography_code order by fiscal_year desc,
-                               case phase_code when 'requested' then 0 else 1 end) = 1
-)
-select p.geography_code, p.name_vi, p.latitude, p.longitude, l.fiscal_year, l.phase_code, l.total_funding
-from provinces as p left join latest as l using (geography_code)
-order by p.geography_code
-"""
-
 
 #: The charts by geography (funding mix, year-over-year change) draw every geography when the marts
 #: hold at most this many; at national scale (thousands of districts and communes: hundreds of
@@ -192,6 +174,7 @@ def read_marts(warehouse: Path) -> Marts:
             ),
             attainment=frame(ATTAINMENT_SQL),
             province_funding=frame(PROVINCE_FUNDING_SQL),
+            units=frame(UNITS_SQL),
             findings=frame("select * from marts.data_quality_findings order by document_id, source_line, check_code"),
             run_id=con.execute("select run_id from audit.warehouse_build").fetchone()[0],
             geographies_left_out=left_out,
@@ -332,70 +315,9 @@ def yoy_chart(marts: Marts) -> go.Figure:
     )
 
 
-FAMILY_LABELS = {
-    "employment": "Việc làm / Employment",
-    "education": "Giáo dục / Education",
-    "health": "Y tế / Health",
-    "housing": "Nhà ở / Housing",
-    "water_sanitation": "Nước và vệ sinh / Water and sanitation",
-    "information": "Thông tin / Information",
-    "programme": "Chương trình, giảm nghèo / Programme and poverty",
-}
-UNIT_LABELS = {"percent": "%", "percentage_points": "điểm % / points", "count": "số lượng / count"}
-
-
 def funding_map(marts: Marts) -> go.Figure:
-    """Provinces at their coordinates; planned provinces as circles sized by total funding.
-
-    Drawn as a plain scatter of longitude and latitude (equal scale), so it needs no map tiles, no
-    topojson and no network, and prints as it shows.
-    """
-    data = marts.province_funding
-    fig = go.Figure()
-    fig.add_scatter(
-        x=data.longitude.astype(float),
-        y=data.latitude.astype(float),
-        mode="markers",
-        marker={"size": 5, "color": "#c8c8c8"},
-        name="tỉnh / province",
-        hovertext=data.name_vi,
-        hoverinfo="text",
-    )
-    planned = data[data.total_funding.notna()]
-    amounts = planned.total_funding.astype(float)
-    sizes = 14 + 46 * (amounts / amounts.max()) ** 0.5 if len(planned) else []
-    fig.add_scatter(
-        x=planned.longitude.astype(float),
-        y=planned.latitude.astype(float),
-        mode="markers+text",
-        marker={"size": sizes, "color": "#1f4e79", "opacity": 0.75, "line": {"color": "white"}},
-        text=[f"{n}<br>{vi_number(a, 0)}" for n, a in zip(planned.name_vi, amounts)],
-        textposition=["middle right" if i % 2 == 0 else "middle left" for i in range(len(planned))],
-        name="tổng vốn / total funding",
-        hovertext=[
-            f"{n} {y} ({marts.label(ph)}): {vnd(a, 0)}"
-            for n, y, ph, a in zip(planned.name_vi, planned.fiscal_year, planned.phase_code, amounts)
-        ],
-        hoverinfo="text",
-    )
-    fig = _layout(
-        fig,
-        "Tổng vốn theo tỉnh, năm kế hoạch gần nhất / Total funding by province, latest plan year "
-        "(triệu đồng, million VND)",
-        height=760,
-    )
-    fig.update_xaxes(
-        title="kinh độ / longitude",
-        showgrid=False,
-        zeroline=False,
-        tickformat=".0f",
-        range=[101.0, 111.0],
-        constrain="domain",
-    )
-    fig.update_yaxes(
-        title="vĩ độ / latitude", scaleanchor="x", scaleratio=1, showgrid=False, zeroline=False, tickformat=".0f"
-    )
-    return fig
+    """Vietnam drawn from its communes' coordinates, coloured by province (ntp_poverty.report.unit_map)."""
+    return unit_map(marts.units, marts.province_funding, marts.label, vi_number, vi_percent)
 
 
 def target_family_charts(marts: Marts) -> list[tuple[str, go.Figure]]:
@@ -438,7 +360,7 @@ def target_family_charts(marts: Marts) -> list[tuple[str, go.Figure]]:
             )
         fig = _layout(
             fig,
-            f"{FAMILY_LABELS.get(family, family)} — {UNIT_LABELS.get(unit, unit)}",
+            f"{marts.label(family)} — {marts.label(unit)}",
             height=max(260, 60 + 26 * len(rows)),
         )
         fig.update_layout(barmode="overlay", margin={"l": 420, "r": 20, "t": 60, "b": 80})
@@ -449,6 +371,12 @@ def target_family_charts(marts: Marts) -> list[tuple[str, go.Figure]]:
 
 
 COMPARATORS = {"approximately": "≈", "range": ""}
+TEMPLATES = Environment(
+    loader=PackageLoader("ntp_poverty.report", "templates"),
+    autoescape=select_autoescape(["html"]),
+    undefined=StrictUndefined,
+    keep_trailing_newline=True,
+)
 
 
 def _vi_decimal_text(text: str) -> str:
@@ -456,104 +384,74 @@ def _vi_decimal_text(text: str) -> str:
     return text.replace(".", ",")
 
 
-def targets_table(marts: Marts) -> str:
-    """Targets side by side; conflicting values marked."""
+def printed_text(text: str | None) -> Markup:
+    """The printed fragment, quoted; a feed's row prints none (its file and line say where it is)."""
+    if text is None or pd.isna(text):
+        return Markup("<small>(dòng của tệp dữ liệu / a feed row)</small>")
+    return Markup("<q>{}</q>").format(text)
+
+
+TEMPLATES.filters["printed_text"] = printed_text
+
+
+def target_rows(marts: Marts) -> list[dict[str, object]]:
+    """Targets side by side, values the Vietnamese way; conflicting values marked."""
     rows = []
     for t in marts.targets.itertuples():
         value = f"{COMPARATORS.get(t.comparator, t.comparator)} {vi_number(t.low, 2)}" + (
             f"–{vi_number(t.high, 2)}" if t.comparator == "range" else ""
         )
-        conflict = (
-            (
-                f'<span class="conflict">⚠ {html.escape(_vi_decimal_text(str(t.conflicting_values)))} '
-                f"({html.escape(str(t.conflicting_document_ids))})</span>"
-            )
-            if t.has_conflict
-            else ""
-        )
         rows.append(
-            f'<tr class="{"has-conflict" if t.has_conflict else ""}"><td>{html.escape(t.indicator_name_vi)}'
-            f"<br><small>{html.escape(t.indicator_name_en)}</small></td><td>{t.geography_code}</td>"
-            f"<td>{t.target_year}</td><td>{html.escape(value)} {html.escape(t.unit)}</td>"
-            f"<td>{html.escape(t.document_id)}</td><td>{conflict}</td></tr>"
+            {
+                **t._asdict(),
+                "value": value,
+                "conflicting_values": _vi_decimal_text(str(t.conflicting_values)) if t.has_conflict else "",
+            }
         )
-    return (
-        '<table id="targets"><thead><tr><th>Chỉ tiêu / Indicator</th><th>Địa bàn / Geo</th><th>Năm / Year</th>'
-        "<th>Mục tiêu / Target</th><th>Văn bản / Document</th><th>Xung đột / Conflict</th></tr></thead><tbody>"
-        + "".join(rows)
-        + "</tbody></table>"
-    )
+    return rows
 
 
-def printed_text(text: str | None) -> str:
-    """The printed fragment, quoted; a feed's row prints none (its file and line say where it is)."""
-    if text is None or pd.isna(text):
-        return "<small>(dòng của tệp dữ liệu / a feed row)</small>"
-    return f"<q>{html.escape(text)}</q>"
+def finding_rows(marts: Marts) -> list[dict[str, object]]:
+    """Data-quality findings with their source lines, amounts the Vietnamese way."""
+    return [
+        {
+            **f._asdict(),
+            "reported": vnd(f.reported_amount_million_vnd, 0),
+            "computed": vnd(f.computed_amount_million_vnd, 0),
+            "difference": vnd(f.difference_million_vnd, 0),
+        }
+        for f in marts.findings.itertuples()
+    ]
 
 
-def accounting_table(marts: Marts) -> str:
+def accounting_rows(marts: Marts) -> list[dict[str, object]]:
     """Amounts per reason of the accounting: counted in the marts, or why not."""
-    rows = [
-        f"<tr><td><code>{html.escape(a.reason_code)}</code></td><td>{html.escape(a.description or '')}</td>"
-        f"<td>{'có / yes' if a.is_in_marts else 'không / no'}</td><td>{format_decimal(a.n_amounts, locale='vi')}</td>"
-        f"<td>{vnd(a.amount_million_vnd, 0)}</td></tr>"
+    return [
+        {
+            **a._asdict(),
+            "description": a.description or "",
+            "n_amounts": format_decimal(a.n_amounts, locale="vi"),
+            "amount": vnd(a.amount_million_vnd, 0),
+        }
         for a in marts.accounting.itertuples()
     ]
-    return (
-        '<table id="accounting"><thead><tr><th>Lý do / Reason</th><th>Ý nghĩa / Meaning</th>'
-        "<th>Tính trong các bảng tổng hợp / In the marts</th><th>Số khoản / Amounts</th>"
-        "<th>Tổng / Sum (triệu đồng)</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table>"
-    )
 
 
-def findings_table(marts: Marts) -> str:
-    """Data-quality findings with their source lines."""
-    rows = []
-    for f in marts.findings.itertuples():
-        status = "đã ghi nhận / acknowledged" if f.is_acknowledged else "CHƯA GHI NHẬN / NOT ACKNOWLEDGED"
-        rows.append(
-            f"<tr><td>{html.escape(f.document_id)}<br><small>{html.escape(f.source_file)}, dòng / line "
-            f"{f.source_line}</small></td><td>{printed_text(f.source_text)}</td>"
-            f"<td>{html.escape(f.check_code)}<br><small>{html.escape(f.classification)}</small></td>"
-            f"<td>{vnd(f.reported_amount_million_vnd, 0)}</td><td>{vnd(f.computed_amount_million_vnd, 0)}</td>"
-            f"<td>{vnd(f.difference_million_vnd, 0)}</td><td>{status}</td></tr>"
-        )
-    return (
-        '<table id="findings"><thead><tr><th>Văn bản, dòng / Document, line</th><th>Nguyên văn / As printed</th>'
-        "<th>Kiểm tra / Check</th><th>In / Printed</th><th>Cộng các phần / Sum of parts</th>"
-        "<th>Chênh lệch / Difference</th><th>Trạng thái / Status</th></tr></thead><tbody>"
-        + "".join(rows)
-        + "</tbody></table>"
-    )
-
-
-CSS = """
-body { font-family: 'Noto Sans', 'DejaVu Sans', Arial, sans-serif; margin: 24px; color: #222; max-width: 1200px; }
-h1 { font-size: 24px; } h2 { font-size: 19px; margin-top: 36px; border-bottom: 2px solid #1f4e79; }
-table { border-collapse: collapse; width: 100%; font-size: 13px; }
-th, td { border: 1px solid #ccc; padding: 4px 6px; vertical-align: top; text-align: left; }
-tr.has-conflict td { background: #fff4e5; } .conflict { color: #b34700; font-weight: 600; }
-.chart { page-break-inside: avoid; break-inside: avoid; }
-@media print { body { margin: 0; max-width: none; } h2 { page-break-after: avoid; } }
-"""
-
-
-def scope_note(marts: Marts) -> str:
+def scope_note(marts: Marts) -> Markup:
     """What the charts by geography leave to the marts, when they draw the provinces only."""
     if not marts.geographies_left_out:
-        return ""
+        return Markup("")
     n = format_decimal(marts.geographies_left_out, locale="vi")
-    return (
-        f"<p>Biểu đồ cơ cấu nguồn vốn và thay đổi so với năm trước chỉ vẽ số liệu cấp tỉnh; {n} địa bàn "
+    return Markup(
+        "<p>Biểu đồ cơ cấu nguồn vốn và thay đổi so với năm trước chỉ vẽ số liệu cấp tỉnh; {n} địa bàn "
         "khác (huyện, xã) có trong <code>marts.funding_mix</code> và <code>marts.yoy_change</code>. / The "
-        f"funding-mix and year-over-year charts draw the provinces' own figures only; {n} other geographies "
+        "funding-mix and year-over-year charts draw the provinces' own figures only; {n} other geographies "
         "(districts, communes) are in the marts.</p>"
-    )
+    ).format(n=n)
 
 
 def render(marts: Marts) -> str:
-    """The whole report as one HTML page."""
+    """The whole report as one HTML page, from the template ``templates/report.html``."""
     target_charts = target_family_charts(marts)
     figures = [
         ("funding-mix", funding_mix_chart(marts)),
@@ -562,40 +460,27 @@ def render(marts: Marts) -> str:
         ("yoy-change", yoy_chart(marts)),
         *target_charts,
     ]
-    charts = {}
-    for index, (div_id, fig) in enumerate(figures):
-        charts[div_id] = fig.to_html(
-            full_html=False,
-            include_plotlyjs=index == 0,
-            div_id=div_id,
-            config={"displaylogo": False, "responsive": True},
+    charts = {
+        div_id: Markup(
+            fig.to_html(
+                full_html=False,
+                include_plotlyjs=index == 0,  # Plotly's JavaScript once, embedded: the page needs no network
+                div_id=div_id,
+                config={"displaylogo": False, "responsive": True},
+            )
         )
-    generated = datetime.now(UTC).strftime("%d/%m/%Y %H:%M UTC")
-    return f"""<!DOCTYPE html>
-<html lang="vi"><head><meta charset="utf-8"><title>Báo cáo CTMTQG giảm nghèo bền vững / NTP poverty report</title>
-<style>{CSS}</style></head><body>
-<h1>Kế hoạch Chương trình mục tiêu quốc gia giảm nghèo bền vững 2021–2025<br>
-<small>Plans of the National Target Program for Sustainable Poverty Reduction 2021–2025</small></h1>
-<p>Dữ liệu / Data: kho dữ liệu ntp_poverty, lần làm mới / refresh <code>{html.escape(marts.run_id)}</code>;
-lập lúc / generated {generated}. Đơn vị / unit: triệu đồng (million VND).</p>
-<h2>1. Cơ cấu nguồn vốn / Funding mix</h2>{scope_note(marts)}<div class="chart">{charts["funding-mix"]}</div>
-<div class="chart">{charts["funding-map"]}</div>
-<h2>2. So sánh giữa các tỉnh theo dự án / Cross-province comparison by project</h2>
-<div class="chart">{charts["cross-province"]}</div>
-<h2>3. Thay đổi so với năm trước / Year-over-year change</h2><div class="chart">{charts["yoy-change"]}</div>
-<h2>4. Mục tiêu / Targets (⚠ = xung đột giữa các văn bản / conflict between documents)</h2>
-<p>Mỗi biểu đồ một nhóm chỉ tiêu: cột = mục tiêu (thanh sai số = khoảng), ◆ = kết quả đã báo cáo.
-One chart per indicator family: bar = target (error bar = range), ◆ = reported result.</p>
-{"".join(f'<div class="chart">{charts[div_id]}</div>' for div_id, _ in target_charts)}
-<h3>Bảng đầy đủ / Full table</h3>{targets_table(marts)}
-<h2>5. Kiểm tra số liệu / Data-quality findings</h2>{findings_table(marts)}
-<h2>6. Mọi khoản tiền được tính ở đâu / Where every amount is counted</h2>
-<p>Mỗi khoản tiền in trong văn bản hoặc báo cáo được tính trong các bảng tổng hợp, hoặc có lý do
-(<code>audit.amount_accounting</code>). Each printed or reported amount is counted in the marts, or has
-its reason. Tổng của các lý do khác nhau không cộng được với nhau / sums of different reasons do not add
-up to anything.</p>{accounting_table(marts)}
-</body></html>
-"""
+        for index, (div_id, fig) in enumerate(figures)
+    }
+    return TEMPLATES.get_template("report.html").render(
+        run_id=marts.run_id,
+        generated=datetime.now(UTC).strftime("%d/%m/%Y %H:%M UTC"),
+        scope_note=scope_note(marts),
+        charts=charts,
+        target_chart_ids=[div_id for div_id, _ in target_charts],
+        targets=target_rows(marts),
+        findings=finding_rows(marts),
+        accounting=accounting_rows(marts),
+    )
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
