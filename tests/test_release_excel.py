@@ -15,6 +15,7 @@ import pytest
 
 from conftest import ROOT
 from ntp_poverty.publish.excel import (
+    A4_WIDTH,
     AMOUNT_FORMAT,
     COLUMNS_SHEET,
     HEADER_ROWS,
@@ -32,6 +33,7 @@ from ntp_poverty.publish.excel import (
     read_model_docs,
     sheet_columns,
     workbook_run_id,
+    wrapped_lines,
     write_workbook,
     yaml_files,
 )
@@ -149,7 +151,8 @@ def test_every_sheet_prints_landscape_fitted_to_width_with_its_headers_on_each_p
     for name in book.sheetnames:
         sheet = book[name]
         assert sheet.page_setup.orientation == "landscape", name
-        assert sheet.page_setup.paperSize == 9, name  # A4
+        width = sum((d.width or 0) for d in sheet.column_dimensions.values())
+        assert sheet.page_setup.paperSize == (8 if width > A4_WIDTH else 9), name  # A4, A3 for a wide sheet
         assert sheet.sheet_properties.pageSetUpPr.fitToPage, name
         assert sheet.page_setup.fitToWidth in (1, None), name  # 1 is the default openpyxl may omit
         if name == "README":
@@ -438,3 +441,14 @@ def test_a_table_excel_would_reject_is_refused_with_its_sheet(
     with pytest.raises(TableError, match=message):
         add_tables(path, tables)
     assert path.read_bytes() == before  # the file is left as it was
+
+
+def test_a_wrapped_text_gets_the_lines_it_needs() -> None:
+    """Readers do not size a row to its wrapped text (LibreOffice prints it over the next row), so the
+    workbook sets the row's height from the longest text's lines."""
+    assert wrapped_lines("Điện Biên", 28) == 1
+    assert wrapped_lines(12345, 4) == 1  # only texts wrap
+    name = "Chương trình mục tiêu quốc gia giảm nghèo bền vững giai đoạn 2021 - 2025"
+    assert wrapped_lines(name, 28) == 3  # "Chương trình mục tiêu quốc" / "gia giảm nghèo bền vững" / ...
+    assert wrapped_lines("x" * 60, 28) == 3  # a word longer than the column breaks within it (26 + 26 + 8)
+    assert wrapped_lines("ab " * 13, 28) == 2

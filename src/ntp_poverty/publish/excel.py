@@ -71,7 +71,7 @@ from ntp_poverty.common.duckdb_connection import connect
 from ntp_poverty.publish.excel_questions import MART as QUESTION_MART
 from ntp_poverty.publish.excel_questions import SHEET as QUESTION_SHEET
 from ntp_poverty.publish.excel_questions import write_question_sheets
-from ntp_poverty.publish.excel_tables import Table, add_tables
+from ntp_poverty.publish.excel_tables import Table, add_tables, write_note
 from ntp_poverty.publish.releases import ReleaseError
 
 WORKBOOK_NAME = "ntp_poverty.xlsx"
@@ -87,8 +87,19 @@ RUN_ID_LABEL = "Lần làm mới / Run id"
 MARTS_YAML_DIR = Path("models") / "marts"
 DOCS_FILE = Path("models") / "_docs.md"
 EXACT_LIMIT = 10**12  # |amount| below this has <= 15 significant digits at 3 decimals: exact in Excel
-MAX_WIDTH = 60
+#: The widest column (characters): a longer text wraps within it (names, titles, notes), so a sheet
+#: fitted to the page width stays readable.
+MAX_WIDTH = 28
+#: The column name row (English, the Table's header) is measured up to this many characters; a longer
+#: name is cut off on screen (the filter menu and the columns sheet show it whole).
+NAME_WIDTH = 18
 PAPER_A4 = 9  # XlsxWriter's paper index of A4
+PAPER_A3 = 8
+#: The widest sheet (sum of column widths, characters) printed on A4 landscape fitted to its width;
+#: at about 140 characters a page is 100 %, so beyond this the print would be below about 60 %.
+A4_WIDTH = 230
+#: Points per line of text in a row (Calibri 11); a row of wrapped text is as tall as its longest cell.
+LINE_HEIGHT = 15
 BATCH_ROWS = 10_000
 
 AMOUNT_FORMAT = "[$-42A]#,##0.0##"
@@ -443,7 +454,7 @@ def inspect_mart(con: duckdb.DuckDBPyConnection, doc: ModelDoc, max_rows: int, p
             )
     widths = []
     for column, kind, length in zip(columns, kinds, lengths):
-        header = max([len(column.name)] + [len(word) for word in label_vi(column).split()])
+        header = max([min(len(column.name), NAME_WIDTH)] + [len(word) for word in label_vi(column).split()])
         widths.append(min(max(_display_width(kind, length), header, 6) + 2, MAX_WIDTH))
     return Mart(
         doc=doc,
@@ -501,10 +512,27 @@ def _write_cell(sheet: Any, row: int, col: int, value: Any, kind: str, fmt: Any,
         sheet.write_number(row, col, float(value) if isinstance(value, Decimal) else value, fmt)
 
 
-def print_setup(sheet: Any, header_rows: int, one_page: bool = False) -> None:
-    """How a sheet prints: A4 landscape, fitted to the page width (to one page for the README),
-    the header rows repeated on every page, the sheet's name and the page number in the footer."""
-    sheet.set_paper(PAPER_A4)
+def wrapped_lines(value: object, width: int) -> int:
+    """How many lines a text takes wrapped in a column ``width`` characters wide (at spaces; a word
+    longer than the column breaks within it, as Excel breaks it)."""
+    room = max(width - 2, 1)
+    if not isinstance(value, str) or len(value) <= room:
+        return 1
+    lines, used = 1, 0
+    for word in value.split():
+        if used and used + 1 + len(word) > room:
+            lines, used = lines + 1, 0
+        used += (1 if used else 0) + len(word)
+        while used > room:
+            lines, used = lines + 1, used - room
+    return lines
+
+
+def print_setup(sheet: Any, header_rows: int, one_page: bool = False, width: int = 0) -> None:
+    """How a sheet prints: landscape, fitted to the page width (to one page for the README), the
+    header rows repeated on every page, the sheet's name and the page number in the footer. A4, or
+    A3 for a sheet wider than :data:`A4_WIDTH` characters (A4 would print it too small to read)."""
+    sheet.set_paper(PAPER_A3 if width > A4_WIDTH else PAPER_A4)
     sheet.set_landscape()
     sheet.fit_to_pages(1, 1 if one_page else 0)
     if header_rows:
@@ -591,8 +619,9 @@ def _write_readme(
 def _write_columns(book: Any, styles: dict[str, Any], marts: list[Mart]) -> Table:
     sheet = book.add_worksheet(COLUMNS_SHEET)
     print_setup(sheet, HEADER_ROWS)
-    for col, width in enumerate((26, 34, 30, 16, 20, 100)):
-        sheet.set_column(col, col, width)
+    widths = (24, 28, 26, 14, 18, 70)
+    for col, width in enumerate(widths):
+        sheet.set_column(col, col, width, styles["text"])
     headers = [
         ("Bảng", "mart"),
         ("Cột", "column"),
@@ -601,11 +630,11 @@ def _write_columns(book: Any, styles: dict[str, Any], marts: list[Mart]) -> Tabl
         ("Định dạng", "excel_format"),
         ("Mô tả", "description"),
     ]
-    sheet.write_string(
-        NOTE_ROW,
-        0,
+    write_note(
+        sheet,
         "Mỗi dòng một cột của một bảng; cột tên (…_name_vi) chỉ có trong tệp này. / One row per column of a "
         "mart; the names columns (…_name_vi) are in this workbook only.",
+        list(widths),
         styles["note"],
     )
     for header_row in (LABEL_ROW, NAME_ROW):  # row by row: constant_memory flushes a row once the next starts
@@ -640,17 +669,21 @@ def omitted_note(mart: Mart) -> str:
 
 def _write_mart(book: Any, styles: dict[str, Any], con: duckdb.DuckDBPyConnection, mart: Mart, target: Path) -> Table:
     sheet = book.add_worksheet(mart.doc.name)
-    print_setup(sheet, HEADER_ROWS)
+    print_setup(sheet, HEADER_ROWS, width=sum(mart.widths))
     formats = [styles.get(kind) for kind in mart.kinds]
     for col, (width, fmt) in enumerate(zip(mart.widths, formats)):
         sheet.set_column(col, col, width, fmt)
-    sheet.write_string(NOTE_ROW, 0, mart.note, styles["note"])  # row by row: constant_memory flushes a row
+    write_note(sheet, mart.note, mart.widths, styles["note"])  # row by row: constant_memory flushes a row
     for col, column in enumerate(mart.columns):  # once the next starts
         sheet.write_string(LABEL_ROW, col, label_vi(column), styles["header"])
     for col, column in enumerate(mart.columns):
         sheet.write_string(NAME_ROW, col, column.name, styles["header"])
     row = HEADER_ROWS
+    text_columns = [col for col, kind in enumerate(mart.kinds) if kind == "text"]
     for values in mart_rows(con, mart):
+        lines = max([wrapped_lines(values[col], mart.widths[col]) for col in text_columns] or [1])
+        if lines > 1:  # readers do not size a row to its wrapped text themselves (LibreOffice does not)
+            sheet.set_row(row, LINE_HEIGHT * lines)
         for col, (value, kind, fmt) in enumerate(zip(values, mart.kinds, formats)):
             _write_cell(
                 sheet,
@@ -669,14 +702,15 @@ def _write_mart(book: Any, styles: dict[str, Any], con: duckdb.DuckDBPyConnectio
 
 
 def _styles(book: Any) -> dict[str, Any]:
-    styles = {kind: book.add_format({"num_format": code}) for kind, code in FORMATS.items()}
+    styles = {kind: book.add_format({"num_format": code, "valign": "top"}) for kind, code in FORMATS.items()}
+    styles["text"] = book.add_format({"text_wrap": True, "valign": "top"})  # a long text wraps in its column
     styles["header"] = book.add_format(
         {"bold": True, "text_wrap": True, "valign": "top", "bg_color": "#DDE4EE", "border": 1}
     )
     styles["bold"] = book.add_format({"bold": True})
     styles["title"] = book.add_format({"bold": True, "font_size": 13})
     styles["wrap"] = book.add_format({"text_wrap": True, "valign": "top"})
-    styles["note"] = book.add_format({"italic": True, "font_color": "#7F3F00"})
+    styles["note"] = book.add_format({"italic": True, "font_color": "#7F3F00", "text_wrap": True, "valign": "top"})
     styles["total"] = book.add_format({"bold": True, "top": 1})
     styles["total_amount"] = book.add_format({"bold": True, "top": 1, "num_format": AMOUNT_FORMAT})
     styles["total_share"] = book.add_format({"bold": True, "top": 1, "num_format": SHARE_FORMAT})

@@ -19,7 +19,7 @@ from typing import Any
 import duckdb
 from xlsxwriter.utility import xl_col_to_name
 
-from ntp_poverty.publish.excel_tables import Table, TotalsRow
+from ntp_poverty.publish.excel_tables import Table, TotalsRow, write_note
 
 SHEET = "Vốn theo tỉnh và dự án"
 MART = "funding_mix"  # the mart the question sheet reads (no sheet without it)
@@ -71,7 +71,7 @@ def write_question_sheets(book: Any, styles: dict[str, Any], con: duckdb.DuckDBP
         ("geography_name_vi", "Tỉnh", None, 18),
         ("fiscal_year", "Năm", "integer", 7),
         ("project_code", "Mã dự án", None, 9),
-        ("project_name_vi", "Dự án", "wrap", 48),
+        ("project_name_vi", "Dự án", "wrap", 30),
         *((code, f"{name} (triệu đồng)", "amount", 16) for code, name in phases),
         ("disbursement_rate", "Tỷ lệ giải ngân (giải ngân ÷ giao)", "share", 14),
     ]
@@ -83,7 +83,7 @@ def write_question_sheets(book: Any, styles: dict[str, Any], con: duckdb.DuckDBP
     sheet.set_footer("&L&A&RTrang &P / &N")
     for col, (_, _, style, width) in enumerate(columns):
         sheet.set_column(col, col, width, styles.get(style) if style else None)
-    sheet.write_string(0, 0, NOTE, styles["note"])
+    write_note(sheet, NOTE, [width for _, _, _, width in columns], styles["note"])
     for col, (_, label, _, _) in enumerate(columns):
         sheet.write_string(1, col, label, styles["header"])
     for col, (name, _, _, _) in enumerate(columns):

@@ -14,6 +14,7 @@ Table has a totals row only where the workbook wrote one.
 
 from __future__ import annotations
 
+import math
 import posixpath
 import re
 import shutil
@@ -21,6 +22,7 @@ import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 from xlsxwriter.utility import xl_rowcol_to_cell
@@ -220,3 +222,14 @@ def add_tables(path: Path, tables: list[Table]) -> None:
         except BaseException:
             temporary.unlink(missing_ok=True)
             raise
+
+
+def write_note(sheet: Any, note: str, widths: list[int], style: Any) -> None:
+    """A sheet's note in its first row, above its Table, wrapped across the Table's width (merged) and
+    never wider: a text overflowing to the right would widen what prints and shrink the page to fit."""
+    if len(widths) > 1:
+        sheet.merge_range(0, 0, 0, len(widths) - 1, note, style)
+    else:
+        sheet.write_string(0, 0, note, style)
+    lines = math.ceil(len(note) * 1.15 / max(sum(widths), 1))
+    sheet.set_row(0, 15 * max(lines, 1) + 3)
