@@ -71,7 +71,7 @@ from ntp_poverty.common.duckdb_connection import connect
 from ntp_poverty.publish.excel_questions import MART as QUESTION_MART
 from ntp_poverty.publish.excel_questions import SHEET as QUESTION_SHEET
 from ntp_poverty.publish.excel_questions import write_question_sheets
-from ntp_poverty.publish.excel_tables import Table, add_tables, write_note
+from ntp_poverty.publish.excel_tables import LINE_HEIGHT, Table, add_tables, header_rows, wrapped_lines, write_note
 from ntp_poverty.publish.releases import ReleaseError
 
 WORKBOOK_NAME = "ntp_poverty.xlsx"
@@ -98,8 +98,6 @@ PAPER_A3 = 8
 #: The widest sheet (sum of column widths, characters) printed on A4 landscape fitted to its width;
 #: at about 140 characters a page is 100 %, so beyond this the print would be below about 60 %.
 A4_WIDTH = 230
-#: Points per line of text in a row (Calibri 11); a row of wrapped text is as tall as its longest cell.
-LINE_HEIGHT = 15
 BATCH_ROWS = 10_000
 
 AMOUNT_FORMAT = "[$-42A]#,##0.0##"
@@ -512,22 +510,6 @@ def _write_cell(sheet: Any, row: int, col: int, value: Any, kind: str, fmt: Any,
         sheet.write_number(row, col, float(value) if isinstance(value, Decimal) else value, fmt)
 
 
-def wrapped_lines(value: object, width: int) -> int:
-    """How many lines a text takes wrapped in a column ``width`` characters wide (at spaces; a word
-    longer than the column breaks within it, as Excel breaks it)."""
-    room = max(width - 2, 1)
-    if not isinstance(value, str) or len(value) <= room:
-        return 1
-    lines, used = 1, 0
-    for word in value.split():
-        if used and used + 1 + len(word) > room:
-            lines, used = lines + 1, 0
-        used += (1 if used else 0) + len(word)
-        while used > room:
-            lines, used = lines + 1, used - room
-    return lines
-
-
 def print_setup(sheet: Any, header_rows: int, one_page: bool = False, width: int = 0) -> None:
     """How a sheet prints: landscape, fitted to the page width (to one page for the README), the
     header rows repeated on every page, the sheet's name and the page number in the footer. A4, or
@@ -674,6 +656,7 @@ def _write_mart(book: Any, styles: dict[str, Any], con: duckdb.DuckDBPyConnectio
     for col, (width, fmt) in enumerate(zip(mart.widths, formats)):
         sheet.set_column(col, col, width, fmt)
     write_note(sheet, mart.note, mart.widths, styles["note"])  # row by row: constant_memory flushes a row
+    header_rows(sheet, [label_vi(c) for c in mart.columns], [c.name for c in mart.columns], mart.widths)
     for col, column in enumerate(mart.columns):  # once the next starts
         sheet.write_string(LABEL_ROW, col, label_vi(column), styles["header"])
     for col, column in enumerate(mart.columns):

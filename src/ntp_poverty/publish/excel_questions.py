@@ -19,7 +19,7 @@ from typing import Any
 import duckdb
 from xlsxwriter.utility import xl_col_to_name
 
-from ntp_poverty.publish.excel_tables import Table, TotalsRow, write_note
+from ntp_poverty.publish.excel_tables import LINE_HEIGHT, Table, TotalsRow, header_rows, wrapped_lines, write_note
 
 SHEET = "Vốn theo tỉnh và dự án"
 MART = "funding_mix"  # the mart the question sheet reads (no sheet without it)
@@ -67,11 +67,11 @@ def write_question_sheets(book: Any, styles: dict[str, Any], con: duckdb.DuckDBP
     if missing:
         raise ValueError(f"core.dim_plan_phase: no phase {', '.join(missing)} for the disbursement rate")
     columns = [
-        ("geography_code", "Mã tỉnh", None, 10),
-        ("geography_name_vi", "Tỉnh", None, 18),
+        ("geography_code", "Mã tỉnh", "text", 10),
+        ("geography_name_vi", "Tỉnh", "text", 18),
         ("fiscal_year", "Năm", "integer", 7),
-        ("project_code", "Mã dự án", None, 9),
-        ("project_name_vi", "Dự án", "wrap", 30),
+        ("project_code", "Mã dự án", "text", 9),
+        ("project_name_vi", "Dự án", "text", 30),
         *((code, f"{name} (triệu đồng)", "amount", 16) for code, name in phases),
         ("disbursement_rate", "Tỷ lệ giải ngân (giải ngân ÷ giao)", "share", 14),
     ]
@@ -82,8 +82,10 @@ def write_question_sheets(book: Any, styles: dict[str, Any], con: duckdb.DuckDBP
     sheet.repeat_rows(0, 2)
     sheet.set_footer("&L&A&RTrang &P / &N")
     for col, (_, _, style, width) in enumerate(columns):
-        sheet.set_column(col, col, width, styles.get(style) if style else None)
+        sheet.set_column(col, col, width, styles[style])
     write_note(sheet, NOTE, [width for _, _, _, width in columns], styles["note"])
+    widths = [width for _, _, _, width in columns]
+    header_rows(sheet, [label for _, label, _, _ in columns], [name for name, _, _, _ in columns], widths)
     for col, (_, label, _, _) in enumerate(columns):
         sheet.write_string(1, col, label, styles["header"])
     for col, (name, _, _, _) in enumerate(columns):
@@ -98,15 +100,18 @@ def write_question_sheets(book: Any, styles: dict[str, Any], con: duckdb.DuckDBP
     cursor = con.execute(rows_sql(codes))
     while batch := cursor.fetchmany(10_000):
         for values in batch:
+            lines = max(wrapped_lines(value, width) for value, width in zip(values, widths))
+            if lines > 1:  # readers do not size a row to its wrapped text themselves
+                sheet.set_row(row, LINE_HEIGHT * lines)
             for col, value in enumerate(values):
                 if value is None:
                     continue
                 if col in sums:
                     sums[col] += value
                 if isinstance(value, str):
-                    sheet.write_string(row, col, value, styles.get(columns[col][2] or ""))
+                    sheet.write_string(row, col, value, styles[columns[col][2]])
                 else:
-                    sheet.write_number(row, col, value, styles.get(columns[col][2] or ""))
+                    sheet.write_number(row, col, value, styles[columns[col][2]])
             excel_row = row + 1
             sheet.write_formula(
                 row,

@@ -33,6 +33,8 @@ OFFICE_REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relations
 TABLE_REL_TYPE = OFFICE_REL_NS + "/table"
 TABLE_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.table+xml"
 STYLE = "TableStyleMedium2"
+#: Points per line of text in a row (Calibri 11); a row of wrapped text is as tall as its longest cell.
+LINE_HEIGHT = 15
 #: The bytes kept back while a sheet is streamed, so its end (``</worksheet>``) can be rewritten.
 TAIL_BYTES = 1 << 16
 #: A Table's name: a letter or underscore, then letters, digits, underscores and dots; not a cell
@@ -233,3 +235,25 @@ def write_note(sheet: Any, note: str, widths: list[int], style: Any) -> None:
         sheet.write_string(0, 0, note, style)
     lines = math.ceil(len(note) * 1.15 / max(sum(widths), 1))
     sheet.set_row(0, 15 * max(lines, 1) + 3)
+
+
+def wrapped_lines(value: object, width: int) -> int:
+    """How many lines a text takes wrapped in a column ``width`` characters wide (at spaces; a word
+    longer than the column breaks within it, as Excel breaks it)."""
+    room = max(width - 2, 1)
+    if not isinstance(value, str) or len(value) <= room:
+        return 1
+    lines, used = 1, 0
+    for word in value.split():
+        if used and used + 1 + len(word) > room:
+            lines, used = lines + 1, 0
+        used += (1 if used else 0) + len(word)
+        while used > room:
+            lines, used = lines + 1, used - room
+    return lines
+
+
+def header_rows(sheet: Any, labels: list[str], names: list[str], widths: list[int]) -> None:
+    """Size the two header rows under the note (labels wrap at spaces, names within the column)."""
+    for row, texts in ((1, labels), (2, names)):
+        sheet.set_row(row, LINE_HEIGHT * max(wrapped_lines(t, w) for t, w in zip(texts, widths)))
