@@ -95,6 +95,7 @@ MAX_WIDTH = 28
 NAME_WIDTH = 18
 PAPER_A4 = 9  # XlsxWriter's paper index of A4
 PAPER_A3 = 8
+README_TEXT_WIDTH = 110  # the README sheet's column of descriptions (characters)
 #: The widest sheet (sum of column widths, characters) printed on A4 landscape fitted to its width;
 #: at about 140 characters a page is 100 %, so beyond this the print would be below about 60 %.
 A4_WIDTH = 230
@@ -536,7 +537,7 @@ def _write_readme(
     sheet.set_column(0, 0, 34)
     sheet.set_column(1, 1, 40)
     sheet.set_column(2, 2, 12)
-    sheet.set_column(3, 3, 110)
+    sheet.set_column(3, 3, README_TEXT_WIDTH)
     row = 0
     sheet.write_string(
         row,
@@ -571,28 +572,31 @@ def _write_readme(
     sheet.write_string(row, 3, "Nội dung / What it holds", styles["header"])
     row += 1
     if any(mart.doc.name == QUESTION_MART for mart in marts):
-        sheet.write_string(row, 0, QUESTION_SHEET)
-        sheet.write_string(
-            row,
-            3,
+        text = (
             "Theo tỉnh, năm và dự án: vốn từng giai đoạn và tỷ lệ giải ngân, có dòng tổng / per province, year "
-            "and project: funding at each phase and the disbursement rate, with a totals row (marts.funding_mix)",
-            styles["wrap"],
+            "and project: funding at each phase and the disbursement rate, with a totals row (marts.funding_mix)"
         )
+        sheet.set_row(row, LINE_HEIGHT * wrapped_lines(text, README_TEXT_WIDTH))
+        sheet.write_string(row, 0, QUESTION_SHEET, styles["wrap"])
+        sheet.write_string(row, 3, text, styles["wrap"])
         row += 1
     sheet.write_string(row, 0, COLUMNS_SHEET)
     sheet.write_string(row, 3, "Mô tả cột / every column of every mart: data type and description")
     row += 1
     for mart in marts:
-        sheet.write_string(row, 0, mart.doc.name if mart.fits else "—")
-        sheet.write_string(row, 1, f"marts.{mart.doc.name}")
+        text = first_sentence(mart.doc.description) if mart.fits else omitted_note(mart)
+        sheet.set_row(row, LINE_HEIGHT * wrapped_lines(text, README_TEXT_WIDTH))
+        sheet.write_string(row, 0, mart.doc.name if mart.fits else "—", styles["wrap"])
+        sheet.write_string(row, 1, f"marts.{mart.doc.name}", styles["wrap"])
         sheet.write_number(row, 2, mart.n_rows, styles["count"])
-        sheet.write_string(row, 3, mart.doc.description if mart.fits else omitted_note(mart), styles["wrap"])
+        sheet.write_string(row, 3, text, styles["wrap"])
         row += 1
     row += 1
     sheet.write_string(row, 0, "Thuật ngữ / Glossary", styles["title"])
     row += 1
     for index, cells in enumerate(terms):
+        widths = (34, 40, README_TEXT_WIDTH)
+        sheet.set_row(row, LINE_HEIGHT * max(wrapped_lines(c, w) for c, w in zip(cells[:3], widths)))
         for col, cell in enumerate(cells[:4]):
             sheet.write_string(row, col if col < 2 else 3, cell, styles["header"] if index == 0 else styles["wrap"])
         row += 1
@@ -639,6 +643,16 @@ def _write_columns(book: Any, styles: dict[str, Any], marts: list[Mart]) -> Tabl
             row += 1
     sheet.freeze_panes(HEADER_ROWS, 0)
     return Table(COLUMNS_SHEET, COLUMNS_SHEET, NAME_ROW, tuple(name for _, name in headers), row - HEADER_ROWS)
+
+
+def first_sentence(description: str) -> str:
+    """What the README sheet says a sheet holds: the first sentence of the model's description (its
+    grain); the whole description is on the docs site and in the data package."""
+    for match in re.finditer(r"\.\s+(?=[A-ZĐ])", description):
+        sentence = description[: match.start() + 1]
+        if sentence.count("(") == sentence.count(")"):  # not a full stop inside brackets ("incl. ALL")
+            return sentence
+    return description
 
 
 def omitted_note(mart: Mart) -> str:
