@@ -164,3 +164,15 @@ def test_the_first_pass_leaves_out_the_deferred_partitions_at_every_level(tmp_pa
     assert staged == {"province=11", "province=92@2025"}
     assert facts == checks == {"documents", "province=11", "province=92@2025"}
     assert "93" not in preferred and {"11", "92@2025"} <= preferred
+
+
+def test_a_sliced_build_runs_duckdb_on_one_thread_unless_told() -> None:
+    """With two threads the 50M feed's first slice ran out of DuckDB's memory limit; a sliced build's
+    passes run on NTP_SLICED_DUCKDB_THREADS (default 1), an unsliced build keeps NTP_DUCKDB_THREADS."""
+    sliced = dbt_passes(plan_slices(ROWS, 9), True, environ={"NTP_DUCKDB_THREADS": "2"})
+    assert len(sliced) > 2 and all(p.env == {"NTP_DUCKDB_THREADS": "1"} for p in sliced)
+    told = dbt_passes(plan_slices(ROWS, 9), True, environ={"NTP_SLICED_DUCKDB_THREADS": "2"})
+    assert all(p.env == {"NTP_DUCKDB_THREADS": "2"} for p in told)
+    assert all(not p.env for p in dbt_passes([sorted(ROWS)], True) + dbt_passes([], False))
+    with pytest.raises(ValueError, match="NTP_SLICED_DUCKDB_THREADS='two'"):
+        dbt_passes(plan_slices(ROWS, 9), True, environ={"NTP_SLICED_DUCKDB_THREADS": "two"})

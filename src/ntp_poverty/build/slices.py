@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -47,6 +47,12 @@ AT_ONCE_ROWS_ENV = "NTP_BUILD_AT_ONCE_ROWS"
 #: The models a slice's pass runs: the partitioned (incremental) models and every model between two
 #: of them (for example int_documents, read by the marts, built from the staged feed rows).
 SLICE_SELECTOR = "config.materialized:incremental+,+config.materialized:incremental"
+#: DuckDB threads of a sliced build's passes (``NTP_SLICED_DUCKDB_THREADS``). One: with two, the
+#: 50M-leaf feed's first slice ran int_sum_checks_components out of the 3 GB limit (2.7 GiB used
+#: after 187 s, at efdfed2), where one thread built and published the whole 50M feed (3296b05). An
+#: unsliced build keeps NTP_DUCKDB_THREADS (the machine's cores).
+SLICED_THREADS_ENV = "NTP_SLICED_DUCKDB_THREADS"
+DEFAULT_SLICED_THREADS = 1
 
 
 @dataclass(frozen=True)
@@ -56,6 +62,8 @@ class DbtPass:
     args: tuple[str, ...]
     extra_vars: Mapping[str, object]
     log_name: str
+    #: environment the pass's dbt runs with besides the build's (the DuckDB threads of a slice)
+    env: Mapping[str, str] = field(default_factory=dict)
 
 
 def province_of(partition: str) -> str:
@@ -88,7 +96,7 @@ def partition_rows(feed: Path | FeedListing) -> dict[str, int]:
 
 
 def _rows_setting(environ: Mapping[str, str], name: str, default: int) -> int:
-    """A whole number of feed rows from the environment variable ``name`` (``default`` when unset)."""
+    """A whole number (feed rows, threads) from the environment variable ``name`` (``default`` when unset)."""
     text = environ.get(name, "").strip()
     if not text:
         return default
@@ -97,7 +105,7 @@ def _rows_setting(environ: Mapping[str, str], name: str, default: int) -> int:
     except ValueError:
         rows = -1
     if rows < 0:
-        raise ValueError(f"{name}={text!r}: expected a whole number of feed rows (0: docs/data-engineers.md)")
+        raise ValueError(f"{name}={text!r}: expected a whole number (docs/data-engineers.md)")
     return rows
 
 
@@ -136,23 +144,35 @@ def plan_slices(rows: Mapping[str, int], max_rows: int, at_once_rows: int = 0) -
     return slices
 
 
-def dbt_passes(slices: Sequence[Sequence[str]], full_refresh: bool) -> list[DbtPass]:
+def sliced_threads(environ: Mapping[str, str] = os.environ) -> int:
+    """The DuckDB threads of a sliced build's passes (``NTP_SLICED_DUCKDB_THREADS``, default 1)."""
+    return max(_rows_setting(environ, SLICED_THREADS_ENV, DEFAULT_SLICED_THREADS), 1)
+
+
+def dbt_passes(
+    slices: Sequence[Sequence[str]], full_refresh: bool, environ: Mapping[str, str] = os.environ
+) -> list[DbtPass]:
     """The dbt invocations of a build (see the module's docstring); the last one's tests decide."""
     if not full_refresh or len(slices) < 2:
         return [DbtPass(("build", "--full-refresh") if full_refresh else ("build",), {}, "dbt_build.log")]
+    threads = {"NTP_DUCKDB_THREADS": str(sliced_threads(environ))}
     later = [partition for later_slice in slices[1:] for partition in later_slice]
     passes = [
         DbtPass(
             ("build", "--full-refresh", "--exclude-resource-type", "test", "unit_test"),
             {"deferred_partitions": later},
             "dbt_slice_1.log",
+            threads,
         )
     ]
     passes += [
         DbtPass(
-            ("run", "--select", SLICE_SELECTOR), {"changed_partitions": list(partitions)}, f"dbt_slice_{number}.log"
+            ("run", "--select", SLICE_SELECTOR),
+            {"changed_partitions": list(partitions)},
+            f"dbt_slice_{number}.log",
+            threads,
         )
         for number, partitions in enumerate(slices[1:], start=2)
     ]
-    passes.append(DbtPass(("build",), {"changed_partitions": [], "check_every_row": True}, "dbt_build.log"))
+    passes.append(DbtPass(("build",), {"changed_partitions": [], "check_every_row": True}, "dbt_build.log", threads))
     return passes

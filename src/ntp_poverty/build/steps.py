@@ -13,7 +13,7 @@ import json
 import os
 import sys
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +45,7 @@ def _dbt(
     run_vars: dict[str, Any],
     log_name: str,
     executable: Path | None = None,
+    env_overrides: Mapping[str, str] | None = None,
 ) -> tuple[int, str]:
     """Run a dbt command against the candidate; return (exit code, output).
 
@@ -61,6 +62,7 @@ def _dbt(
         DBT_PROFILES_DIR=str(project),
         DBT_SEND_ANONYMOUS_USAGE_STATS="false",
         PYTHONUNBUFFERED="1",  # each line as dbt prints it, even into a pipe
+        **(env_overrides or {}),
     )
     cmd = [
         str(executable or dbt_executable()),
@@ -137,7 +139,12 @@ def run_dbt(
         if len(passes) > 1:
             say(f"dbt pass {number} of {len(passes)}: dbt {' '.join(dbt_pass.args)} ({dbt_pass.log_name})")
         code, output = _dbt(
-            list(dbt_pass.args), candidate, run_dir, {**run_vars, **dbt_pass.extra_vars}, dbt_pass.log_name
+            list(dbt_pass.args),
+            candidate,
+            run_dir,
+            {**run_vars, **dbt_pass.extra_vars},
+            dbt_pass.log_name,
+            env_overrides=dbt_pass.env,
         )
         results = _read_run_results(run_dir / "target" / "run_results.json")
         seconds, pass_slowest = node_times(results)
