@@ -222,15 +222,18 @@ def _dbt_nodes(run: dict[str, Any], source: str, shown: int = 8) -> list[str]:
     ]
 
 
-def _slices_sentence(runs: list[dict[str, Any]]) -> str:
+def _slices_sentence(runs: list[dict[str, Any]], machine: dict[str, Any]) -> str:
     """How the full refreshes were built: in one go, or in slices of provinces (docs/data-engineers.md, Feeds)."""
     slices = {tuple(_get(run, "full_refresh", "slice_partitions") or ()) for run in runs}
     if slices == {()}:
         return " Each full refresh built in one dbt build."
+    threads = _get(machine, "duckdb_settings", "sliced_threads")
     return (
         " Full refreshes built in slices of provinces (partitions per slice: "
         + "; ".join(", ".join(str(n) for n in one) or "one slice" for one in sorted(slices))
-        + ")."
+        + ")"
+        + (f", their passes on {threads} DuckDB thread(s) (NTP_SLICED_DUCKDB_THREADS)" if threads else "")
+        + "."
     )
 
 
@@ -265,7 +268,7 @@ def section(result: dict[str, Any]) -> list[str]:
             f"`{machine['git_commit'][:12]}`; {machine['date']}. Load average at the start of each run: "
             + ", ".join(f"{r['load_average_at_start'][0]:.2f}" for r in runs)
             + " (other work on the machine inflates every number)."
-            + _slices_sentence(runs),
+            + _slices_sentence(runs, machine),
             "",
             "### Measures",
             "",

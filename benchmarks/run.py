@@ -58,6 +58,7 @@ from benchmarks.common import (
 )
 from benchmarks.floor import compare_marts, compile_project
 from benchmarks.measure import Measurement, run_measured
+from ntp_poverty.build.slices import sliced_threads
 from ntp_poverty.common.duckdb_connection import profile_setting
 
 PYTHON = Path(sys.executable)
@@ -509,6 +510,7 @@ def machine_facts() -> dict[str, Any]:
         "duckdb_settings": {
             "memory_limit": profile_setting("NTP_DUCKDB_MEMORY_LIMIT"),
             "threads": profile_setting("NTP_DUCKDB_THREADS"),
+            "sliced_threads": str(sliced_threads()),  # a sliced build's passes (ntp_poverty.build.slices)
             "dbt_threads": profile_setting("NTP_DBT_THREADS"),
         },
     }
