@@ -33,9 +33,12 @@ import pyarrow.parquet as pq
 from ntp_poverty.validate.feed_files import FeedListing, list_feed
 
 #: Feed rows (leaf rows and printed totals) per slice. A 14.1M-row slice of the 50M feed ran out of
-#: memory in the earlier one-query form of int_sum_check_component_parts; in slices of this size the
-#: whole 50M feed (70.6M feed rows, 8 slices) built and published within 3.78 GB (BENCHMARKS.md).
-DEFAULT_SLICE_ROWS = 10_000_000
+#: memory in the earlier one-query form of int_sum_check_component_parts; in slices of 10M the whole
+#: 50M feed (70.6M feed rows, 8 slices) built and published within 3.78 GB (BENCHMARKS.md, 3296b05).
+#: Since the aggregate-then-join sum checks (issue 31), int_sum_checks_components runs a 10M slice out
+#: of the 3 GB limit even on one thread (the 50M feed's second slice, 9.5M printings, at 5f99c17);
+#: either half of that slice computes in 14-30 s. Hence slices of half that size.
+DEFAULT_SLICE_ROWS = 5_000_000
 SLICE_ROWS_ENV = "NTP_SLICE_ROWS"
 #: Feed rows up to which a full build runs at once, unsliced. The 10M-leaf synthetic feed (16.5M feed
 #: rows) builds at once within the limits at this code: the engine floor runs every model over it in
