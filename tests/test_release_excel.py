@@ -15,7 +15,6 @@ import pytest
 
 from conftest import ROOT
 from ntp_poverty.publish.excel import (
-    A4_WIDTH,
     AMOUNT_FORMAT,
     COLUMNS_SHEET,
     HEADER_ROWS,
@@ -38,8 +37,8 @@ from ntp_poverty.publish.excel import (
     write_workbook,
     yaml_files,
 )
+from ntp_poverty.publish.excel_tables import A4_WIDTH, TableError, TotalsRow, add_tables
 from ntp_poverty.publish.excel_tables import Table as ExcelTable
-from ntp_poverty.publish.excel_tables import TableError, TotalsRow, add_tables
 
 RUN_ID = "20260101T000000Z-abc123"
 slow = pytest.mark.slow  # the tests reading the built warehouse
@@ -454,3 +453,21 @@ def test_a_wrapped_text_gets_the_lines_it_needs() -> None:
     assert wrapped_lines(name, 28) == 3  # "Chương trình mục tiêu quốc" / "gia giảm nghèo bền vững" / ...
     assert wrapped_lines("x" * 60, 28) == 3  # a word longer than the column breaks within it (26 + 26 + 8)
     assert wrapped_lines("ab " * 13, 28) == 2
+
+
+@slow
+def test_a_code_without_a_name_fails_its_has_code_name_test(built_warehouse: Path, tmp_path: Path) -> None:
+    """The gate behind the names columns closes: the compiled ``has_code_name`` test of a mart code
+    column finds nothing in the build, and names the one code a changed row gives no name."""
+    compiled = built_warehouse.parent / "target" / "compiled" / "ntp_poverty" / "models" / "marts"
+    tests = sorted(compiled.rglob("has_code_name_*.sql"))
+    assert len(tests) >= 45  # one per code column of the marts (49 today)
+    sql = next(t for t in tests if t.name.startswith("has_code_name_funding_mix_admin_level")).read_text()
+    copy = Path(shutil.copyfile(built_warehouse, tmp_path / built_warehouse.name))  # same catalog name
+    with duckdb.connect(str(copy)) as con:
+        assert con.execute(f"select count(*) from ({sql})").fetchall() == [(0,)]
+        con.execute(
+            "update marts.funding_mix set admin_level = 'hamlet' "
+            "where rowid = (select min(rowid) from marts.funding_mix)"
+        )
+        assert con.execute(f"select * from ({sql})").fetchall() == [("hamlet",)]

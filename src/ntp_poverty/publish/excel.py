@@ -71,7 +71,15 @@ from ntp_poverty.common.duckdb_connection import connect
 from ntp_poverty.publish.excel_questions import MART as QUESTION_MART
 from ntp_poverty.publish.excel_questions import SHEET as QUESTION_SHEET
 from ntp_poverty.publish.excel_questions import write_question_sheets
-from ntp_poverty.publish.excel_tables import LINE_HEIGHT, Table, add_tables, header_rows, wrapped_lines, write_note
+from ntp_poverty.publish.excel_tables import (
+    LINE_HEIGHT,
+    Table,
+    add_tables,
+    header_rows,
+    print_setup,
+    wrapped_lines,
+    write_note,
+)
 from ntp_poverty.publish.releases import ReleaseError
 
 WORKBOOK_NAME = "ntp_poverty.xlsx"
@@ -93,12 +101,7 @@ MAX_WIDTH = 28
 #: The column name row (English, the Table's header) is measured up to this many characters; a longer
 #: name is cut off on screen (the filter menu and the columns sheet show it whole).
 NAME_WIDTH = 18
-PAPER_A4 = 9  # XlsxWriter's paper index of A4
-PAPER_A3 = 8
 README_TEXT_WIDTH = 110  # the README sheet's column of descriptions (characters)
-#: The widest sheet (sum of column widths, characters) printed on A4 landscape fitted to its width;
-#: at about 140 characters a page is 100 %, so beyond this the print would be below about 60 %.
-A4_WIDTH = 230
 BATCH_ROWS = 10_000
 
 AMOUNT_FORMAT = "[$-42A]#,##0.0##"
@@ -509,18 +512,6 @@ def _write_cell(sheet: Any, row: int, col: int, value: Any, kind: str, fmt: Any,
         sheet.write_number(row, col, value, fmt)  # shown as #NUM! / #DIV/0! (nan_inf_to_errors)
     else:
         sheet.write_number(row, col, float(value) if isinstance(value, Decimal) else value, fmt)
-
-
-def print_setup(sheet: Any, header_rows: int, one_page: bool = False, width: int = 0) -> None:
-    """How a sheet prints: landscape, fitted to the page width (to one page for the README), the
-    header rows repeated on every page, the sheet's name and the page number in the footer. A4, or
-    A3 for a sheet wider than :data:`A4_WIDTH` characters (A4 would print it too small to read)."""
-    sheet.set_paper(PAPER_A3 if width > A4_WIDTH else PAPER_A4)
-    sheet.set_landscape()
-    sheet.fit_to_pages(1, 1 if one_page else 0)
-    if header_rows:
-        sheet.repeat_rows(0, header_rows - 1)
-    sheet.set_footer("&L&A&RTrang &P / &N")
 
 
 def _write_readme(

@@ -19,7 +19,15 @@ from typing import Any
 import duckdb
 from xlsxwriter.utility import xl_col_to_name
 
-from ntp_poverty.publish.excel_tables import LINE_HEIGHT, Table, TotalsRow, header_rows, wrapped_lines, write_note
+from ntp_poverty.publish.excel_tables import (
+    LINE_HEIGHT,
+    Table,
+    TotalsRow,
+    header_rows,
+    print_setup,
+    wrapped_lines,
+    write_note,
+)
 
 SHEET = "Vốn theo tỉnh và dự án"
 MART = "funding_mix"  # the mart the question sheet reads (no sheet without it)
@@ -45,7 +53,8 @@ def rows_sql(phases: list[str]) -> str:
         select mix.geography_code, mix.geography_name_vi, mix.fiscal_year, mix.project_code,
                component.name_vi as project_name_vi, {pivot}
         from marts.funding_mix as mix
-        left join core.dim_program_component as component on component.component_code = mix.project_code
+        left join core.dim_code_name as component
+            on component.code_set = 'component' and component.code = mix.project_code
         where mix.admin_level = 'province' and mix.project_code <> 'ALL'
         group by all
         order by mix.geography_code, mix.fiscal_year, mix.project_code
@@ -76,11 +85,7 @@ def write_question_sheets(book: Any, styles: dict[str, Any], con: duckdb.DuckDBP
         ("disbursement_rate", "Tỷ lệ giải ngân (giải ngân ÷ giao)", "share", 14),
     ]
     sheet = book.add_worksheet(SHEET)
-    sheet.set_paper(9)
-    sheet.set_landscape()
-    sheet.fit_to_pages(1, 0)
-    sheet.repeat_rows(0, 2)
-    sheet.set_footer("&L&A&RTrang &P / &N")
+    print_setup(sheet, 3, width=sum(width for _, _, _, width in columns))
     for col, (_, _, style, width) in enumerate(columns):
         sheet.set_column(col, col, width, styles[style])
     write_note(sheet, NOTE, [width for _, _, _, width in columns], styles["note"])

@@ -33,6 +33,11 @@ OFFICE_REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relations
 TABLE_REL_TYPE = OFFICE_REL_NS + "/table"
 TABLE_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.table+xml"
 STYLE = "TableStyleMedium2"
+PAPER_A4 = 9  # XlsxWriter's paper index of A4
+PAPER_A3 = 8
+#: The widest sheet (sum of column widths, characters) printed on A4 landscape fitted to its width;
+#: at about 140 characters a page is 100 %, so beyond this the print would be below about 60 %.
+A4_WIDTH = 230
 #: Points per line of text in a row (Calibri 11); a row of wrapped text is as tall as its longest cell.
 LINE_HEIGHT = 15
 #: The bytes kept back while a sheet is streamed, so its end (``</worksheet>``) can be rewritten.
@@ -257,3 +262,15 @@ def header_rows(sheet: Any, labels: list[str], names: list[str], widths: list[in
     """Size the two header rows under the note (labels wrap at spaces, names within the column)."""
     for row, texts in ((1, labels), (2, names)):
         sheet.set_row(row, LINE_HEIGHT * max(wrapped_lines(t, w) for t, w in zip(texts, widths)))
+
+
+def print_setup(sheet: Any, header_rows: int, one_page: bool = False, width: int = 0) -> None:
+    """How a sheet prints: landscape, fitted to the page width (to one page for the README), the
+    header rows repeated on every page, the sheet's name and the page number in the footer. A4, or
+    A3 for a sheet wider than :data:`A4_WIDTH` characters (A4 would print it too small to read)."""
+    sheet.set_paper(PAPER_A3 if width > A4_WIDTH else PAPER_A4)
+    sheet.set_landscape()
+    sheet.fit_to_pages(1, 1 if one_page else 0)
+    if header_rows:
+        sheet.repeat_rows(0, header_rows - 1)
+    sheet.set_footer("&L&A&RTrang &P / &N")
