@@ -12,20 +12,22 @@ import pytest
 
 from conftest import ROOT, SEEDS
 from ntp_poverty.propose.evaluate import AMOUNTS, proposals_for, registration, score_document, table
+from ntp_poverty.propose.layouts import LAYOUTS, LayoutError, read_layouts
 from ntp_poverty.propose.review import REVIEW_COLUMNS, ReviewError, apply_review, write_review
 from ntp_poverty.validate.seeds import validate
 
 DOCUMENTS = ROOT / "documents"
 TEST_DOCUMENTS = ROOT / "tests" / "documents"
 #: Every judgement right for at least this share of the committed amounts (a regression guard: the
-#: measured rates are in the session notes and the README; Vĩnh Long's appendix lost its header row
-#: in the text, so its cells have no column to read).
+#: measured rates are in docs/adding-a-document.md; Vĩnh Long's appendix lost its header row in the
+#: text, and its columns are read from their declaration in documents/table_layouts.csv).
 FLOORS = {
     "songma_2024_plan": 0.90,
     "soctrang_2024_2025_draft": 0.85,
     "langson_2024_pip_draft": 0.80,
-    "vinhlong_2022_2025_qd1424": 0.0,
+    "vinhlong_2022_2025_qd1424": 0.95,
 }
+VINH_LONG = "vinhlong_2022_2025_qd1424"
 
 
 @pytest.mark.parametrize("document_id", sorted(FLOORS))
@@ -116,3 +118,80 @@ def test_only_accepted_and_edited_rows_are_written_and_the_validator_then_judges
     # locator) is the reviewer's, and a row written without it is refused, located
     errors = [str(e) for e in validate(seeds_copy)]
     assert any(f"plan_amounts.csv:{lines_before + 1}:" in e and "required value is empty" in e for e in errors), errors
+
+
+@pytest.fixture()
+def documents_copy(tmp_path: Path) -> Path:
+    """A copy of documents/ (texts and the declared table layouts) to break."""
+    shutil.copytree(DOCUMENTS, tmp_path / "documents")
+    return tmp_path / "documents"
+
+
+def test_without_its_declared_layout_the_appendix_without_headers_is_not_proposed(documents_copy: Path) -> None:
+    """The declaration is what reads Vĩnh Long's 218 appendix cells: without it they have no column."""
+    (documents_copy / LAYOUTS).unlink()
+    score = score_document(documents_copy, SEEDS, VINH_LONG)
+    assert score.committed == 256 and score.proposed < 0.2 * score.committed
+    assert score_document(DOCUMENTS, SEEDS, VINH_LONG).all_right >= 0.95 * 256
+
+
+def test_a_declared_column_gives_its_cells_basis_period_and_what_a_total_sums(tmp_path: Path, seeds_copy: Path) -> None:
+    from ntp_poverty.propose.evaluate import _without  # noqa: PLC0415 - the evaluation's own stripping
+
+    stripped = tmp_path / "stripped"
+    _without(seeds_copy, stripped, VINH_LONG)
+    review = write_review(
+        proposals_for(DOCUMENTS, stripped, VINH_LONG), registration(stripped, VINH_LONG), tmp_path / "r.csv", DOCUMENTS
+    )
+    with review.open(encoding="utf-8", newline="") as handle:
+        rows = {(r["source_line"], r["value_printed"]): r for r in csv.DictReader(handle)}
+    # line 296: row 1 (DA2), column 12 "NSĐP (01 năm): tổng": the local budget's years, per year
+    cell = rows[("296", "500")]
+    assert (cell["component_code"], cell["funding_source_code"], cell["capital_type_code"]) == (
+        "DA2",
+        "local_budget",
+        "total",
+    )
+    assert (cell["amount_basis"], cell["period_start_year"], cell["sums_capital_types"]) == (
+        "per_year",
+        "2023",
+        "development_investment|recurrent",
+    )
+    assert "table_layouts.csv:" in cell["funding_source_code_evidence"]
+    # line 629: the row "Tổng giai đoạn 2022 - 2025" holds period totals in the per-year columns
+    assert (rows[("629", "196.100")]["amount_basis"], rows[("629", "196.100")]["component_code"]) == (
+        "period_total",
+        "ALL",
+    )
+    # line 405: "Phát triển giáo dục nghề nghiệp vùng khó khăn" is Decision 90's DA4.1 by its name
+    assert rows[("405", "37.950")]["component_code"] == "DA4.1"
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "located"),
+    [
+        (
+            "funding_source_code",
+            "central",
+            r"table_layouts\.csv:3:7: funding_source_code 'central' is not a known code",
+        ),
+        ("column", "4", r"table_layouts\.csv:3:5: column is 4; the table's columns are numbered 1, 2"),
+        ("unit", "nghìn đồng", r"table_layouts\.csv:3:4: unit 'nghìn đồng' is not one of"),
+        ("sums_capital_types", "recurrent|capital", r"table_layouts\.csv:3:10: sums_capital_types lists unknown"),
+        ("evidence", " ", r"table_layouts\.csv:3:14: evidence is empty"),
+    ],
+)
+def test_a_layout_that_cannot_be_used_is_refused_located(
+    documents_copy: Path, column: str, value: str, located: str
+) -> None:
+    path = documents_copy / LAYOUTS
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        header, rows = list(reader.fieldnames or []), list(reader)
+    rows[1][column] = value  # the second declared column, line 3 of the file
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=header, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    with pytest.raises(LayoutError, match=located):
+        read_layouts(documents_copy, SEEDS)

@@ -49,6 +49,13 @@ SUB_PROJECT = re.compile(r"\btiểu dự án\s*(\d)\b")
 PROGRAMME = re.compile(r"chương trình mục tiêu quốc gia|toàn chương trình|tổng cộng")
 #: The programme's total named before an amount ("Tổng nhu cầu vốn thực hiện Chương trình MTQG ... là").
 PROGRAMME_TOTAL = re.compile(r"\btổng\b.{0,40}\bchương trình\b")
+#: A table row that totals the rows above it: "Tổng giai đoạn 2022 - 2025", "Kinh phí các dự án 01 năm".
+TOTAL_ROW = re.compile(r"^(?:tổng\b|tổng cộng\b)|\bcác dự án\b")
+#: A table row whose cells are the period's totals ("Tổng giai đoạn 2022 - 2025").
+PERIOD_TOTAL_ROW = re.compile(r"\btổng giai đoạn\b|\bcả giai đoạn\b")
+#: Words a row label shares with Decision 90's name of a component (Jaccard over words) for the
+#: label to name it: "Phát triển giáo dục nghề nghiệp vùng khó khăn" names DA4.1.
+NAME_OVERLAP = 0.6
 #: A lettered sub-heading ("b) Truyền thông về giảm nghèo đa chiều"): read against Decision 90's names.
 LETTERED = re.compile(r"^\s*[a-zđ]\)\s*(.+)$")
 #: A period: "giai đoạn 2024 - 2025", "năm 2024", "2024-2025".
@@ -105,6 +112,31 @@ def component_of(text: str, project: str | None, names: dict[str, str] | None = 
     if PROGRAMME.search(text):
         return "ALL"
     return None
+
+
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"\w+", text))
+
+
+def component_named(label: str, project: str | None, names: dict[str, str]) -> str | None:
+    """The component whose Decision 90 name (``names``: code -> NFC lower-case name) a table row's
+    label prints, word for word or nearly (NAME_OVERLAP); of two names equally near, a sub-project
+    of ``project`` (the project of the rows above). None when no name is near enough or two remain
+    equally near."""
+    words = _words(label)
+    if not words:
+        return None
+    scored = sorted(
+        (
+            (len(words & _words(name)) / len(words | _words(name)), code.startswith(f"{project}."), code)
+            for code, name in names.items()
+            if code.startswith("DA")
+        ),
+        reverse=True,
+    )
+    if not scored or scored[0][0] < NAME_OVERLAP or (len(scored) > 1 and scored[1][:2] == scored[0][:2]):
+        return None
+    return scored[0][2]
 
 
 def period_of(text: str) -> tuple[int, int] | None:

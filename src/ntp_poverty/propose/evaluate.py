@@ -15,12 +15,13 @@ import csv
 import shutil
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 
 from ntp_poverty.ledger.numerals import build_ledger, match_claims, read_claims, read_documents
 from ntp_poverty.propose.cues import norm
+from ntp_poverty.propose.layouts import read_layouts
 from ntp_poverty.propose.review import amount_row
 from ntp_poverty.propose.rules import JUDGEMENTS, Proposal, Registration, propose
 
@@ -67,8 +68,10 @@ def registration(seeds_dir: Path, document_id: str) -> Registration:
 
 
 def proposals_for(documents_dir: Path, seeds_dir: Path, document_id: str) -> list[Proposal]:
-    """Every proposal for the document's numerals the ledger does not account for."""
+    """Every proposal for the document's numerals the ledger does not account for (its declared
+    table layouts, documents/table_layouts.csv, read)."""
     reg = registration(seeds_dir, document_id)
+    reg = replace(reg, layouts=tuple(read_layouts(documents_dir, seeds_dir).get(document_id, ())))
     ledger = build_ledger(documents_dir, seeds_dir)
     unaccounted = {e.token for e in ledger.unaccounted() if e.token.file == reg.source_file}
     return propose(ledger.documents[reg.source_file], reg, unaccounted)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ntp_poverty.propose.cues import Reading
-from ntp_poverty.propose.rules import JUDGEMENTS, PARTS_EVIDENCE, Proposal, Registration
+from ntp_poverty.propose.rules import JUDGEMENTS, PARTS_EVIDENCE, SOURCE_TOTAL_EVIDENCE, Proposal, Registration
 
 VERDICTS = ("accept", "edit", "reject")
 #: plan_amounts columns a proposal fills (the others stay empty for the reviewer to complete).
@@ -66,8 +66,10 @@ def _capital_basis(reading: Reading) -> str:
     not_stated."""
     if reading.confidence == "high":
         return "printed"
-    if reading.evidence == PARTS_EVIDENCE:
+    if reading.evidence == PARTS_EVIDENCE or reading.evidence.startswith("its parts"):
         return "parts"
+    if reading.evidence.startswith(SOURCE_TOTAL_EVIDENCE):
+        return "total"
     return "heading" if reading.confidence == "medium" else "not_stated"
 
 
@@ -92,7 +94,7 @@ def amount_row(proposal: Proposal, registration: Registration, number: int) -> d
         "geography_code": registration.geography_code,
         "period_start_year": start,
         "period_end_year": end,
-        "amount_basis": "period_total",
+        "amount_basis": proposal.amount_basis,
         "component_code": proposal.value("component_code"),
         "funding_source_code": source,
         "capital_type_code": capital,
@@ -101,7 +103,7 @@ def amount_row(proposal: Proposal, registration: Registration, number: int) -> d
         "is_printed_total": "true" if is_total else "false",
         "sums_components": sums.get("components", ""),
         "sums_funding_sources": sums.get("sources", "") if source == "total" else "",
-        "sums_capital_types": "",
+        "sums_capital_types": sums.get("capitals", ""),
     }
 
 

@@ -26,23 +26,32 @@ from ntp_poverty.common.vn_numbers import NIL_MARKS, VietnameseNumberError, pars
 from ntp_poverty.ledger.tokens import Document, Token
 from ntp_poverty.propose.cues import (
     CAPITAL_TYPES,
+    PERIOD_TOTAL_ROW,
     PHASES,
     PROGRAMME_TOTAL,
     SOURCES,
     TABLE_UNIT,
+    TOTAL_ROW,
     UNIT_AFTER,
     UNITS,
     Reading,
+    component_named,
     component_of,
     first_cue,
     norm,
     period_of,
 )
+from ntp_poverty.propose.layouts import DeclaredColumn, TableLayout
 
 #: The judgement columns a proposal reads from the document (and the evaluation scores).
 JUDGEMENTS = ("funding_source_code", "capital_type_code", "phase_code", "component_code", "period", "sums")
 #: The evidence of a total's capital type carried from its parts (capital_type_basis ``parts``).
 PARTS_EVIDENCE = "every part that follows states it"
+#: The evidence of a capital type read from the programme's total of the same source (basis ``total``).
+SOURCE_TOTAL_EVIDENCE = "the programme's total of this source states it"
+#: A parenthesis right after an amount and its unit, without numbers: words about that amount
+#: ("59 tỷ đồng (vốn sự nghiệp)"); one with numbers lists its parts instead.
+OWN_PARENTHESIS = re.compile(r"^\s*(?:triệu đồng|tỷ đồng|tỷ|đồng)?\s*\(([^()\d]*)\)")
 ROMAN_HEADING = re.compile(r"^[IVX]+\.\s")
 HEADING = re.compile(r"^\s*(?:[IVX]+\.|[a-zđ]\)|\d+(?:\.\d+)*\.?\s|[-+*•]\s|phụ lục|dự án|tiểu dự án)", re.IGNORECASE)
 
@@ -58,6 +67,8 @@ class Registration:
     geography_code: str = ""
     #: Decision 90's components by code, their names NFC and lower-case (program_components.csv)
     component_names: dict[str, str] = field(default_factory=dict)
+    #: the tables whose lost column headers a person declared (documents/table_layouts.csv)
+    layouts: tuple[TableLayout, ...] = ()
 
 
 @dataclass
@@ -73,6 +84,8 @@ class Proposal:
     readings: dict[str, Reading] = field(default_factory=dict)
     block: int = 0  # the section or table it is printed in (a title starts the next one)
     defines_total: str = ""  # the sources a total's own words include ("ngân sách nhà nước")
+    declared_capitals: str = ""  # the capital types a total over them sums (declared or read)
+    amount_basis: str = "period_total"  # per_year for a cell of a declared per-year column
 
     def value(self, column: str) -> str:
         """The proposed value of a judgement column ('' when none was read)."""
@@ -101,6 +114,8 @@ class Context:
     in_rows: bool = False
     cell: int = 0
     row_label: str = ""
+    #: the declared layout of the table being read (documents/table_layouts.csv), if any
+    layout: TableLayout | None = None
 
 
 def _reading(cues, text: str, confidence: str, after: str = "") -> Reading | None:  # noqa: ANN001 - a cue tuple
@@ -160,10 +175,30 @@ def _money_unit(line: str, token: Token, context: Context) -> str | None:
 
 
 def _after(line: str, token: Token, next_start: int) -> str:
-    """The words right after the number, to the next amount or the next ";", ":", "(" or ")"."""
+    """The words right after the number, to the next amount or the next ";", ":", "(" or ")"; a
+    parenthesis without numbers right after the unit is the amount's own words."""
     text = line[token.end : next_start]
+    if own := OWN_PARENTHESIS.match(norm(text)):
+        return own.group(1)
     cut = min((i for i in (text.find(mark) for mark in ";:()") if i >= 0), default=len(text))
     return norm(text[:cut])
+
+
+def _declared(proposal: Proposal, declared: DeclaredColumn, context: Context) -> None:
+    """A cell of a declared column: its source, capital type, period and what a total sums are the
+    column's (a row labelled as the period's total holds period totals in every column)."""
+    evidence = f"declared column {declared.number} ({declared.where}): {declared.header}"
+    for name, value in (
+        ("funding_source_code", declared.funding_source_code),
+        ("capital_type_code", declared.capital_type_code),
+        ("period", declared.period),
+    ):
+        proposal.readings[name] = Reading(value, evidence, "medium")
+    proposal.defines_total = declared.sums_funding_sources
+    proposal.declared_capitals = declared.sums_capital_types
+    proposal.amount_basis = (
+        "period_total" if PERIOD_TOTAL_ROW.search(norm(context.row_label)) else declared.amount_basis
+    )
 
 
 def _propose_one(
@@ -175,6 +210,7 @@ def _propose_one(
     column: str,
     context: Context,
     registration: Registration,
+    declared: DeclaredColumn | None = None,
 ) -> Proposal | None:
     try:
         value = Decimal(0) if token.text in NIL_MARKS else parse_vi_number(token.text)
@@ -236,6 +272,9 @@ def _propose_one(
         or Reading(f"{start}-{end}", "the document's period (documents.csv)", "low")
     )
     proposal.block = context.block
+    if declared:
+        _declared(proposal, declared, context)
+        return proposal
     for name in ("phase_code", "period"):  # what the amount's own words say holds for its parts below
         if readings[name].confidence == "high":
             context.carried[name] = Reading(readings[name].value, readings[name].evidence, "medium")
@@ -260,17 +299,99 @@ def _block_sources(proposals: list[Proposal], total: Proposal, registration: Reg
     return "|".join(kept)
 
 
-def _complete_totals(proposals: list[Proposal], registration: Registration, components: set[str]) -> None:
-    """What a total sums: the document's definition of total over sources; the sub-projects printed
-    for a project (the projects for the programme); the capital type its parts all state."""
+def _source_capitals(proposals: list[Proposal]) -> None:
+    """A source whose programme total states one capital type ("b) Vốn ngân sách địa phương: 9,3 tỷ
+    đồng (vốn sự nghiệp)") lends it to that source's amounts no words give a capital type."""
+    stated: dict[str, set[str]] = {}
+    evidence: dict[str, str] = {}
+    for p in proposals:
+        capital = p.readings["capital_type_code"]
+        if p.value("component_code") == "ALL" and capital.confidence == "high" and capital.value != "total":
+            stated.setdefault(p.value("funding_source_code"), set()).add(capital.value)
+            evidence[p.value("funding_source_code")] = p.source_text[:80]
+    for p in proposals:
+        source = p.value("funding_source_code")
+        if len(stated.get(source, ())) == 1 and p.readings["capital_type_code"].confidence == "low":
+            (value,) = stated[source]
+            p.readings["capital_type_code"] = Reading(value, f"{SOURCE_TOTAL_EVIDENCE}: {evidence[source]}", "medium")
+
+
+def _sources_follow(proposals: list[Proposal]) -> None:
+    """An amount without words for its source that parts by source follow is their total."""
     for index, proposal in enumerate(proposals):
-        readings = proposal.readings
-        component = proposal.value("component_code")
         if proposal.value("funding_source_code") == "unspecified":
-            # no words for its source, but parts by source follow it: it is their total
+            component = proposal.value("component_code")
             following = [p for p in proposals[index + 1 : index + 4] if p.value("component_code") == component]
             if any(p.readings["funding_source_code"].confidence == "high" for p in following):
-                readings["funding_source_code"] = Reading("total", "parts by source follow it", "medium")
+                proposal.readings["funding_source_code"] = Reading("total", "parts by source follow it", "medium")
+
+
+def _line_capitals(proposals: list[Proposal]) -> None:
+    """An amount whose parts on its line, of its source, state two capital types is their total
+    ("Ngân sách trung ương: 29 tỷ đồng (vốn đầu tư phát triển: 10 tỷ đồng; vốn sự nghiệp: 19 tỷ
+    đồng)"); a share of the whole plan is over both."""
+    for index, proposal in enumerate(proposals):
+        if proposal.readings["capital_type_code"].confidence == "high" or proposal.declared_capitals:
+            continue
+        same_line = [p for p in proposals[index + 1 :] if p.token.line == proposal.token.line]
+        capitals = sorted(
+            {
+                p.value("capital_type_code")
+                for p in same_line
+                if p.readings["capital_type_code"].confidence == "high"
+                and p.value("funding_source_code") == proposal.value("funding_source_code")
+            }
+        )
+        if proposal.unit_printed == "%":
+            capitals = ["development_investment", "recurrent"]  # a share of the whole plan
+        if len(capitals) > 1:
+            evidence = "its parts on the line are of two capital types"
+            proposal.readings["capital_type_code"] = Reading("total", evidence, "medium")
+            proposal.declared_capitals = "|".join(capitals)
+
+
+def _parts_capitals(proposals: list[Proposal], registration: Registration) -> None:
+    """A total over sources no words give a capital type: its parts' (the next three amounts of its
+    component) when they all state the same one; over every capital type the document prints for
+    its sources when they state several; unknown when a budget part states none (other mobilised
+    funds are no budget capital: their "unspecified" is a capital type of its own)."""
+    for index, proposal in enumerate(proposals):
+        readings = proposal.readings
+        if proposal.value("funding_source_code") != "total" or readings["capital_type_code"].confidence != "low":
+            continue
+        following = [
+            p
+            for p in proposals[index + 1 : index + 4]
+            if p.value("component_code") == proposal.value("component_code")
+            and p.value("funding_source_code") != "total"
+        ]
+        parts = {p.value("capital_type_code") for p in following}
+        unknown = any(
+            p.value("capital_type_code") == "unspecified" and p.value("funding_source_code") != "other_mobilized"
+            for p in following
+        )
+        if len(parts) == 1 and parts != {"unspecified"}:
+            readings["capital_type_code"] = Reading(parts.pop(), PARTS_EVIDENCE, "medium")
+        elif len(parts) > 1 and not unknown:
+            defined = set((proposal.defines_total or registration.total_funding_sources).split("|"))
+            printed = {
+                p.value("capital_type_code")
+                for p in proposals
+                if p.value("funding_source_code") in defined and p.value("capital_type_code") != "total"
+            }
+            readings["capital_type_code"] = Reading(
+                "total", "its parts that follow are of several capital types", "medium"
+            )
+            proposal.declared_capitals = "|".join(sorted(printed))
+
+
+def _complete_totals(proposals: list[Proposal], registration: Registration, components: set[str]) -> None:
+    """What a total sums: the document's definition of total over sources; the sub-projects printed
+    for a project (the projects for the programme); the capital types of a total over them."""
+    _sources_follow(proposals)
+    _line_capitals(proposals)
+    _parts_capitals(proposals, registration)
+    for proposal in proposals:
         sums = []
         if proposal.value("funding_source_code") == "total":
             sums.append(f"sources={proposal.defines_total or _block_sources(proposals, proposal, registration)}")
@@ -287,29 +408,11 @@ def _complete_totals(proposals: list[Proposal], registration: Registration, comp
             below = sorted(c for c in components if c.startswith("DA") and "." not in c)
         if below:
             sums.append("components=" + "|".join(below))
-        same_line = [p for p in proposals[index + 1 :] if p.token.line == proposal.token.line]
-        capitals = sorted(
-            {
-                p.value("capital_type_code")
-                for p in same_line
-                if p.readings["capital_type_code"].confidence == "high"
-                and p.value("funding_source_code") == proposal.value("funding_source_code")
-            }
+        if proposal.declared_capitals:
+            sums.append(f"capitals={proposal.declared_capitals}")
+        proposal.readings["sums"] = Reading(
+            ";".join(sums), "the document's definition of total and its components", "low"
         )
-        if proposal.unit_printed == "%" and readings["capital_type_code"].confidence != "high":
-            capitals = ["development_investment", "recurrent"]  # a share of the whole plan
-        if readings["capital_type_code"].confidence != "high" and len(capitals) > 1:
-            readings["capital_type_code"] = Reading("total", "its parts on the line are of two capital types", "medium")
-            sums.append("capitals=" + "|".join(capitals))
-        readings["sums"] = Reading(";".join(sums), "the document's definition of total and its components", "low")
-        if proposal.value("funding_source_code") == "total" and readings["capital_type_code"].confidence == "low":
-            parts = [
-                p.value("capital_type_code")
-                for p in proposals[index + 1 : index + 4]
-                if p.value("component_code") == component and p.value("funding_source_code") != "total"
-            ]
-            if parts and len(set(parts)) == 1 and parts[0] != "unspecified":
-                readings["capital_type_code"] = Reading(parts[0], PARTS_EVIDENCE, "medium")
 
 
 def _document_capital(document: Document) -> Reading | None:
@@ -325,11 +428,12 @@ def _document_capital(document: Document) -> Reading | None:
     return Reading(value, f"every title of the document that names a capital type says {words!r}", "medium")
 
 
-def _table_line(context: Context, line: str) -> tuple[str, str] | None:
-    """Follow a table reconstructed one cell per line (tab-prefixed), blocks separated by blank
-    lines: the header block names the columns, then each row block is STT, label, values. Returns
-    ("cell", column header) for a value cell, ("label", text) for a row label, else None."""
-    if not line.strip():
+def _table_line(context: Context, line: str) -> tuple[str, str, DeclaredColumn | None] | None:
+    """Follow a table reconstructed one cell per line (tab-prefixed), rows separated by empty
+    lines: the header block names the columns (or a declared layout does), then each row is STT,
+    label, values; a line of only a tab is an empty cell. Returns ("cell", column header, declared
+    column) for a value cell, ("label", text, None) for a row label, else None."""
+    if not line.strip() and (not context.in_rows or "\t" not in line):
         if context.columns:
             context.row_label, context.cell = "", 0
         return None
@@ -340,10 +444,29 @@ def _table_line(context: Context, line: str) -> tuple[str, str] | None:
     index, context.cell = context.cell, context.cell + 1
     if index == 1:
         context.row_label = line.strip()
-        return "label", line.strip()
+        return ("label", line.strip(), None) if line.strip() else None
+    if index >= 2 and context.layout:
+        declared = context.layout.column(index - 1)
+        return "cell", declared.header if declared else "", declared
     if index >= 2:
-        return "cell", context.columns[index] if index < len(context.columns) else ""
+        return "cell", context.columns[index] if index < len(context.columns) else "", None
     return None
+
+
+def _row_component(context: Context, label: str) -> None:
+    """A table row's label names a component ("Dự án 2: ...", or Decision 90's name of one), or
+    the table's total ("Tổng giai đoạn 2022 - 2025", "Kinh phí các dự án 01 năm"): ALL."""
+    lowered = norm(label)
+    if component_of(lowered, context.project, context.names):
+        _heading(context, label)
+    elif TOTAL_ROW.search(lowered):
+        context.component, context.carried = Reading("ALL", label[:80], "medium"), {}
+    elif code := component_named(lowered, context.project, context.names):
+        context.component, context.carried = Reading(code, label[:80], "medium"), {}
+        if "." not in code:
+            context.project = code
+    else:
+        _heading(context, label)
 
 
 def propose(document: Document, registration: Registration, unaccounted: set[Token]) -> list[Proposal]:
@@ -353,23 +476,28 @@ def propose(document: Document, registration: Registration, unaccounted: set[Tok
     components: set[str] = set()
     for number, line in enumerate(document.lines, start=1):
         lowered = norm(line)
-        if unit := TABLE_UNIT.search(lowered):
+        if context.layout and number > context.layout.last_line:
+            context.layout, context.table_unit = None, None
+        if layout := next((t for t in registration.layouts if t.first_line == number), None):
+            context.layout, context.table_unit, context.columns = layout, layout.unit, ["STT", "label"]
+            context.columns_done, context.in_rows, context.cell = True, True, 0
+        elif unit := TABLE_UNIT.search(lowered):
             context.table_unit, context.columns, context.in_rows, context.cell = unit.group(1), [], False, 0
             context.columns_done = False
             continue
-        column = ""
-        if context.table_unit and (line.startswith("\t") or not line.strip()):
+        column, declared = "", None
+        if context.table_unit and (line.lstrip(" ").startswith("\t") or not line.strip()):
             if not line.strip() and context.columns and not context.in_rows:
                 context.columns_done = True
             kind = _table_line(context, line)
             if kind and kind[0] == "label":
-                _heading(context, kind[1])
+                _row_component(context, kind[1])
                 if context.component:
                     components.add(context.component.value)
                 continue
             if not kind:
                 continue
-            column = kind[1]
+            _, column, declared = kind
         elif context.table_unit:
             context.table_unit = None
         tokens = document.tokens_on(number)
@@ -389,10 +517,11 @@ def propose(document: Document, registration: Registration, unaccounted: set[Tok
         for index, (token, unit) in enumerate(amounts):
             window = _window(line, token, previous_end)
             after = _after(line, token, amounts[index + 1][0].start if index + 1 < len(amounts) else len(line))
-            if proposal := _propose_one(token, line, unit, window, after, column, context, registration):
+            if proposal := _propose_one(token, line, unit, window, after, column, context, registration, declared):
                 proposals.append(proposal)
                 if proposal.value("component_code").startswith("DA"):
                     components.add(proposal.value("component_code"))
             previous_end = token.end
+    _source_capitals(proposals)
     _complete_totals(proposals, registration, components)
     return proposals
