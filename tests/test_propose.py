@@ -195,3 +195,77 @@ def test_a_layout_that_cannot_be_used_is_refused_located(
         writer.writerows(rows)
     with pytest.raises(LayoutError, match=located):
         read_layouts(documents_copy, SEEDS)
+
+
+#: Leave-one-out floors of the target, result and classification proposals over the five documents
+#: (regression guards; the measured rates are in docs/adding-a-document.md).
+MEASURE_FLOORS = {"target": 0.60, "result": 0.20, "classification": 0.30}
+KIND_FLOORS = {"target": 0.90, "result": 0.95, "classification": 0.30}
+
+
+def test_targets_results_and_classifications_proposed_again_from_seeds_without_their_rows() -> None:
+    from ntp_poverty.propose.evaluate import document_ids, measures_table, score_measures  # noqa: PLC0415
+
+    scores = [s for d in document_ids(SEEDS) for s in score_measures(DOCUMENTS, SEEDS, d)]
+    print(measures_table(scores))
+    for kind in ("target", "result", "classification"):
+        of_kind = [s for s in scores if s.kind == kind]
+        committed = sum(s.committed for s in of_kind)
+        assert committed > 0 and sum(s.proposed for s in of_kind) == committed, kind
+        assert sum(s.right.get("kind", 0) for s in of_kind) >= KIND_FLOORS[kind] * committed, kind
+        assert sum(s.all_right for s in of_kind) >= MEASURE_FLOORS[kind] * committed, kind
+
+
+def _measures_review(tmp_path: Path, seeds: Path, document_id: str) -> Path:
+    from ntp_poverty.propose.evaluate import _without, measure_proposals_for  # noqa: PLC0415
+    from ntp_poverty.propose.measures_review import write_measures_review  # noqa: PLC0415
+
+    stripped = tmp_path / "stripped"
+    _without(seeds, stripped, document_id)
+    proposals = measure_proposals_for(DOCUMENTS, stripped, document_id)
+    reg = registration(stripped, document_id)
+    return write_measures_review(proposals, reg, tmp_path / "measures.csv", DOCUMENTS)
+
+
+def _rows(path: Path) -> tuple[list[str], list[dict[str, str]]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        return list(reader.fieldnames or []), list(reader)
+
+
+def _write(path: Path, header: list[str], rows: list[dict[str, str]]) -> None:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=header, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def test_accepted_targets_reach_plan_targets_and_nothing_without_a_verdict(tmp_path: Path, seeds_copy: Path) -> None:
+    from ntp_poverty.propose.measures_review import apply_measures_review  # noqa: PLC0415
+
+    review = _measures_review(tmp_path, seeds_copy, "songma_2024_plan")
+    header, rows = _rows(review)
+    targets = seeds_copy / "transcription" / "plan_targets.csv"
+    before = targets.read_text(encoding="utf-8")
+    with pytest.raises(ReviewError, match=r"measures\.csv:2: verdict '': each proposal needs accept, edit or reject"):
+        apply_measures_review(review, seeds_copy, "4")
+    assert targets.read_text(encoding="utf-8") == before
+    for row in rows:
+        row["verdict"] = "accept" if row["kind"] == "target" else "reject"
+    rows[0]["kind"] = "estimate"
+    _write(review, header, rows)
+    with pytest.raises(ReviewError, match=r"measures\.csv:2: kind 'estimate' is not one of target, result"):
+        apply_measures_review(review, seeds_copy, "4")
+    rows[0]["kind"] = "target"
+    _write(review, header, rows)
+    applied = apply_measures_review(review, seeds_copy, "4")
+    accepted = [r for r in rows if r["kind"] == "target"]
+    assert applied.written["target"] == len(accepted) > 0
+    _, written = _rows(targets)
+    new = written[-len(accepted) :]
+    assert [(r["source_line"], r["value_printed"]) for r in new] == [
+        (r["source_line"], r["value_printed"]) for r in accepted
+    ]
+    # line 45 "Tỷ lệ hộ nghèo toàn huyện ... giảm 5%": the value parsed strictly, the unit and comparator read
+    line45 = next(r for r in new if r["source_line"] == "45")
+    assert (line45["low_value"], line45["unit_printed"], line45["comparator"]) == ("5", "%", "=")

@@ -20,8 +20,17 @@ from decimal import Decimal
 from pathlib import Path
 
 from ntp_poverty.ledger.numerals import build_ledger, match_claims, read_claims, read_documents
+from ntp_poverty.ledger.tokens import Token
 from ntp_poverty.propose.cues import norm
 from ntp_poverty.propose.layouts import read_layouts
+from ntp_poverty.propose.measures import (
+    CLASSIFICATION_JUDGEMENTS,
+    KINDS,
+    RESULT_JUDGEMENTS,
+    TARGET_JUDGEMENTS,
+    MeasureProposal,
+    propose_measures,
+)
 from ntp_poverty.propose.review import amount_row
 from ntp_poverty.propose.rules import JUDGEMENTS, Proposal, Registration, propose
 
@@ -194,4 +203,122 @@ def table(scores: list[Score]) -> str:
             f"{score.seconds:.2f}",
         ]
         lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+@dataclass
+class MeasureScore:
+    """Per document and kind (target, result, classification): committed rows, how many were
+    proposed (any proposal for their number), and per judgement how many right."""
+
+    document_id: str
+    kind: str
+    judgements: tuple[str, ...]
+    committed: int = 0
+    proposed: int = 0
+    right: dict[str, int] = field(default_factory=dict)
+    all_right: int = 0
+
+
+def indicator_names(seeds_dir: Path) -> dict[str, tuple[str, str]]:
+    """indicators.csv's names (NFC, lower-case) and measure units by indicator_code."""
+    with (seeds_dir / "reference" / "indicators.csv").open(encoding="utf-8", newline="") as handle:
+        return {row["indicator_code"]: (norm(row["name_vi"]), row["measure_unit"]) for row in csv.DictReader(handle)}
+
+
+def measure_proposals_for(documents_dir: Path, seeds_dir: Path, document_id: str) -> list[MeasureProposal]:
+    """A target, result or classification proposal for each unaccounted numeral that is not an amount."""
+    reg = registration(seeds_dir, document_id)
+    reg = replace(reg, layouts=tuple(read_layouts(documents_dir, seeds_dir).get(document_id, ())))
+    ledger = build_ledger(documents_dir, seeds_dir)
+    unaccounted = {e.token for e in ledger.unaccounted() if e.token.file == reg.source_file}
+    document = ledger.documents[reg.source_file]
+    amounts = {p.token for p in propose(document, reg, unaccounted)}
+    return propose_measures(document, reg, unaccounted, amounts, indicator_names(seeds_dir))
+
+
+def _committed_measures(seeds_dir: Path, documents_dir: Path, document_id: str) -> list[tuple[Token, str, dict]]:
+    """(token, kind, expected judgements) of the document's committed targets, results and classifications."""
+    documents = read_documents(documents_dir)
+    expected: list[tuple[Token, str, dict]] = []
+    for seed, kind in (("plan_targets.csv", "target"), ("plan_results.csv", "result")):
+        claims = [c for c in read_claims(seeds_dir) if c.seed.name == seed and c.value_column == "value_printed"]
+        claimed, _ = match_claims(claims, documents)
+        rows = {}
+        with (seeds_dir / "transcription" / seed).open(encoding="utf-8", newline="") as handle:
+            reader = csv.DictReader(handle)
+            line = 2
+            for row in reader:
+                rows[line], line = row, reader.line_num + 1
+        for token, claim in claimed.items():
+            row = rows[claim.seed_line]
+            if row["document_id"] != document_id:
+                continue
+            if kind == "target":
+                values = {
+                    "indicator_code": row["indicator_code"],
+                    "comparator": row["comparator"],
+                    "unit_printed": norm(row["unit_printed"]),
+                    "years": f"{row['target_year_start']}-{row['target_year_end']}",
+                    "is_per_year": row["is_per_year"],
+                }
+            else:
+                values = {
+                    "indicator_code": row["indicator_code"],
+                    "component_code": row["component_code"],
+                    "value_comparator": row["value_comparator"],
+                    "unit_printed": norm(row["unit_printed"]),
+                    "reference_year": row["reference_year"],
+                }
+            expected.append((token, kind, {"kind": kind, **values}))
+    with (seeds_dir / "reference" / "numeral_classifications.csv").open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            if row["document_id"] != document_id:
+                continue
+            document = documents[row["source_file"]]
+            matches = [
+                t
+                for t in document.tokens_on(int(row["source_line"]))
+                if t.text == row["token"] and t.occurrence == int(row["occurrence"])
+            ]
+            if matches:
+                expected.append((matches[0], "classification", {"kind": "classification", "category": row["category"]}))
+    return expected
+
+
+def score_measures(documents_dir: Path, seeds_dir: Path, document_id: str) -> list[MeasureScore]:
+    """The document's targets, results and classifications proposed from seeds without its rows,
+    compared with the committed ones per judgement."""
+    judgements = {"target": TARGET_JUDGEMENTS, "result": RESULT_JUDGEMENTS, "classification": CLASSIFICATION_JUDGEMENTS}
+    scores = {kind: MeasureScore(document_id, kind, judgements[kind]) for kind in KINDS}
+    with tempfile.TemporaryDirectory(prefix="propose_") as work:
+        stripped = Path(work) / "seeds"
+        _without(seeds_dir, stripped, document_id)
+        proposals = {p.token: p for p in measure_proposals_for(documents_dir, stripped, document_id)}
+    for token, kind, expected in _committed_measures(seeds_dir, documents_dir, document_id):
+        score = scores[kind]
+        score.committed += 1
+        if (proposal := proposals.get(token)) is None:
+            continue
+        score.proposed += 1
+        right = [name for name in score.judgements if proposal.value(name) == expected[name]]
+        for name in right:
+            score.right[name] = score.right.get(name, 0) + 1
+        score.all_right += len(right) == len(score.judgements)
+    return list(scores.values())
+
+
+def measures_table(scores: list[MeasureScore]) -> str:
+    """Per kind, in all documents: committed, proposed, each judgement right, every judgement right."""
+    lines = ["| kind | rows | proposed | judgements right | every judgement right |", "|---|---|---|---|---|"]
+    for kind in KINDS:
+        of_kind = [s for s in scores if s.kind == kind]
+        committed = sum(s.committed for s in of_kind)
+        if not committed:
+            continue
+        names = of_kind[0].judgements
+        right = ", ".join(f"{n} {100 * sum(s.right.get(n, 0) for s in of_kind) / committed:.0f} %" for n in names)
+        proposed = 100 * sum(s.proposed for s in of_kind) / committed
+        every = 100 * sum(s.all_right for s in of_kind) / committed
+        lines.append(f"| {kind} | {committed} | {proposed:.0f} % | {right} | {every:.0f} % |")
     return "\n".join(lines)

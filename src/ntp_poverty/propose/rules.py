@@ -52,6 +52,8 @@ SOURCE_TOTAL_EVIDENCE = "the programme's total of this source states it"
 #: A parenthesis right after an amount and its unit, without numbers: words about that amount
 #: ("59 tỷ đồng (vốn sự nghiệp)"); one with numbers lists its parts instead.
 OWN_PARENTHESIS = re.compile(r"^\s*(?:triệu đồng|tỷ đồng|tỷ|đồng)?\s*\(([^()\d]*)\)")
+#: The words after a percentage that make it a share of an amount ("80% kế hoạch vốn giao").
+MONEY_SHARE = re.compile(r"^[\s*]*(?:\S+\s+){0,2}?(?:kế hoạch vốn|vốn|kinh phí|ngân sách|dự toán|giải ngân)")
 ROMAN_HEADING = re.compile(r"^[IVX]+\.\s")
 HEADING = re.compile(r"^\s*(?:[IVX]+\.|[a-zđ]\)|\d+(?:\.\d+)*\.?\s|[-+*•]\s|phụ lục|dự án|tiểu dự án)", re.IGNORECASE)
 
@@ -166,8 +168,12 @@ def _window(line: str, token: Token, previous_end: int) -> str:
 
 
 def _money_unit(line: str, token: Token, context: Context) -> str | None:
-    """The unit printed after the number, else the unit of the table the line is a cell of."""
+    """The unit printed after the number, else the unit of the table the line is a cell of; a
+    percentage is an amount only when the words after it name money ("đạt 80% kế hoạch vốn giao"):
+    other shares are targets or results (:mod:`ntp_poverty.propose.measures`)."""
     if found := UNIT_AFTER.match(norm(line[token.end :])):
+        if found.group(1) == "%" and not MONEY_SHARE.match(norm(line[token.end + found.end() :])):
+            return None
         return UNITS.get(found.group(1), found.group(1))
     if context.table_unit and line.strip() == token.text:
         return context.table_unit
