@@ -40,6 +40,8 @@ FRAGMENTS = {
     "reference/statement_groups.csv": "statement_groups.csv",
     "transcription/plan_amounts.csv": "plan_amounts.csv",
     "transcription/printed_percentages.csv": "printed_percentages.csv",
+    "transcription/plan_targets.csv": "plan_targets.csv",
+    "transcription/plan_results.csv": "plan_results.csv",
 }
 
 

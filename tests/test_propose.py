@@ -53,6 +53,8 @@ def with_test_documents(tmp_path: Path) -> tuple[Path, Path]:
         "reference/statement_groups.csv": "statement_groups.csv",
         "transcription/plan_amounts.csv": "plan_amounts.csv",
         "transcription/printed_percentages.csv": "printed_percentages.csv",
+        "transcription/plan_targets.csv": "plan_targets.csv",
+        "transcription/plan_results.csv": "plan_results.csv",
     }.items():
         rows = (TEST_DOCUMENTS / "seeds" / fragment).read_text(encoding="utf-8").splitlines()[1:]
         target = seeds / seed
@@ -70,6 +72,22 @@ def test_small_documents_of_our_own_are_proposed_with_their_judgements(with_test
     assert all(s.values_changed == 0 for s in scores)
     assert sum(s.proposed for s in scores) >= 0.9 * sum(s.committed for s in scores)
     assert sum(s.all_right for s in scores) >= 0.85 * sum(s.committed for s in scores)
+
+
+def test_a_small_document_of_our_own_gets_its_targets_and_results_proposed(
+    with_test_documents: tuple[Path, Path],
+) -> None:
+    """Lào Cai's test plan: results of 2023 under "I. KẾT QUẢ THỰC HIỆN NĂM 2023", targets of 2024 (a
+    range, a lower bound "trên") under "II. MỤC TIÊU NĂM 2024"."""
+    from ntp_poverty.propose.evaluate import measures_table, score_measures  # noqa: PLC0415
+
+    documents, seeds = with_test_documents
+    scores = {s.kind: s for s in score_measures(documents, seeds, "test_laocai_2024")}
+    print(measures_table(list(scores.values())))
+    assert (scores["target"].committed, scores["result"].committed) == (2, 2)
+    assert scores["target"].all_right == 2
+    for name in ("kind", "indicator_code", "component_code", "value_comparator", "reference_year"):
+        assert scores["result"].right.get(name, 0) == 2, name
 
 
 def _review(tmp_path: Path, seeds: Path) -> Path:
