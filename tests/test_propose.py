@@ -13,7 +13,7 @@ import pytest
 from conftest import ROOT, SEEDS
 from ntp_poverty.propose.evaluate import AMOUNTS, proposals_for, registration, score_document, table
 from ntp_poverty.propose.layouts import LAYOUTS, LayoutError, read_layouts
-from ntp_poverty.propose.review import REVIEW_COLUMNS, ReviewError, apply_review, write_review
+from ntp_poverty.propose.review import ReviewError, apply_review, write_review
 from ntp_poverty.validate.seeds import validate
 
 DOCUMENTS = ROOT / "documents"
@@ -100,17 +100,6 @@ def _review(tmp_path: Path, seeds: Path) -> Path:
     return write_review(proposals, registration(stripped, "songma_2024_plan"), tmp_path / "review.csv", DOCUMENTS)
 
 
-def _set_verdicts(review: Path, verdicts: list[str]) -> None:
-    with review.open(encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle))
-    for row, verdict in zip(rows, verdicts):
-        row["verdict"] = verdict
-    with review.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=REVIEW_COLUMNS, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-
-
 def test_nothing_reaches_a_seed_without_a_verdict(tmp_path: Path, seeds_copy: Path) -> None:
     review = _review(tmp_path, seeds_copy)
     seed = seeds_copy / AMOUNTS
@@ -123,19 +112,29 @@ def test_nothing_reaches_a_seed_without_a_verdict(tmp_path: Path, seeds_copy: Pa
 def test_only_accepted_and_edited_rows_are_written_and_the_validator_then_judges_them(
     tmp_path: Path, seeds_copy: Path
 ) -> None:
+    """Into the seeds without Sông Mã's rows (the document not yet transcribed): an accepted row is
+    written as proposed and passes the unchanged validator; a reviewer's edit that breaks a rule (a
+    stored value that is not what its printed text reads) is written too, and refused, located."""
     review = _review(tmp_path, seeds_copy)
+    stripped = tmp_path / "stripped"
     with review.open(encoding="utf-8", newline="") as handle:
-        n = sum(1 for _ in csv.DictReader(handle))
-    _set_verdicts(review, ["accept", "edit"] + ["reject"] * (n - 2))
-    seed = seeds_copy / AMOUNTS
+        reader = csv.DictReader(handle)
+        header, rows = list(reader.fieldnames or []), list(reader)
+    for row, verdict in zip(rows, ["accept", "edit"] + ["reject"] * (len(rows) - 2)):
+        row["verdict"] = verdict
+    rows[1]["value_numeric"] = "1"  # the reviewer's slip
+    with review.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=header, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    seed = stripped / AMOUNTS
     lines_before = len(seed.read_text(encoding="utf-8").splitlines())
     applied = apply_review(review, seed)
-    assert (applied.written, applied.rejected) == (2, n - 2)
+    assert (applied.written, applied.rejected) == (2, len(rows) - 2)
     assert len(seed.read_text(encoding="utf-8").splitlines()) == lines_before + 2
-    # the unchanged validator judges the written rows: what a proposal cannot know (the block, the
-    # locator) is the reviewer's, and a row written without it is refused, located
-    errors = [str(e) for e in validate(seeds_copy)]
-    assert any(f"plan_amounts.csv:{lines_before + 1}:" in e and "required value is empty" in e for e in errors), errors
+    errors = [str(e) for e in validate(stripped)]
+    assert not [e for e in errors if f"plan_amounts.csv:{lines_before + 1}:" in e], errors
+    assert any(f"plan_amounts.csv:{lines_before + 2}:" in e and "value_numeric" in e for e in errors), errors
 
 
 @pytest.fixture()
@@ -183,6 +182,9 @@ def test_a_declared_column_gives_its_cells_basis_period_and_what_a_total_sums(tm
     )
     # line 405: "Phát triển giáo dục nghề nghiệp vùng khó khăn" is Decision 90's DA4.1 by its name
     assert rows[("405", "37.950")]["component_code"] == "DA4.1"
+    # column 8 (line 292) prints column 15's cell (line 299): declared, it repeats it, and 15 is counted
+    assert rows[("292", "500")]["repeats_amount_id"] == rows[("299", "500")]["amount_id"]
+    assert rows[("299", "500")]["repeats_amount_id"] == ""
 
 
 @pytest.mark.parametrize(
@@ -196,7 +198,8 @@ def test_a_declared_column_gives_its_cells_basis_period_and_what_a_total_sums(tm
         ("column", "4", r"table_layouts\.csv:3:5: column is 4; the table's columns are numbered 1, 2"),
         ("unit", "nghìn đồng", r"table_layouts\.csv:3:4: unit 'nghìn đồng' is not one of"),
         ("sums_capital_types", "recurrent|capital", r"table_layouts\.csv:3:10: sums_capital_types lists unknown"),
-        ("evidence", " ", r"table_layouts\.csv:3:14: evidence is empty"),
+        ("evidence", " ", r"table_layouts\.csv:3:15: evidence is empty"),
+        ("repeats_column", "2", r"table_layouts\.csv:3:14: repeats_column .2. is not another column"),
     ],
 )
 def test_a_layout_that_cannot_be_used_is_refused_located(

@@ -50,7 +50,7 @@ PROGRAMME = re.compile(r"chương trình mục tiêu quốc gia|toàn chương t
 #: The programme's total named before an amount ("Tổng nhu cầu vốn thực hiện Chương trình MTQG ... là").
 PROGRAMME_TOTAL = re.compile(r"\btổng\b.{0,40}\bchương trình\b")
 #: A table row that totals the rows above it: "Tổng giai đoạn 2022 - 2025", "Kinh phí các dự án 01 năm".
-TOTAL_ROW = re.compile(r"^(?:tổng\b|tổng cộng\b)|\bcác dự án\b")
+TOTAL_ROW = re.compile(r"^tổng\b|\bcác dự án\b")
 #: A table row whose cells are the period's totals ("Tổng giai đoạn 2022 - 2025").
 PERIOD_TOTAL_ROW = re.compile(r"\btổng giai đoạn\b|\bcả giai đoạn\b")
 #: Words a row label shares with Decision 90's name of a component (Jaccard over words) for the

@@ -31,8 +31,8 @@ from ntp_poverty.propose.measures import (
     MeasureProposal,
     propose_measures,
 )
-from ntp_poverty.propose.review import amount_row
-from ntp_poverty.propose.rules import JUDGEMENTS, Proposal, Registration, propose
+from ntp_poverty.propose.review import amount_ids, amount_row
+from ntp_poverty.propose.rules import JUDGEMENTS, Proposal, Registration, propose, where_printed
 
 AMOUNTS = Path("transcription") / "plan_amounts.csv"
 
@@ -60,6 +60,11 @@ def component_names(seeds_dir: Path) -> dict[str, str]:
         return {row["component_code"]: norm(row["name_vi"]).strip() for row in csv.DictReader(handle)}
 
 
+def _statement_groups(seeds_dir: Path, document_id: str) -> tuple[str, ...]:
+    with (seeds_dir / "reference" / "statement_groups.csv").open(encoding="utf-8", newline="") as handle:
+        return tuple(row["statement_group"] for row in csv.DictReader(handle) if row["document_id"] == document_id)
+
+
 def registration(seeds_dir: Path, document_id: str) -> Registration:
     """The document's registration in seeds/reference/documents.csv."""
     with (seeds_dir / "reference" / "documents.csv").open(encoding="utf-8", newline="") as handle:
@@ -72,6 +77,7 @@ def registration(seeds_dir: Path, document_id: str) -> Registration:
                     row["total_funding_sources"],
                     row["geography_code"],
                     component_names(seeds_dir),
+                    statement_groups=_statement_groups(seeds_dir, document_id),
                 )
     raise KeyError(f"{seeds_dir / 'reference' / 'documents.csv'}: no document {document_id!r}")
 
@@ -122,6 +128,7 @@ def _committed(row: dict[str, str]) -> dict[str, str]:
         "component_code": row["component_code"],
         "period": f"{row['period_start_year']}-{row['period_end_year']}",
         "sums": ";".join(sums),
+        "statement_group": row["statement_group"],
     }
 
 
@@ -136,9 +143,12 @@ def score_document(documents_dir: Path, seeds_dir: Path, document_id: str) -> Sc
         stripped = Path(work) / "seeds"
         _without(seeds_dir, stripped, document_id)
         started = time.monotonic()
-        proposals = {p.token: p for p in proposals_for(documents_dir, stripped, document_id)}
+        listed = proposals_for(documents_dir, stripped, document_id)
+        proposals = {p.token: p for p in listed}
         score.seconds = round(time.monotonic() - started, 2)
     token_of = {claim.seed_line: token for token, claim in claimed.items()}
+    committed_rows = _committed_rows(seeds_dir, document_id)
+    token_of_id = {row["amount_id"]: token_of[line] for line, row in committed_rows if line in token_of}
     committed_tokens = set()
     with (seeds_dir / AMOUNTS).open(encoding="utf-8", newline="") as handle:
         reader = csv.DictReader(handle)
@@ -151,20 +161,35 @@ def score_document(documents_dir: Path, seeds_dir: Path, document_id: str) -> Sc
             committed_tokens.add(token)
             score.committed += 1
             if (proposal := proposals.get(token)) is not None:
-                _compare(score, proposal, row, reg)
+                _compare(score, proposal, row, reg, token_of_id)
     score.extra = len([t for t in proposals if t not in committed_tokens])
     return score
 
 
-def _compare(score: Score, proposal: Proposal, row: dict[str, str], reg: Registration) -> None:
+def _committed_rows(seeds_dir: Path, document_id: str) -> list[tuple[int, dict[str, str]]]:
+    """The document's committed plan_amounts rows with their line in the seed."""
+    with (seeds_dir / AMOUNTS).open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        rows, line = [], 2
+        for row in reader:
+            rows.append((line, row))
+            line = reader.line_num + 1
+    return [(line, row) for line, row in rows if row["document_id"] == document_id]
+
+
+def _compare(
+    score: Score, proposal: Proposal, row: dict[str, str], reg: Registration, token_of_id: dict[str, Token]
+) -> None:
     """Count one proposal against its committed row."""
     score.proposed += 1
-    proposed = amount_row(proposal, reg, 1)
+    proposed = amount_row(proposal, reg, amount_ids([proposal, *([proposal.repeats] if proposal.repeats else [])], reg))
     if proposed["value_printed"] != row["value_printed"] or Decimal(proposed["value_numeric"]) != Decimal(
         row["value_numeric"]
     ):
         score.values_changed += 1
     expected = _committed(row)
+    original = token_of_id.get(row["repeats_amount_id"])
+    expected["repeats"] = where_printed(original) if original else ""
     right = [name for name in JUDGEMENTS if proposal.value(name) == expected[name]]
     for name in right:
         score.right[name] += 1

@@ -4,9 +4,10 @@ A table converted one cell per line keeps its rows but can lose its header row: 
 (document 003) prints 15 amounts per row and no word of what they are. A person reading the
 original (or the rows that name their columns, such as "Tổng giai đoạn 2022 - 2025" at line 619
 and footnote [1]) declares each column once: its reconstructed header, funding source, capital
-type, what a total column sums, whether its cells are period totals or per-year amounts, and the
-years they hold, with the evidence. ``ntp propose`` then reads each cell's judgements from its
-declared column (confidence ``medium``, like a printed column header) instead of from nothing.
+type, what a total column sums, whether its cells are period totals or per-year amounts, the years
+they hold and the column it repeats where both print one cell, with the evidence. ``ntp propose``
+then reads each cell's judgements from its declared column (confidence ``medium``, like a printed
+column header) instead of from nothing.
 
 Declaring a layout is part of registering a document, like its row in documents.csv: the
 leave-one-out evaluation keeps it. A layout that names an unknown document, code or column is
@@ -35,6 +36,7 @@ COLUMNS = (
     "amount_basis",
     "period_start_year",
     "period_end_year",
+    "repeats_column",
     "evidence",
 )
 UNITS = ("triệu đồng", "tỷ đồng", "đồng")
@@ -57,6 +59,9 @@ class DeclaredColumn:
     sums_capital_types: str
     amount_basis: str
     period: str  # "<start>-<end>"
+    #: the column whose cell in the same row is this one's when they share every coordinate: this
+    #: printing repeats it (it is counted); 0 when none
+    repeats_column: int
     evidence: str
     where: str  # table_layouts.csv:<line>
 
@@ -123,6 +128,10 @@ def read_layouts(documents_dir: Path, seeds_dir: Path) -> dict[str, list[TableLa
                 raise fail("last_line", "is before first_line")
             if numbers["period_start_year"] > numbers["period_end_year"]:
                 raise fail("period_end_year", "is before period_start_year")
+            if row["repeats_column"] and (
+                not row["repeats_column"].isdigit() or row["repeats_column"] == row["column"]
+            ):
+                raise fail("repeats_column", f"{row['repeats_column']!r} is not another column's number")
             if not row["evidence"].strip():
                 raise fail("evidence", "is empty: say what the header was reconstructed from")
             key = (row["document_id"], numbers["first_line"], numbers["last_line"], row["unit"])
@@ -139,6 +148,7 @@ def read_layouts(documents_dir: Path, seeds_dir: Path) -> dict[str, list[TableLa
                     sums_capital_types=row["sums_capital_types"],
                     amount_basis=row["amount_basis"],
                     period=f"{numbers['period_start_year']}-{numbers['period_end_year']}",
+                    repeats_column=int(row["repeats_column"] or 0),
                     evidence=row["evidence"],
                     where=f"{LAYOUTS}:{line}",
                 )

@@ -31,9 +31,12 @@ AMOUNT_COLUMNS = (
     "value_numeric",
     "amount_million_vnd",
     "geography_code",
+    "statement_group",
     "period_start_year",
     "period_end_year",
     "amount_basis",
+    "locator",
+    "component_label_printed",
     "component_code",
     "funding_source_code",
     "capital_type_code",
@@ -43,6 +46,7 @@ AMOUNT_COLUMNS = (
     "sums_components",
     "sums_funding_sources",
     "sums_capital_types",
+    "repeats_amount_id",
 )
 REVIEW_COLUMNS = (
     "verdict",
@@ -73,8 +77,24 @@ def _capital_basis(reading: Reading) -> str:
     return "heading" if reading.confidence == "medium" else "not_stated"
 
 
-def amount_row(proposal: Proposal, registration: Registration, number: int) -> dict[str, str]:
-    """The plan_amounts columns of one proposal."""
+def _label(reading: Reading) -> str:
+    """The printed label a component was read from: a heading or a table row's label (medium); the
+    words before an amount (high) or a default (low) are not a label."""
+    return reading.evidence if reading.confidence == "medium" else ""
+
+
+def amount_ids(proposals: list[Proposal], registration: Registration) -> dict[int, str]:
+    """The amount_id of each proposal (by ``id``): ``<document_id>:<line>:<n-th on its line>``."""
+    seen: dict[int, int] = {}
+    ids = {}
+    for proposal in proposals:
+        seen[proposal.token.line] = seen.get(proposal.token.line, 0) + 1
+        ids[id(proposal)] = f"{registration.document_id}:{proposal.token.line:04d}:{seen[proposal.token.line]}"
+    return ids
+
+
+def amount_row(proposal: Proposal, registration: Registration, ids: dict[int, str]) -> dict[str, str]:
+    """The plan_amounts columns of one proposal (``ids``: :func:`amount_ids` of its document's)."""
     start, end = proposal.value("period").split("-")
     sums = dict(part.split("=", 1) for part in proposal.value("sums").split(";") if part)
     source = proposal.value("funding_source_code")
@@ -82,7 +102,7 @@ def amount_row(proposal: Proposal, registration: Registration, number: int) -> d
     is_total = source == "total" or capital == "total" or bool(sums.get("components"))
     basis = proposal.readings["capital_type_code"]
     return {
-        "amount_id": f"{registration.document_id}:{proposal.token.line:04d}:{number}",
+        "amount_id": ids[id(proposal)],
         "document_id": registration.document_id,
         "source_file": registration.source_file,
         "source_line": str(proposal.token.line),
@@ -92,9 +112,12 @@ def amount_row(proposal: Proposal, registration: Registration, number: int) -> d
         "value_numeric": _plain(proposal.value_numeric),
         "amount_million_vnd": _plain(proposal.amount_million_vnd),
         "geography_code": registration.geography_code,
+        "statement_group": proposal.value("statement_group"),
         "period_start_year": start,
         "period_end_year": end,
         "amount_basis": proposal.amount_basis,
+        "locator": proposal.locator,
+        "component_label_printed": _label(proposal.readings["component_code"]),
         "component_code": proposal.value("component_code"),
         "funding_source_code": source,
         "capital_type_code": capital,
@@ -104,20 +127,20 @@ def amount_row(proposal: Proposal, registration: Registration, number: int) -> d
         "sums_components": sums.get("components", ""),
         "sums_funding_sources": sums.get("sources", "") if source == "total" else "",
         "sums_capital_types": sums.get("capitals", ""),
+        "repeats_amount_id": ids[id(proposal.repeats)] if proposal.repeats else "",
     }
 
 
 def write_review(proposals: list[Proposal], registration: Registration, out: Path, documents_dir: Path) -> Path:
     """Write the review file of ``proposals`` (verdicts empty)."""
     out.parent.mkdir(parents=True, exist_ok=True)
-    seen: dict[int, int] = {}
+    ids = amount_ids(proposals, registration)
     with out.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=REVIEW_COLUMNS, lineterminator="\n")
         writer.writeheader()
         for proposal in proposals:
-            seen[proposal.token.line] = seen.get(proposal.token.line, 0) + 1
             row = {"verdict": "", "where": proposal.token.where(documents_dir)}
-            row |= amount_row(proposal, registration, seen[proposal.token.line])
+            row |= amount_row(proposal, registration, ids)
             for name in JUDGEMENTS:
                 reading = proposal.readings.get(name)
                 row[f"{name}_evidence"] = reading.evidence if reading else ""

@@ -44,7 +44,18 @@ from ntp_poverty.propose.cues import (
 from ntp_poverty.propose.layouts import DeclaredColumn, TableLayout
 
 #: The judgement columns a proposal reads from the document (and the evaluation scores).
-JUDGEMENTS = ("funding_source_code", "capital_type_code", "phase_code", "component_code", "period", "sums")
+JUDGEMENTS = (
+    "funding_source_code",
+    "capital_type_code",
+    "phase_code",
+    "component_code",
+    "period",
+    "sums",
+    "repeats",
+    "statement_group",
+)
+#: A title's number: "III. CÁC DỰ ÁN ...", "PHỤ LỤC II", "II. ĐỀ XUẤT ...".
+TITLE_NUMBER = re.compile(r"^(?:phụ lục\s+)?([ivx]+)\b")
 #: The evidence of a total's capital type carried from its parts (capital_type_basis ``parts``).
 PARTS_EVIDENCE = "every part that follows states it"
 #: The evidence of a capital type read from the programme's total of the same source (basis ``total``).
@@ -71,6 +82,8 @@ class Registration:
     component_names: dict[str, str] = field(default_factory=dict)
     #: the tables whose lost column headers a person declared (documents/table_layouts.csv)
     layouts: tuple[TableLayout, ...] = ()
+    #: the document's registered blocks (statement_groups.csv), the first step of bringing it in
+    statement_groups: tuple[str, ...] = ()
 
 
 @dataclass
@@ -87,6 +100,10 @@ class Proposal:
     block: int = 0  # the section or table it is printed in (a title starts the next one)
     defines_total: str = ""  # the sources a total's own words include ("ngân sách nhà nước")
     declared_capitals: str = ""  # the capital types a total over them sums (declared or read)
+    row: int = 0  # the table row a cell is printed in (0 outside tables)
+    column: DeclaredColumn | None = None  # the declared column of a cell
+    repeats: Proposal | None = None  # the printing of the same cell this one repeats (it is counted)
+    locator: str = ""  # where in the document: "dòng 69", or a table's row and column
     amount_basis: str = "period_total"  # per_year for a cell of a declared per-year column
 
     def value(self, column: str) -> str:
@@ -104,6 +121,7 @@ class Context:
     phase: Reading | None = None
     capital: Reading | None = None
     block: int = 0
+    title: str = ""  # the last numbered title ("III. ...", "PHỤ LỤC II"): it names the block
     source: Reading | None = None
     names: dict[str, str] = field(default_factory=dict)
     #: the phase and period the last amount of this block printed, for the parts that follow it
@@ -118,6 +136,8 @@ class Context:
     row_label: str = ""
     #: the declared layout of the table being read (documents/table_layouts.csv), if any
     layout: TableLayout | None = None
+    rows: int = 0  # table rows read so far
+    row_number: str = ""  # the STT printed in the row's first cell
 
 
 def _reading(cues, text: str, confidence: str, after: str = "") -> Reading | None:  # noqa: ANN001 - a cue tuple
@@ -147,13 +167,15 @@ def _heading(context: Context, text: str) -> None:
         # a heading naming a source ("1. Ngân sách trung ương"): its amounts are of that source
         context.source = Reading(source[0], text.strip()[:80], "medium")
     if component := component_of(lowered, context.project, context.names):
-        context.component = Reading(component, text.strip()[:80], "medium")
+        context.component = Reading(component, text.strip(), "medium")  # the whole printed label
         context.carried = {}
         if component.startswith("DA"):
             context.project = component.split(".")[0]
     if not is_title(text) or (component or "ALL") != "ALL":
         return
     context.block, context.carried, context.source = context.block + 1, {}, None
+    if TITLE_NUMBER.match(norm(text).lstrip("(").strip()) or norm(text).strip().startswith("phụ lục"):
+        context.title = text.strip()  # a numbered title names the block; the lines under it do not
     if period := period_of(lowered):
         context.period = Reading(f"{period[0]}-{period[1]}", text.strip()[:80], "medium")
     for cues, attribute in ((PHASES, "phase"), (CAPITAL_TYPES, "capital")):
@@ -190,6 +212,26 @@ def _after(line: str, token: Token, next_start: int) -> str:
     return norm(text[:cut])
 
 
+def _statement_group(title: str, groups: tuple[str, ...]) -> Reading:
+    """The registered block a title starts, by its number: "III. ..." is ``…_III``, "PHỤ LỤC II"
+    is ``appendix_II``, "PHỤ LỤC" is ``appendix``; of several, the shortest name (the block itself,
+    not a part of it); the only block of a document that registers one."""
+    lowered = norm(title).lstrip("(").strip()
+    number = found.group(1).upper() if (found := TITLE_NUMBER.match(lowered)) else ""
+    if lowered.startswith("phụ lục"):
+        named = [
+            g for g in groups if g.startswith("appendix") and (g.endswith(f"_{number}") if number else g == "appendix")
+        ]
+    else:
+        named = [g for g in groups if number and not g.startswith("appendix") and re.search(rf"(^|_){number}(_|$)", g)]
+    if not named and len(groups) == 1:
+        return Reading(groups[0], "the document's only registered block", "medium")
+    if not named:
+        return Reading("", f"no registered block is numbered as the title {title[:60]!r}", "low")
+    best = min(named, key=lambda g: (len(g), g))
+    return Reading(best, title[:80], "medium" if len(named) == 1 else "low")
+
+
 def _declared(proposal: Proposal, declared: DeclaredColumn, context: Context) -> None:
     """A cell of a declared column: its source, capital type, period and what a total sums are the
     column's (a row labelled as the period's total holds period totals in every column)."""
@@ -200,7 +242,7 @@ def _declared(proposal: Proposal, declared: DeclaredColumn, context: Context) ->
         ("period", declared.period),
     ):
         proposal.readings[name] = Reading(value, evidence, "medium")
-    proposal.defines_total = declared.sums_funding_sources
+    proposal.defines_total, proposal.column = declared.sums_funding_sources, declared
     proposal.declared_capitals = declared.sums_capital_types
     proposal.amount_basis = (
         "period_total" if PERIOD_TOTAL_ROW.search(norm(context.row_label)) else declared.amount_basis
@@ -277,7 +319,14 @@ def _propose_one(
         or context.period
         or Reading(f"{start}-{end}", "the document's period (documents.csv)", "low")
     )
-    proposal.block = context.block
+    proposal.block, proposal.row = context.block, context.rows if column or declared else 0
+    proposal.locator = f"dòng {token.line}"
+    if column or declared:
+        number = context.row_number if context.row_number != context.row_label else "(không số)"
+        proposal.locator = f"{context.title or 'bảng'}, STT {number}, cột {context.cell - 2}" + (
+            f": {column}" if column else ""
+        )
+    proposal.readings["statement_group"] = _statement_group(context.title, registration.statement_groups)
     if declared:
         _declared(proposal, declared, context)
         return proposal
@@ -421,6 +470,46 @@ def _complete_totals(proposals: list[Proposal], registration: Registration, comp
         )
 
 
+def _cell(proposal: Proposal) -> tuple[object, ...]:
+    """What one printing of a cell shares with another (block, component, source, capital type,
+    phase, period, basis and value)."""
+    return (
+        proposal.block,
+        *(proposal.value(name) for name in ("component_code", "funding_source_code", "capital_type_code")),
+        proposal.value("phase_code"),
+        proposal.value("period"),
+        proposal.amount_basis,
+        proposal.amount_million_vnd,
+    )
+
+
+def _repeats(proposals: list[Proposal]) -> None:
+    """A printing of a cell already printed repeats it: a cell of a declared column repeats the same
+    row's cell of the column the layout names (``repeats_column``); any other repeats the first
+    printing. The one repeated is counted, the repeat is not."""
+    first: dict[tuple[object, ...], Proposal] = {}
+    by_row = {(p.row, p.column.number): p for p in proposals if p.column}
+    for proposal in proposals:
+        key = _cell(proposal)
+        declared = proposal.column.repeats_column if proposal.column else 0
+        evidence = ""
+        if declared and (other := by_row.get((proposal.row, declared))) and _cell(other) == key:
+            proposal.repeats, evidence = other, f"the same row's cell of column {declared} ({proposal.column.where})"
+        elif key in first and first[key].repeats is None and first[key].column is None:
+            proposal.repeats, evidence = first[key], "the first printing of the same cell in its block"
+        first.setdefault(key, proposal)
+        proposal.readings["repeats"] = (
+            Reading(where_printed(proposal.repeats.token), evidence, "medium")
+            if proposal.repeats
+            else Reading("", "no earlier printing of the same cell", "low")
+        )
+
+
+def where_printed(token: Token) -> str:
+    """A printing's place in its document: ``line L column C``."""
+    return f"line {token.line} column {token.column}"
+
+
 def _document_capital(document: Document) -> Reading | None:
     """The capital type the document's titles name, when they name exactly one."""
     named = {
@@ -448,8 +537,10 @@ def _table_line(context: Context, line: str) -> tuple[str, str, DeclaredColumn |
         return None
     context.in_rows = True
     index, context.cell = context.cell, context.cell + 1
+    if index == 0:
+        context.row_number = line.strip()
     if index == 1:
-        context.row_label = line.strip()
+        context.row_label, context.rows = line.strip(), context.rows + 1
         return ("label", line.strip(), None) if line.strip() else None
     if index >= 2 and context.layout:
         declared = context.layout.column(index - 1)
@@ -466,9 +557,9 @@ def _row_component(context: Context, label: str) -> None:
     if component_of(lowered, context.project, context.names):
         _heading(context, label)
     elif TOTAL_ROW.search(lowered):
-        context.component, context.carried = Reading("ALL", label[:80], "medium"), {}
+        context.component, context.carried = Reading("ALL", label, "medium"), {}
     elif code := component_named(lowered, context.project, context.names):
-        context.component, context.carried = Reading(code, label[:80], "medium"), {}
+        context.component, context.carried = Reading(code, label, "medium"), {}
         if "." not in code:
             context.project = code
     else:
@@ -530,4 +621,5 @@ def propose(document: Document, registration: Registration, unaccounted: set[Tok
             previous_end = token.end
     _source_capitals(proposals)
     _complete_totals(proposals, registration, components)
+    _repeats(proposals)
     return proposals
