@@ -70,6 +70,13 @@ UNIT_STOP = re.compile(
     r"đi|tiếp|sử|hỗ|đạt|và|tập|bồi|thực|tuyến|đang|chuẩn)\b|[;:().,/]|\d"
 )
 WORD = re.compile(r"\w+")
+RESULT_COMPARATORS = frozenset({"<", "=", ">", "range", "approximately"})
+LIST_MARKER = re.compile(r"^[\s\-+•*]*(?:\(\d+\)|[a-zđ]\)|\d+\.)?\s*", re.IGNORECASE)
+PLAN_OPENING = re.compile(r"^(?:phấn đấu|dự kiến|mục tiêu|đến (?:cuối )?năm \d{4},?)\s*", re.IGNORECASE)
+BOUND_WORDS = re.compile(
+    r"\s*(?:từ|trên|dưới|xuống dưới|còn|đạt|khoảng|gần|ít nhất|tối thiểu|tối đa|không quá|là|cho)\s*$",
+    re.IGNORECASE,
+)
 DENOMINATOR = re.compile(r"^/\s*\d+\s*")
 #: Words that take two more to name a unit ("người lao động", "tuyến đường huyện").
 CLASSIFIERS = frozenset({"người", "tuyến"})
@@ -160,6 +167,21 @@ def _reference_year(clause: str, line: str, context: _Context, registration: Reg
                 return Reading(found.group(1), found.group(0), "high" if text is clause else "medium")
     years = _years(clause, line, context, registration)
     return Reading(years.value.split("-")[-1], years.evidence, years.confidence)
+
+
+def _indicator_words(before: str, rest: str) -> Reading:
+    """What the number measures, in the document's words: the clause before it without its list
+    marker, plan words and bounding word ("- Phấn đấu giảm tỷ lệ hộ nghèo từ 2%": giảm tỷ lệ hộ
+    nghèo); in an enumeration (a number earlier in the clause) or when nothing is left, the words
+    after it to the next comma or number ("22 dự án giao thông, 02 dự án điện": dự án giao thông)."""
+    own = before.rsplit(":", maxsplit=1)[-1]  # the words since a colon ("Trong 6 tháng ...: thực hiện")
+    words = BOUND_WORDS.sub("", PLAN_OPENING.sub("", LIST_MARKER.sub("", own))).strip(" ,:")
+    if len(words.split()) >= 2 and not re.search(r"\d", own):
+        return Reading(words, "the words before the number", "medium")
+    following = re.split(r"[,;.()]|\d", rest.lstrip().removeprefix("%"), maxsplit=1)[0].strip()
+    if following:
+        return Reading(following, "the words after the number", "low")
+    return Reading("", "no words name what the number measures", "low")
 
 
 def _indicator(clause: str, unit: str, indicators: dict[str, tuple[str, str]]) -> Reading:
@@ -258,8 +280,10 @@ def propose_measures(
             proposal = MeasureProposal(token, clause.strip(), _kind(line, before, after, unit, context), high)
             comparator = _comparator(before, ranged)
             indicator = _indicator(clause, unit.value, indicators)
+            printed = _indicator_words(before, line[(high or token).end :])
             if proposal.kind.value == "target":
                 proposal.readings |= {
+                    "indicator_printed": printed,
                     "indicator_code": indicator,
                     "comparator": comparator,
                     "unit_printed": unit,
@@ -271,7 +295,10 @@ def propose_measures(
                     ),
                 }
             elif proposal.kind.value == "result":
+                if comparator.value not in RESULT_COMPARATORS:  # "từ 3%" bounds a plan, not what was done
+                    comparator = Reading("=", f"{comparator.evidence!r} bounds no result", "low")
                 proposal.readings |= {
+                    "indicator_printed": printed,
                     "indicator_code": indicator,
                     "component_code": context.component or Reading("ALL", "no heading names a component", "low"),
                     "value_comparator": comparator,

@@ -23,6 +23,7 @@ from ntp_poverty.propose.rules import Registration
 
 #: The judgement columns of the review file (each with its _evidence and _confidence).
 JUDGED = (
+    "indicator_printed",
     "indicator_code",
     "comparator",
     "unit_printed",
@@ -119,6 +120,7 @@ def _seed_row(review: Path, line: int, row: dict[str, str], number: int, geograp
         "source_text": row["source_text"],
         "value_printed": row["value_printed"],
         "value_high_printed": row["value_high_printed"],
+        "indicator_printed": row["indicator_printed"],
         "indicator_code": row["indicator_code"],
         "unit_printed": row["unit_printed"],
         "geography_code": geography,
