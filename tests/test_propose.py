@@ -5,6 +5,7 @@ only what a reviewer accepted."""
 from __future__ import annotations
 
 import csv
+import re
 import shutil
 from pathlib import Path
 
@@ -216,6 +217,10 @@ def test_a_layout_that_cannot_be_used_is_refused_located(
         writer.writerows(rows)
     with pytest.raises(LayoutError, match=located):
         read_layouts(documents_copy, SEEDS)
+    # the preflight refuses it before anyone proposes from it
+    from ntp_poverty.validate.preflight import errors_of, run_preflight  # noqa: PLC0415
+
+    assert any(re.search(located, e) for e in errors_of(run_preflight(SEEDS, documents_copy, only=["table_layouts"])))
 
 
 #: Leave-one-out floors of the target, result and classification proposals over the five documents

@@ -111,6 +111,17 @@ def ledger(inputs: Inputs) -> list[str]:
     return find_unaccounted(inputs.documents_dir, inputs.seeds_dir)
 
 
+@check("table_layouts", "every declared layout of a table whose header the text lost names known codes and columns")
+def table_layouts(inputs: Inputs) -> list[str]:
+    from ntp_poverty.propose.layouts import LayoutError, read_layouts  # noqa: PLC0415 - only this check
+
+    try:
+        read_layouts(inputs.documents_dir, inputs.seeds_dir)
+    except LayoutError as exc:
+        return [str(exc)]
+    return []
+
+
 @check("feeds", "every line-item feed file (NTP_FEEDS, default feeds/sample) follows the feed contract")
 def feeds(inputs: Inputs) -> list[str]:
     from ntp_poverty.validate.feed_contract import feeds_dir  # noqa: PLC0415 - a check imports its tool when it runs
