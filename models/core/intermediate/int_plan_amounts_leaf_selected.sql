@@ -7,6 +7,10 @@
 -- items within time and memory.
 -- Incremental by feed partition (dbt_project.yml, macros/delete_rebuilt_partitions.sql): a refresh
 -- recomputes only the partitions whose files changed (delete, then insert); other runs all rows.
+-- Its joins keep the build sides written here (macros/dialect/join_sides_as_written.sql): the
+-- anti joins hold keys, never the candidates' every column.
+{{ config(pre_hook=join_sides_as_written(), post_hook=join_sides_reset()) }}
+
 with
 
 statement_groups as (
@@ -81,10 +85,10 @@ total_keys as (
 
 -- every printing that could break such a total down, in any block or basis (a document may print
 -- a total in one block and its parts in another): as breakdown keys of the component itself or
--- the ancestor that has a total
+-- the ancestor that has a total (not made distinct: they stream through the join below)
 breakdowns as (
 
-    select distinct
+    select
         component_ancestry_or_self.ancestor_code as covered_code,
         part.component_code,
         part.source_partition,
@@ -111,10 +115,23 @@ breakdowns as (
 
 ),
 
--- the totals that no other printing of their document breaks down or overlaps
--- (macros/overlaps_below.sql): leaves of the source or capital type the document does not
--- state. Lạng Sơn prints DA4.1 once by source and once by capital type (004:115): each overlaps
--- the other, so neither becomes a leaf twice.
+-- the totals that another printing of their document breaks down or overlaps
+-- (macros/overlaps_below.sql): a join whose hash table holds the totals' keys, probed by the
+-- breakdowns, then one id per total
+broken_down_totals as (
+
+    select distinct
+        total.source_partition,
+        total.amount_id
+    from total_candidates as total
+    inner join breakdowns as part
+        on {{ overlaps_below('total', 'part') }}
+
+),
+
+-- the other totals: leaves of the source or capital type the document does not state. Lạng Sơn
+-- prints DA4.1 once by source and once by capital type (004:115): each overlaps the other, so
+-- neither becomes a leaf twice.
 unitemised_totals as (
 
     select
@@ -133,8 +150,10 @@ unitemised_totals as (
     where
         not exists (
             select 1
-            from breakdowns as part
-            where {{ overlaps_below('total', 'part') }}
+            from broken_down_totals
+            where
+                broken_down_totals.source_partition = total.source_partition
+                and broken_down_totals.amount_id = total.amount_id
         )
 
 ),
