@@ -1,7 +1,3 @@
 {% macro default__join_sides_as_written() -%}
     set disabled_optimizers = 'build_side_probe_side'
 {%- endmacro %}
-
-{% macro default__join_sides_reset() -%}
-    reset disabled_optimizers
-{%- endmacro %}

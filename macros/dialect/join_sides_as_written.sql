@@ -6,8 +6,3 @@
         join_sides_reset() in the model's post-hook. -#}
     {{ return(adapter.dispatch('join_sides_as_written', 'ntp_poverty')()) }}
 {% endmacro %}
-
-{% macro join_sides_reset() %}
-    {#- The post-hook that undoes join_sides_as_written() for the models built after it. -#}
-    {{ return(adapter.dispatch('join_sides_reset', 'ntp_poverty')()) }}
-{% endmacro %}

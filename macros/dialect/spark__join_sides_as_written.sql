@@ -1,6 +1,3 @@
 {% macro spark__join_sides_as_written() -%}
     {#- Nothing: Spark plans its joins itself (an empty hook is not run). -#}
 {%- endmacro %}
-
-{% macro spark__join_sides_reset() -%}
-{%- endmacro %}

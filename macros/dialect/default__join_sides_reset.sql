@@ -1,0 +1,3 @@
+{% macro default__join_sides_reset() -%}
+    reset disabled_optimizers
+{%- endmacro %}
