@@ -23,10 +23,9 @@ from pathlib import Path
 from ntp_poverty.project import project_dir
 from ntp_poverty.propose.evaluate import (
     AMOUNTS,
+    all_proposals_for,
     document_ids,
-    measure_proposals_for,
     measures_table,
-    proposals_for,
     registration,
     score_document,
     score_measures,
@@ -94,8 +93,7 @@ def _run(args: argparse.Namespace, seeds: Path, documents: Path) -> int:
         return 2
     document_id = ids[Path(args.document).name]
     started = time.monotonic()
-    proposals = proposals_for(documents, seeds, document_id)
-    measures = measure_proposals_for(documents, seeds, document_id)
+    proposals, measures = all_proposals_for(documents, seeds, document_id)
     out = args.out or project_dir() / "target" / "proposals" / f"{document_id}.csv"
     write_review(proposals, registration(seeds, document_id), out, documents)
     measures_out = out.with_name(f"{out.stem}.measures.csv")

@@ -20,7 +20,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from ntp_poverty.ledger.numerals import build_ledger, match_claims, read_claims, read_documents
-from ntp_poverty.ledger.tokens import Token
+from ntp_poverty.ledger.tokens import Document, Token
 from ntp_poverty.propose.cues import norm
 from ntp_poverty.propose.layouts import read_layouts
 from ntp_poverty.propose.measures import (
@@ -82,14 +82,31 @@ def registration(seeds_dir: Path, document_id: str) -> Registration:
     raise KeyError(f"{seeds_dir / 'reference' / 'documents.csv'}: no document {document_id!r}")
 
 
-def proposals_for(documents_dir: Path, seeds_dir: Path, document_id: str) -> list[Proposal]:
-    """Every proposal for the document's numerals the ledger does not account for (its declared
-    table layouts, documents/table_layouts.csv, read)."""
+def _unaccounted(documents_dir: Path, seeds_dir: Path, document_id: str) -> tuple[Registration, Document, set[Token]]:
+    """The document's registration (with its declared table layouts, documents/table_layouts.csv),
+    its text, and the numerals of it the ledger does not account for: one ledger build."""
     reg = registration(seeds_dir, document_id)
     reg = replace(reg, layouts=tuple(read_layouts(documents_dir, seeds_dir).get(document_id, ())))
     ledger = build_ledger(documents_dir, seeds_dir)
     unaccounted = {e.token for e in ledger.unaccounted() if e.token.file == reg.source_file}
-    return propose(ledger.documents[reg.source_file], reg, unaccounted)
+    return reg, ledger.documents[reg.source_file], unaccounted
+
+
+def all_proposals_for(
+    documents_dir: Path, seeds_dir: Path, document_id: str
+) -> tuple[list[Proposal], list[MeasureProposal]]:
+    """The amount proposals and, for the other unaccounted numerals, the target, result or
+    classification proposals of one document."""
+    reg, document, unaccounted = _unaccounted(documents_dir, seeds_dir, document_id)
+    amounts = propose(document, reg, unaccounted)
+    measures = propose_measures(document, reg, unaccounted, {p.token for p in amounts}, indicator_names(seeds_dir))
+    return amounts, measures
+
+
+def proposals_for(documents_dir: Path, seeds_dir: Path, document_id: str) -> list[Proposal]:
+    """Every proposal for the document's amounts the ledger does not account for."""
+    reg, document, unaccounted = _unaccounted(documents_dir, seeds_dir, document_id)
+    return propose(document, reg, unaccounted)
 
 
 def _without(seeds_dir: Path, target: Path, document_id: str) -> None:
@@ -253,13 +270,7 @@ def indicator_names(seeds_dir: Path) -> dict[str, tuple[str, str]]:
 
 def measure_proposals_for(documents_dir: Path, seeds_dir: Path, document_id: str) -> list[MeasureProposal]:
     """A target, result or classification proposal for each unaccounted numeral that is not an amount."""
-    reg = registration(seeds_dir, document_id)
-    reg = replace(reg, layouts=tuple(read_layouts(documents_dir, seeds_dir).get(document_id, ())))
-    ledger = build_ledger(documents_dir, seeds_dir)
-    unaccounted = {e.token for e in ledger.unaccounted() if e.token.file == reg.source_file}
-    document = ledger.documents[reg.source_file]
-    amounts = {p.token for p in propose(document, reg, unaccounted)}
-    return propose_measures(document, reg, unaccounted, amounts, indicator_names(seeds_dir))
+    return all_proposals_for(documents_dir, seeds_dir, document_id)[1]
 
 
 def _committed_measures(seeds_dir: Path, documents_dir: Path, document_id: str) -> list[tuple[Token, str, dict]]:
