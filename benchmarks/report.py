@@ -12,7 +12,9 @@ run. The whole file is generated; nothing in it is kept by hand.
 
 from __future__ import annotations
 
+import csv
 import json
+import statistics
 import sys
 from pathlib import Path
 from typing import Any
@@ -33,6 +35,13 @@ STEP_NAMES = {
 }
 TARGET_ROWS = 10_000_000
 MEMORY_TARGET = 4 * GB
+#: The targets of issue 31, one line each: the measure, the result file and value it is read from,
+#: the target, what was measured when the issue was filed, and why it is not met (if it is not).
+TARGETS_CSV = Path(__file__).with_name("targets.csv")
+#: The dbt node seconds of the 10M measurement issue 31 was filed on (its run logs), for "before and now".
+BASELINE_JSON = Path(__file__).with_name("baselines") / "10000000.json"
+MODELS_DIR = Path(__file__).resolve().parents[1] / "models"
+SLOW_MODEL_S = 10.0
 
 
 def _fmt(value: Any, unit: str = "") -> str:
@@ -438,6 +447,161 @@ def spark_section(results: list[dict[str, Any]]) -> list[str]:
     return lines + [""]
 
 
+def read_targets(path: Path = TARGETS_CSV) -> list[dict[str, str]]:
+    """The declared targets; a line that cannot be judged is refused with its file, line and column."""
+    allowed = {"statistic": {"median", "worst"}, "unit": {"s", "GB", "×"}, "comparator": {"le", "ge"}}
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        header = reader.fieldnames or []
+        targets = []
+        for row in reader:
+            for column, values in allowed.items():
+                if row[column] not in values:
+                    raise ValueError(
+                        f"{path}:{reader.line_num}:{header.index(column) + 1}: {column} {row[column]!r} "
+                        f"is not one of {sorted(values)}"
+                    )
+            try:
+                float(row["target"]), int(row["rows"])
+            except ValueError as error:
+                raise ValueError(f"{path}:{reader.line_num}: target and rows are numbers ({error})") from None
+            targets.append(row)
+    return targets
+
+
+def measured(result: dict[str, Any], target: dict[str, str]) -> float | None:
+    """The target's value in a result file: the median, or the worst run (largest for ``le``)."""
+    path = target["value"].split(".")
+    if target["statistic"] == "median":
+        value = _get(result["median"], *path)
+    else:
+        values = [v for v in (_get(run, *path) for run in result["runs"]) if isinstance(v, (int, float))]
+        value = (max if target["comparator"] == "le" else min)(values) if values else None
+    if value is None:
+        return None
+    return value / GB if target["unit"] == "GB" else float(value)
+
+
+def _amount(value: float, unit: str) -> str:
+    if unit == "s":
+        return f"{value:,.0f} s" if value >= 100 else f"{value:,.1f} s"
+    return f"{value:,.2f} GB" if unit == "GB" else f"{value:,.2f}×"
+
+
+def _distance(value: float, target: dict[str, str]) -> tuple[bool, str]:
+    """Whether the target is met, and how far the value is from it."""
+    goal, unit = float(target["target"]), target["unit"]
+    if target["comparator"] == "le":
+        if value <= goal:
+            return True, "–"
+        return False, f"{_amount(value - goal, unit)} over ({value / goal:.1f}× the target)"
+    if value >= goal:
+        return True, "–"
+    return False, f"{goal / value:.1f}× short" if value > 0 else "not measured"
+
+
+def _node_medians(runs_slowest: list[list[dict[str, Any]]]) -> dict[str, str]:
+    """Each model's median seconds over the runs, from run logs that keep only the slowest nodes: a model
+    missing from a run's log was faster than that log's last node (``< x``)."""
+    floor = max((min(node["seconds"] for node in nodes) for nodes in runs_slowest if nodes), default=0.0)
+    names = {node["node"] for nodes in runs_slowest for node in nodes if node["node"].startswith("model.")}
+    medians: dict[str, str] = {}
+    for name in names:
+        values = [next((n["seconds"] for n in nodes if n["node"] == name), None) for nodes in runs_slowest]
+        present = [v for v in values if v is not None]
+        if len(present) == len(values):
+            medians[name.rpartition(".")[2]] = f"{statistics.median(present):.1f}"
+        else:
+            medians[name.rpartition(".")[2]] = (
+                f"{statistics.median(present):.1f} ({len(present)} of {len(values)} runs)"
+            )
+    medians["*"] = f"< {floor:.1f}"
+    return medians
+
+
+def models_before_and_now(result: dict[str, Any], baseline: dict[str, Any]) -> list[str]:
+    """Every model over 10 s at 10M before (the baseline's run logs) or now, its median seconds in each."""
+    before = _node_medians(baseline["dbt_slowest"])
+    now = _node_medians([_get(run, "full_refresh", "dbt_slowest") or [] for run in result["runs"]])
+    existing = {path.stem for path in MODELS_DIR.rglob("*.sql")}
+
+    def seconds(medians: dict[str, str], name: str) -> float:
+        return float(medians[name].split()[0]) if name in medians else 0.0
+
+    slow = sorted(
+        (name for name in set(before) | set(now) if name != "*"),
+        key=lambda name: -max(seconds(before, name), seconds(now, name)),
+    )
+    lines = [
+        "| model | before (s) | now (s) | change |",
+        "|---|---:|---:|---:|",
+    ]
+    for name in slow:
+        if max(seconds(before, name), seconds(now, name)) < SLOW_MODEL_S:
+            continue
+        old = before.get(name, before["*"])
+        new = now.get(name, now["*"] if name in existing else "removed")
+        change = (
+            f"{(seconds(now, name) - seconds(before, name)) / seconds(before, name):+.0%}"
+            if name in before and name in now
+            else "–"
+        )
+        lines.append(f"| {name} | {old} | {new} | {change} |")
+    return lines
+
+
+def targets_section(
+    results: list[dict[str, Any]], targets: list[dict[str, str]], baseline: dict[str, Any]
+) -> list[str]:
+    """Issue 31's targets: what was measured when it was filed, now (with the commit and runs), met or not, the
+    remaining distance, and the cause of every target not met; then the models over 10 s at 10M."""
+    by_rows = {result["rows"]: result for result in results}
+    lines = [
+        "## The targets of issue 31",
+        "",
+        "Each target read from the result file of its size (`benchmarks/targets.csv` declares them, with the "
+        'cause of a target not met). "When filed" is what the issue measured.',
+        "",
+        "| measure | when filed | now | measured at | target | verdict | remaining distance |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    causes = []
+    for target in targets:
+        result = by_rows.get(int(target["rows"]))
+        value = measured(result, target) if result else None
+        goal = ("≤ " if target["comparator"] == "le" else "≥ ") + _amount(float(target["target"]), target["unit"])
+        if value is None:
+            lines.append(f"| {target['measure']} | {target['when_filed']} | – | not measured | {goal} | – | – |")
+            continue
+        met, distance = _distance(value, target)
+        runs = len(result["runs"])
+        when = (
+            f"`{result['machine']['git_commit'][:7]}`, {'median' if target['statistic'] == 'median' else 'worst'} "
+            f"of {runs} run{'s' if runs > 1 else ''}"
+        )
+        lines.append(
+            f"| {target['measure']} | {target['when_filed']} | {_amount(value, target['unit'])} | {when} | {goal} | "
+            f"{'**met**' if met else '**not met**'} | {distance} |"
+        )
+        if not met:
+            causes.append(f"- **{target['measure']}**: " + (target["cause"] or "cause not stated"))
+    if causes:
+        lines += ["", "Why a target is not met:", ""] + causes
+    result = by_rows.get(int(baseline["rows"]))
+    if result:
+        lines += [
+            "",
+            f"### Models over {SLOW_MODEL_S:.0f} s at {baseline['rows']:,} rows, before and now",
+            "",
+            f"Before: commit `{baseline['commit'][:7]}` ({baseline['recorded_in']}), median of "
+            f"{len(baseline['dbt_slowest'])} runs; its run logs kept the {baseline['top_nodes_recorded']} slowest "
+            f"nodes, so a model not among them shows `< x`. Now: commit `{result['machine']['git_commit'][:7]}`, "
+            f"median of {len(result['runs'])} run(s). A model the redesign replaced shows `removed`.",
+            "",
+        ] + models_before_and_now(result, baseline)
+    return lines + [""]
+
+
 def _results(folder: Path) -> list[dict[str, Any]]:
     return sorted((json.loads(p.read_text(encoding="utf-8")) for p in folder.glob("*.json")), key=lambda r: r["rows"])
 
@@ -448,6 +612,9 @@ def render(results_dir: Path) -> str:
     lines = [INTRO]
     if not results:
         lines.append("No results yet: run `make bench`.\n")
+    else:
+        baseline = json.loads(BASELINE_JSON.read_text(encoding="utf-8"))
+        lines += targets_section(results, read_targets(), baseline)
     for result in results:
         lines += section(result)
     lines += spark_section(_results(results_dir / "spark"))

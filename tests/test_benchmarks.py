@@ -537,4 +537,67 @@ def test_the_report_shows_plain_sql_and_polars_beside_pandas(tmp_path: Path) -> 
     assert "pandas' and plain SQL's funding_mix (all columns but n_source_findings)" in text
 
 
+def test_the_targets_of_issue_31_are_judged_with_their_distance_and_cause(tmp_path: Path) -> None:
+    """Each declared target is read from its size's results: met or not, how far, why (its declared cause),
+    and the models over 10 s before and now; a declaration that cannot be judged is refused, located."""
+    slow = [{"node": "model.ntp_poverty.sum_checks", "seconds": s} for s in (40.0,)] + [
+        {"node": "model.ntp_poverty.fct_plan_amount", "seconds": 8.0}
+    ]
+    runs = [
+        {
+            "run": i,
+            "load_average_at_start": [0.1, 0.1, 0.1],
+            "full_refresh": {"wall_s": wall, "peak_rss_bytes": rss * GB, "dbt_slowest": slow},
+        }
+        for i, (wall, rss) in enumerate([(400.0, 3.0), (350.0, 4.5), (500.0, 3.5)], start=1)
+    ]
+    result = {"rows": 10_000_000, "runs": runs, "median": medians(runs), "machine": _machine("3GB")}
+    targets = tmp_path / "targets.csv"
+    targets.write_text(
+        "target_id,measure,rows,value,statistic,unit,comparator,target,when_filed,cause\n"
+        "full,full refresh 10M,10000000,full_refresh.wall_s,median,s,le,300,998 s,the joins are wide\n"
+        "rss,peak RSS 10M,10000000,full_refresh.peak_rss_bytes,worst,GB,le,4,3.7 GB,memory\n"
+        "fifty,full refresh 50M,50000000,full_refresh.wall_s,median,s,le,1500,4 349 s,\n",
+        encoding="utf-8",
+    )
+    baseline = {
+        "rows": 10_000_000,
+        "commit": "8af3607215bd",
+        "recorded_in": "an older results file",
+        "top_nodes_recorded": 2,
+        "dbt_slowest": [
+            [
+                {"node": "model.ntp_poverty.int_sum_check_parts_removed", "seconds": 150.0},
+                {"node": "model.ntp_poverty.sum_checks", "seconds": 30.0},
+            ]
+        ],
+    }
+    text = "\n".join(report.targets_section([result], report.read_targets(targets), baseline))
+    assert (
+        "| full refresh 10M | 998 s | 400 s | `" in text
+        and "| ≤ 300 s | **not met** | 100 s over (1.3× the target) |" in text
+    )
+    assert "| peak RSS 10M | 3.7 GB | 4.50 GB |" in text and "worst of 3 runs | ≤ 4.00 GB | **not met** |" in text
+    assert "| full refresh 50M | 4 349 s | – | not measured |" in text  # no 50M results: not invented
+    assert "- **full refresh 10M**: the joins are wide" in text and "- **peak RSS 10M**: memory" in text
+    assert "| int_sum_check_parts_removed | 150.0 | removed | – |" in text  # replaced by the redesign
+    assert "| sum_checks | 30.0 | 40.0 | +33% |" in text
+    assert "fct_plan_amount" not in text  # under 10 s before and now
+    targets.write_text(
+        "target_id,measure,rows,value,statistic,unit,comparator,target,when_filed,cause\n"
+        "full,full refresh 10M,10000000,full_refresh.wall_s,median,s,below,300,998 s,\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ValueError, match=r"targets.csv:2:7: comparator 'below'"):
+        report.read_targets(targets)
+    # the project's own declaration is readable and names a result for every size it judges
+    assert {int(t["rows"]) for t in report.read_targets()} == {1_000_000, 10_000_000, 50_000_000}
+
+
 # --- the incremental refresh equals a full refresh of the revised feed ---------------------------
+
+
+def test_benchmarks_md_is_rendered_from_the_committed_results() -> None:
+    """BENCHMARKS.md is what the report writes from benchmarks/results and benchmarks/targets.csv, never
+    edited by hand nor left behind a results file (`python -m benchmarks.report` rewrites it)."""
+    assert (ROOT / "BENCHMARKS.md").read_text(encoding="utf-8") == report.render(ROOT / "benchmarks" / "results")
