@@ -71,6 +71,20 @@ same_column_values as (
 
 ),
 
+-- the totals each listed component of which has a value in the total's own column: the
+-- same-column sum decides them (component_checks below), so only the others, a handful in a feed,
+-- are decomposed by source
+same_column_complete_totals as (
+
+    select
+        amount_id,
+        source_partition
+    from same_column_values
+    group by amount_id, source_partition
+    having count(same_column_amount) = count(*)
+
+),
+
 -- each listed component per source the total stands for (its listed sources, or itself) ...
 component_total_sources as (
 
@@ -85,22 +99,36 @@ component_total_sources as (
 
 ),
 
+-- ... of a total that its own column does not decide ...
+decomposed_total_sources as (
+
+    select component_total_sources.*
+    from component_total_sources
+    left join same_column_complete_totals
+        on
+            component_total_sources.amount_id = same_column_complete_totals.amount_id
+            and component_total_sources.source_partition
+            = same_column_complete_totals.source_partition
+    where same_column_complete_totals.amount_id is null
+
+),
+
 -- ... and per capital scope its parts may have: its own, and for a total of one capital type also
 -- `unspecified` (capital type not stated), so that the join below is on equalities only
 component_total_scopes as (
 
     select
-        component_total_sources.*,
-        component_total_sources.capital_scope as part_capital_scope
-    from component_total_sources
+        decomposed_total_sources.*,
+        decomposed_total_sources.capital_scope as part_capital_scope
+    from decomposed_total_sources
 
     union all
 
     select
-        component_total_sources.*,
+        decomposed_total_sources.*,
         'unspecified' as part_capital_scope
-    from component_total_sources
-    where component_total_sources.capital_scope not in ('all', 'unspecified')
+    from decomposed_total_sources
+    where decomposed_total_sources.capital_scope not in ('all', 'unspecified')
 
 ),
 
@@ -153,6 +181,33 @@ decomposed_values as (
 
 ),
 
+-- the listed components of the totals their own column decides, each once, with no source
+-- decomposition (a total over sources listing no source has none, as in the decomposition)
+undecomposed_values as (
+
+    select distinct
+        component_total_sources.amount_id,
+        component_total_sources.source_partition,
+        component_total_sources.part_component,
+        cast(null as decimal(18, 3)) as decomposed_amount,
+        cast(null as decimal(18, 3)) as decomposed_with_unstated_amount
+    from component_total_sources
+    inner join same_column_complete_totals
+        on
+            component_total_sources.amount_id = same_column_complete_totals.amount_id
+            and component_total_sources.source_partition
+            = same_column_complete_totals.source_partition
+
+),
+
+source_values as (
+
+    select * from decomposed_values
+    union all
+    select * from undecomposed_values
+
+),
+
 -- the listed components both ways reach (a total over sources listing no source has none)
 component_check_candidates as (
 
@@ -161,14 +216,14 @@ component_check_candidates as (
         same_column_values.source_partition,
         same_column_values.part_component,
         same_column_values.same_column_amount,
-        decomposed_values.decomposed_amount,
-        decomposed_values.decomposed_with_unstated_amount
+        source_values.decomposed_amount,
+        source_values.decomposed_with_unstated_amount
     from same_column_values
-    inner join decomposed_values
+    inner join source_values
         on
-            same_column_values.amount_id = decomposed_values.amount_id
-            and same_column_values.source_partition = decomposed_values.source_partition
-            and same_column_values.part_component = decomposed_values.part_component
+            same_column_values.amount_id = source_values.amount_id
+            and same_column_values.source_partition = source_values.source_partition
+            and same_column_values.part_component = source_values.part_component
 
 ),
 

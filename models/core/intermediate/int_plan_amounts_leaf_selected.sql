@@ -116,15 +116,16 @@ breakdowns as (
 ),
 
 -- the totals that another printing of their document breaks down or overlaps
--- (macros/overlaps_below.sql): a join whose hash table holds the totals' keys, probed by the
--- breakdowns, then one id per total
+-- (macros/overlaps_below.sql): a join whose hash table (its right side, kept as written) holds the
+-- totals' keys, probed by the breakdowns streaming through, then one id per total (built on the
+-- breakdowns instead, the join took three times as long: 8.5 s against 2.8 s at 1M)
 broken_down_totals as (
 
     select distinct
         total.source_partition,
         total.amount_id
-    from total_candidates as total
-    inner join breakdowns as part
+    from breakdowns as part
+    inner join total_candidates as total
         on {{ overlaps_below('total', 'part') }}
 
 ),
@@ -158,11 +159,12 @@ unitemised_totals as (
 
 ),
 
--- where a component is broken down further: one row per block, period, source, capital type and
--- ancestor component that has at least one descendant amount
+-- where a component is broken down further: a row per descendant amount of each ancestor
+-- component, in its block, period, source and capital type (not made distinct: the anti join
+-- below needs only that one exists, and a distinct over the keys cost more than it saved)
 descendant_keys as (
 
-    select distinct
+    select
         component_ancestry.ancestor_code,
         child.source_partition,
         child.document_id,
