@@ -201,12 +201,14 @@ def _unclosed_quote_field(line: str) -> int | None:
 
 
 def _report_hashes(con: duckdb.DuckDBPyConnection) -> None:
-    """Each report of the batch with the hash of its line items without its id and row numbers."""
+    """Each report of the batch with the hash of its line items without its id and row numbers: the md5 of
+    its rows' 64-bit hashes in order (a multiset of rows, whatever their order in the file; sorting the
+    hashes instead of the rows' texts took a third of the time)."""
     content = ", ".join(f"coalesce({c}, '')" for c in COLUMNS if c not in ("report_id", "row_number"))
     con.execute(f"""
         insert into report_hashes
         select report_id, min(filename), count(*),
-            md5(string_agg(concat_ws('|', {content}), chr(10) order by concat_ws('|', {content})))
+            md5(cast(list_sort(list(hash(concat_ws('|', {content})))) as varchar))
         from feed group by report_id
     """)
 
@@ -530,9 +532,13 @@ def _set_errors(con: duckdb.DuckDBPyConnection, findings: Findings) -> None:
     )
     where = "filename || ': row ' || row_number"
     order = "{'f': filename, 'r': try_cast(row_number as bigint)}"
+    # the keys that repeat, found on one hash per row (a group by of eight text columns, each row's
+    # message built, took half of the feed check); only their rows are grouped by value and named
     duplicates = con.execute(f"""
+        with repeated as (select hash({key}) as key_hash from feed group by 1 having count(*) > 1)
         select count(*) over (), arg_min({where}, {order}), arg_max({where}, {order}), {key}
-        from feed group by all having count(*) > 1 order by 2 limit {findings.limit}
+        from feed where hash({key}) in (select key_hash from repeated)
+        group by all having count(*) > 1 order by 2 limit {findings.limit}
     """).fetchall()
     messages = [
         f"{second}: duplicate line item (report, geography, year, month, component, source, capital type, "
