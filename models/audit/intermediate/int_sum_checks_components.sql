@@ -41,7 +41,8 @@ component_totals as (
 ),
 
 -- a listed component in the total's column (source, total definition, capital type): its own
--- cell, else its sub-projects' cells
+-- cell, else its sub-projects' cells; and whether the total names a source to decompose it by
+-- (a total over sources listing no source has none, and no check)
 same_column_values as (
 
     select
@@ -53,7 +54,17 @@ same_column_values as (
             sum(case
                 when not component_cells.is_own_value then component_cells.amount_million_vnd
             end)
-        ) as same_column_amount
+        ) as same_column_amount,
+        min(case
+            when
+                (case
+                    when component_totals.funding_source_code = 'total'
+                        then component_totals.sums_funding_sources
+                    else component_totals.funding_source_code
+                end) is null
+                then 0
+            else 1
+        end) as has_part_sources
     from component_totals
     left join component_cells
         on
@@ -71,21 +82,35 @@ same_column_values as (
 
 ),
 
--- the totals each listed component of which has a value in the total's own column: the
--- same-column sum decides them (component_checks below), so only the others, a handful in a feed,
--- are decomposed by source
-same_column_complete_totals as (
+-- per total: its listed components, and how many its own column has
+same_column_sums as (
+
+    select
+        amount_id,
+        source_partition,
+        count(*) as n_parts,
+        count(same_column_amount) as n_same_column,
+        sum(same_column_amount) as same_column_sum
+    from same_column_values
+    where has_part_sources = 1
+    group by amount_id, source_partition
+
+),
+
+-- the totals whose own column lacks a listed component: only they, a handful in a feed, are
+-- decomposed by source (every other total is decided by its own column, component_checks)
+undecided_totals as (
 
     select
         amount_id,
         source_partition
-    from same_column_values
-    group by amount_id, source_partition
-    having count(same_column_amount) = count(*)
+    from same_column_sums
+    where n_same_column < n_parts
 
 ),
 
--- each listed component per source the total stands for (its listed sources, or itself) ...
+-- each listed component of an undecided total per source the total stands for (its listed
+-- sources, or itself) ...
 component_total_sources as (
 
     select
@@ -96,20 +121,10 @@ component_total_sources as (
             else component_totals.funding_source_code end"
         ) }} as part_source
     from component_totals
-
-),
-
--- ... of a total that its own column does not decide ...
-decomposed_total_sources as (
-
-    select component_total_sources.*
-    from component_total_sources
-    left join same_column_complete_totals
+    inner join undecided_totals
         on
-            component_total_sources.amount_id = same_column_complete_totals.amount_id
-            and component_total_sources.source_partition
-            = same_column_complete_totals.source_partition
-    where same_column_complete_totals.amount_id is null
+            component_totals.amount_id = undecided_totals.amount_id
+            and component_totals.source_partition = undecided_totals.source_partition
 
 ),
 
@@ -118,17 +133,17 @@ decomposed_total_sources as (
 component_total_scopes as (
 
     select
-        decomposed_total_sources.*,
-        decomposed_total_sources.capital_scope as part_capital_scope
-    from decomposed_total_sources
+        component_total_sources.*,
+        component_total_sources.capital_scope as part_capital_scope
+    from component_total_sources
 
     union all
 
     select
-        decomposed_total_sources.*,
+        component_total_sources.*,
         'unspecified' as part_capital_scope
-    from decomposed_total_sources
-    where decomposed_total_sources.capital_scope not in ('all', 'unspecified')
+    from component_total_sources
+    where component_total_sources.capital_scope not in ('all', 'unspecified')
 
 ),
 
@@ -181,34 +196,27 @@ decomposed_values as (
 
 ),
 
--- the listed components of the totals their own column decides, each once, with no source
--- decomposition (a total over sources listing no source has none, as in the decomposition)
-undecomposed_values as (
+-- the listed components of the undecided totals, both ways
+undecided_parts as (
 
-    select distinct
-        component_total_sources.amount_id,
-        component_total_sources.source_partition,
-        component_total_sources.part_component,
-        cast(null as decimal(18, 3)) as decomposed_amount,
-        cast(null as decimal(18, 3)) as decomposed_with_unstated_amount
-    from component_total_sources
-    inner join same_column_complete_totals
+    select
+        same_column_values.amount_id,
+        same_column_values.source_partition,
+        same_column_values.part_component,
+        same_column_values.same_column_amount,
+        decomposed_values.decomposed_amount,
+        decomposed_values.decomposed_with_unstated_amount
+    from same_column_values
+    inner join decomposed_values
         on
-            component_total_sources.amount_id = same_column_complete_totals.amount_id
-            and component_total_sources.source_partition
-            = same_column_complete_totals.source_partition
+            same_column_values.amount_id = decomposed_values.amount_id
+            and same_column_values.source_partition = decomposed_values.source_partition
+            and same_column_values.part_component = decomposed_values.part_component
 
 ),
 
-source_values as (
-
-    select * from decomposed_values
-    union all
-    select * from undecomposed_values
-
-),
-
--- the listed components both ways reach (a total over sources listing no source has none)
+-- every listed component checked: a decided total's in its own column (no decomposition), an
+-- undecided total's both ways; read for the text of the checks that do not add up
 component_check_candidates as (
 
     select
@@ -216,18 +224,38 @@ component_check_candidates as (
         same_column_values.source_partition,
         same_column_values.part_component,
         same_column_values.same_column_amount,
-        source_values.decomposed_amount,
-        source_values.decomposed_with_unstated_amount
+        cast(null as decimal(18, 3)) as decomposed_amount,
+        cast(null as decimal(18, 3)) as decomposed_with_unstated_amount
     from same_column_values
-    inner join source_values
+    left join undecided_totals
         on
-            same_column_values.amount_id = source_values.amount_id
-            and same_column_values.source_partition = source_values.source_partition
-            and same_column_values.part_component = source_values.part_component
+            same_column_values.amount_id = undecided_totals.amount_id
+            and same_column_values.source_partition = undecided_totals.source_partition
+    where same_column_values.has_part_sources = 1 and undecided_totals.amount_id is null
+
+    union all
+
+    select * from undecided_parts
 
 ),
 
+-- per total: the decided ones from their own column's sums, the undecided ones from their parts
 component_check_sums as (
+
+    select
+        amount_id,
+        source_partition,
+        n_same_column,
+        n_parts as n_parts_expected,
+        same_column_sum,
+        cast(0 as bigint) as n_decomposed,
+        cast(null as decimal(38, 3)) as decomposed_sum,
+        cast(0 as bigint) as n_decomposed_with_unstated,
+        cast(null as decimal(38, 3)) as decomposed_with_unstated_sum
+    from same_column_sums
+    where n_same_column = n_parts
+
+    union all
 
     select
         amount_id,
@@ -239,7 +267,7 @@ component_check_sums as (
         sum(decomposed_amount) as decomposed_sum,
         count(decomposed_with_unstated_amount) as n_decomposed_with_unstated,
         sum(decomposed_with_unstated_amount) as decomposed_with_unstated_sum
-    from component_check_candidates
+    from undecided_parts
     group by amount_id, source_partition
 
 ),
