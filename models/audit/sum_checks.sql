@@ -6,7 +6,8 @@
 -- recomputes only the partitions whose files changed (delete, then insert); other runs all rows.
 with
 
-checked_amounts as (
+-- inlined where each reader reads it: each reads only its columns
+checked_amounts as {{ inline_cte() }} (
 
     select * from {{ ref('int_sum_check_amounts') }}
     where {{ in_rebuilt_partitions() }}

@@ -9,7 +9,8 @@
 -- geographies to provinces through dim_geography).
 with
 
-component_amounts as (
+-- inlined where each reader reads it: each reads only its columns
+component_amounts as {{ inline_cte() }} (
 
     select * from {{ ref('int_component_amounts') }}
     where {{ in_rebuilt_partitions('province_code', level='province') }}

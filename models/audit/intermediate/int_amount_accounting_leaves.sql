@@ -2,13 +2,16 @@
 -- does, why (reason_code): the leaf half of audit.amount_accounting, which documents the reasons.
 with
 
-leaves as (
+-- inlined where each reader reads it (macros/dialect/default__inline_cte.sql): kept whole, the
+-- facts' every column spilled at 10M (65 s against 31 s replayed)
+leaves as {{ inline_cte() }} (
 
     select * from {{ ref('fct_plan_amount') }}
 
 ),
 
-preferred as (
+-- inlined where each reader reads it, likewise (50 s -> 25 s replayed with the leaves)
+preferred as {{ inline_cte() }} (
 
     select * from {{ ref('int_plan_amounts_preferred') }}
 

@@ -10,7 +10,8 @@ leaves as (
 
 ),
 
-reported_totals as (
+-- inlined where each reader reads it: each reads only its columns
+reported_totals as {{ inline_cte() }} (
 
     select * from {{ ref('fct_reported_total') }}
 

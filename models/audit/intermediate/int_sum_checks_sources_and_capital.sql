@@ -5,7 +5,9 @@
 -- partitions' rows, reading only their printings (the filter in the root CTEs).
 with
 
-checked_amounts as (
+-- inlined where each reader reads it: kept whole, every column of every printing spilled at
+-- 10M (95 s against 60 s replayed on a busy machine)
+checked_amounts as {{ inline_cte() }} (
 
     select * from {{ ref('int_sum_check_amounts') }}
     where {{ in_rebuilt_partitions() }}
