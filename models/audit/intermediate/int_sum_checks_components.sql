@@ -1,84 +1,29 @@
 -- Family 3 of the sum checks: a component total (sub-projects -> project -> programme) = its
 -- listed components, in the same column when every one prints it, else from single-source values.
 -- Aggregate, then join: each listed component is one lookup in the values summed per block, column
--- and component (int_component_cells_summed, int_component_source_values_summed), summed per total
--- in this query. A table incremental by feed partition (dbt_project.yml; root CTEs filter).
+-- and component (int_component_total_parts, with its own column's value; and for the totals their
+-- own column does not decide, int_component_total_parts_decomposed), summed per total here. A
+-- table incremental by feed partition (dbt_project.yml; root CTEs filter).
 with
-
-checked_amounts as (
-
-    select * from {{ ref('int_sum_check_amounts') }}
-    where {{ in_rebuilt_partitions() }}
-
-),
-
-component_cells as (
-
-    select * from {{ ref('int_component_cells_summed') }}
-    where {{ in_rebuilt_partitions() }}
-
-),
-
-component_source_values as (
-
-    select * from {{ ref('int_component_source_values_summed') }}
-    where {{ in_rebuilt_partitions() }}
-
-),
 
 totals as (
 
-    select * from checked_amounts
-    where is_printed_total
+    select * from {{ ref('int_sum_check_amounts') }}
+    where {{ in_rebuilt_partitions() }} and is_printed_total
 
 ),
 
--- each printed component total once per component it lists
-component_totals as (
-
-    {{ listed_component_totals('totals') }}
-
-),
-
--- a listed component in the total's column (source, total definition, capital type): its own
--- cell, else its sub-projects' cells; and whether the total names a source to decompose it by
--- (a total over sources listing no source has none, and no check)
 same_column_values as (
 
-    select
-        component_totals.amount_id,
-        component_totals.source_partition,
-        component_totals.part_component,
-        coalesce(
-            sum(case when component_cells.is_own_value then component_cells.amount_million_vnd end),
-            sum(case
-                when not component_cells.is_own_value then component_cells.amount_million_vnd
-            end)
-        ) as same_column_amount,
-        min(case
-            when
-                (case
-                    when component_totals.funding_source_code = 'total'
-                        then component_totals.sums_funding_sources
-                    else component_totals.funding_source_code
-                end) is null
-                then 0
-            else 1
-        end) as has_part_sources
-    from component_totals
-    left join component_cells
-        on
-            component_totals.source_partition = component_cells.source_partition
-            and component_totals.parts_block_key = component_cells.block_key
-            and component_totals.part_component = component_cells.part_component
-            and component_totals.funding_source_code = component_cells.funding_source_code
-            and component_totals.sums_funding_sources
-            is not distinct from component_cells.sums_funding_sources
-            and component_totals.capital_type_code = component_cells.capital_type_code
-    group by
-        component_totals.amount_id,
-        component_totals.source_partition,
-        component_totals.part_component
+    select * from {{ ref('int_component_total_parts') }}
+    where {{ in_rebuilt_partitions() }}
+
+),
+
+decomposed_values as (
+
+    select * from {{ ref('int_component_total_parts_decomposed') }}
+    where {{ in_rebuilt_partitions() }}
 
 ),
 
@@ -106,93 +51,6 @@ undecided_totals as (
         source_partition
     from same_column_sums
     where n_same_column < n_parts
-
-),
-
--- each listed component of an undecided total per source the total stands for (its listed
--- sources, or itself) ...
-component_total_sources as (
-
-    select
-        component_totals.*,
-        {{ unnest_pipe_list(
-            "case when component_totals.funding_source_code = 'total'
-            then component_totals.sums_funding_sources
-            else component_totals.funding_source_code end"
-        ) }} as part_source
-    from component_totals
-    inner join undecided_totals
-        on
-            component_totals.amount_id = undecided_totals.amount_id
-            and component_totals.source_partition = undecided_totals.source_partition
-
-),
-
--- ... and per capital scope its parts may have: its own, and for a total of one capital type also
--- `unspecified` (capital type not stated), so that the join below is on equalities only
-component_total_scopes as (
-
-    select
-        component_total_sources.*,
-        component_total_sources.capital_scope as part_capital_scope
-    from component_total_sources
-
-    union all
-
-    select
-        component_total_sources.*,
-        'unspecified' as part_capital_scope
-    from component_total_sources
-    where component_total_sources.capital_scope not in ('all', 'unspecified')
-
-),
-
--- a listed component as the sum of its single-source values (its own, else its sub-projects');
--- of the total's capital scope, and also with the parts of unstated capital type
-decomposed_values as (
-
-    select
-        component_total_scopes.amount_id,
-        component_total_scopes.source_partition,
-        component_total_scopes.part_component,
-        coalesce(
-            sum(case
-                when
-                    component_source_values.is_own_value
-                    and component_total_scopes.part_capital_scope
-                    = component_total_scopes.capital_scope
-                    then component_source_values.amount_million_vnd
-            end),
-            sum(case
-                when
-                    not component_source_values.is_own_value
-                    and component_total_scopes.part_capital_scope
-                    = component_total_scopes.capital_scope
-                    then component_source_values.amount_million_vnd
-            end)
-        ) as decomposed_amount,
-        coalesce(
-            sum(case
-                when component_source_values.is_own_value
-                    then component_source_values.amount_million_vnd
-            end),
-            sum(case
-                when not component_source_values.is_own_value
-                    then component_source_values.amount_million_vnd
-            end)
-        ) as decomposed_with_unstated_amount
-    from component_total_scopes
-    left join component_source_values
-        on
-            component_total_scopes.source_partition = component_source_values.source_partition
-            and component_total_scopes.parts_block_key = component_source_values.block_key
-            and component_total_scopes.part_component = component_source_values.part_component
-            and component_total_scopes.part_source = component_source_values.funding_source_code
-            and component_total_scopes.part_capital_scope = component_source_values.capital_scope
-    group by
-        component_total_scopes.amount_id,
-        component_total_scopes.source_partition,
-        component_total_scopes.part_component
 
 ),
 

@@ -1,14 +1,9 @@
 -- The most detailed printed amounts (leaves): one row per printed amount (document or feed) that
 -- no other printed row breaks down further and that is not a repeat of the same cell; and every
--- printed total over sources or capital types that nothing in its block breaks down, whose money
--- would otherwise reach no fact, as a leaf of the source (capital type) `unspecified`. See
--- _core__models.yml. A table although intermediate: several models and tests read it, and
--- running the self-join once instead of once per reader keeps a feed of tens of millions of line
--- items within time and memory.
--- Incremental by feed partition (dbt_project.yml, macros/delete_rebuilt_partitions.sql): a refresh
--- recomputes only the partitions whose files changed (delete, then insert); other runs all rows.
--- Its joins keep the build sides written here (macros/dialect/join_sides_as_written.sql): the
--- anti joins hold keys, never the candidates' every column.
+-- printed total over sources or capital types that nothing in its block breaks down, as a leaf of
+-- the source (capital type) `unspecified`. See _core__models.yml. A table although intermediate:
+-- several models and tests read it. Incremental by feed partition (dbt_project.yml). Its joins
+-- keep the build sides written here (macros/dialect/join_sides_as_written.sql).
 {{ config(pre_hook=join_sides_as_written(), post_hook=join_sides_reset()) }}
 
 with
@@ -159,8 +154,8 @@ unitemised_totals as (
 
 ),
 
--- where a component is broken down further: a row per descendant amount of each ancestor
--- component, in its block, period, source and capital type; inlined where each reader reads it
+-- a row per descendant amount of each ancestor component, in its block, period, source and
+-- capital type (inlined where each reader reads it)
 descendant_keys as {{ inline_cte() }} (
 
     select
@@ -183,9 +178,8 @@ descendant_keys as {{ inline_cte() }} (
 
 ),
 
--- the same keys as one 64-bit hash each (row_hash): a candidate whose key hashes to none of them
--- has no descendant. A hash only narrows the search; the exact comparison below decides (at 10M
--- rows an anti join holding the descendant keys themselves spilled: 56 s of the model's 76 s)
+-- the same keys as one 64-bit hash each (row_hash), which only narrows the search: the exact
+-- comparison below decides (an anti join holding the keys themselves spilled at 10M rows)
 descendant_hashes as (
 
     select distinct {{ row_hash(descendant_key_columns('child', 'ancestor_code')) }} as key_hash
@@ -194,24 +188,10 @@ descendant_hashes as (
 ),
 
 -- the candidates that may have a descendant: their key's hash is a descendant's (the parents of
--- the tree, a fifth of the candidates), with their keys
+-- the tree, a fifth of the candidates)
 possible_parents as (
 
-    select
-        parent.source_partition,
-        parent.amount_id,
-        parent.component_code,
-        parent.document_id,
-        parent.statement_group,
-        parent.geography_code,
-        parent.phase_code,
-        parent.amount_basis,
-        parent.period_start_year,
-        parent.period_end_year,
-        parent.period_month,
-        parent.as_of_date,
-        parent.funding_source_code,
-        parent.capital_type_code
+    select parent.*
     from leaf_candidates as parent
     where
         {{ row_hash(descendant_key_columns('parent', 'component_code')) }}
