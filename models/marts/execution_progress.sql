@@ -16,7 +16,8 @@ to_date_leaves as (
 ),
 
 -- inlined where each reader reads it (macros/dialect/default__inline_cte.sql): each filters the
--- printings to dates in the scan; kept whole, every printing was copied first (11 s at 10M, 0.2 s inlined)
+-- printings to dates in the scan; kept whole, every printing was copied first (11 s at 10M, 0.2 s
+-- inlined)
 printings as {{ inline_cte() }} (
 
     select * from {{ ref('int_plan_amounts_printings') }}
