@@ -42,15 +42,14 @@ same_column_sums as (
 
 ),
 
--- the totals whose own column lacks a listed component: only they, a handful in a feed, are
--- decomposed by source (every other total is decided by its own column, component_checks)
+-- the totals whose own column lacks a listed component, as int_component_total_parts_decomposed
+-- decided (one rule, one place): only they are decomposed by source
 undecided_totals as (
 
-    select
+    select distinct
         amount_id,
         source_partition
-    from same_column_sums
-    where n_same_column < n_parts
+    from decomposed_values
 
 ),
 
