@@ -541,7 +541,8 @@ def test_the_targets_of_issue_31_are_judged_with_their_distance_and_cause(tmp_pa
     """Each declared target is read from its size's results: met or not, how far, why (its declared cause),
     and the models over 10 s before and now; a declaration that cannot be judged is refused, located."""
     slow = [{"node": "model.ntp_poverty.sum_checks", "seconds": s} for s in (40.0,)] + [
-        {"node": "model.ntp_poverty.fct_plan_amount", "seconds": 8.0}
+        {"node": "model.ntp_poverty.int_component_total_parts", "seconds": 12.0},
+        {"node": "model.ntp_poverty.fct_plan_amount", "seconds": 8.0},
     ]
     runs = [
         {
@@ -565,6 +566,7 @@ def test_the_targets_of_issue_31_are_judged_with_their_distance_and_cause(tmp_pa
         "commit": "8af3607215bd",
         "recorded_in": "an older results file",
         "top_nodes_recorded": 2,
+        "models": ["int_sum_check_parts_removed", "sum_checks", "fct_plan_amount"],
         "dbt_slowest": [
             [
                 {"node": "model.ntp_poverty.int_sum_check_parts_removed", "seconds": 150.0},
@@ -582,6 +584,7 @@ def test_the_targets_of_issue_31_are_judged_with_their_distance_and_cause(tmp_pa
     assert "- **full refresh 10M**: the joins are wide" in text and "- **peak RSS 10M**: memory" in text
     assert "| int_sum_check_parts_removed | 150.0 | removed | – |" in text  # replaced by the redesign
     assert "| sum_checks | 30.0 | 40.0 | +33% |" in text
+    assert "| int_component_total_parts | new | 12.0 | – |" in text  # added by the redesign
     assert "fct_plan_amount" not in text  # under 10 s before and now
     targets.write_text(
         "target_id,measure,rows,value,statistic,unit,comparator,target,when_filed,cause\n"
