@@ -561,7 +561,8 @@ def targets_section(
         "## The targets of issue 31",
         "",
         "Each target read from the result file of its size (`benchmarks/targets.csv` declares them, with the "
-        'cause of a target not met). "When filed" is what the issue measured.',
+        'cause of a target not met). "When filed" is what the issue measured. Memory is in GB of 2^30 bytes '
+        "(GiB), here and below.",
         "",
         "| measure | when filed | now | measured at | target | verdict | remaining distance |",
         "|---|---|---|---|---|---|---|",
